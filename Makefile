@@ -1,0 +1,82 @@
+# The verbs people need. `make run` and `make test` do all set-up on a bare machine with Python >= 3.11.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+PYTEST_ARGS ?=
+
+.PHONY: help install install-dev run serve test test-fast worker beat up lint fmt migrate seed bench screenshots requirements clean
+
+help:
+	@echo "make run      - install, migrate, load demo data and serve http://$(HOST):$(PORT) (SQLite, tasks in-process)"
+	@echo "make test     - install and run the whole test suite"
+	@echo "make worker   - a Celery worker (needs REDIS_URL)"
+	@echo "make up       - web + worker + beat as local processes (needs DATABASE_URL and REDIS_URL)"
+	@echo "make lint     - ruff and the migrations check;  make fmt - format the code"
+	@echo "make bench    - the benchmarks in bench/ (needs PostgreSQL)"
+
+$(BIN)/python:
+	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "SEMPRE needs Python 3.11 or newer"'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: requirements.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements.txt
+	@touch $@
+
+$(VENV)/.installed-dev: requirements.txt requirements-dev.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	@touch $(VENV)/.installed $@
+
+install: $(VENV)/.installed
+install-dev: $(VENV)/.installed-dev
+
+migrate: install
+	$(BIN)/python manage.py migrate --noinput
+
+seed: migrate
+	$(BIN)/python manage.py seed_demo
+
+run: seed
+	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+serve: install
+	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+test: install-dev
+	$(BIN)/python -m pytest -n 2 $(PYTEST_ARGS)
+
+test-fast: install-dev
+	$(BIN)/python -m pytest -x -q $(PYTEST_ARGS)
+
+worker: install
+	$(BIN)/celery -A sempre worker --loglevel=INFO --max-tasks-per-child=50
+
+beat: install
+	$(BIN)/celery -A sempre beat --loglevel=INFO --schedule=var/celerybeat-schedule
+
+up: migrate
+	$(BIN)/honcho start -f Procfile
+
+lint: install-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/python manage.py makemigrations --check --dry-run
+
+fmt: install-dev
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+bench: install-dev
+	$(BIN)/python bench/run.py
+
+screenshots: install-dev
+	$(BIN)/python -m pytest -m browser tests/browser -k screenshots
+
+# Re-pin requirements*.txt from pyproject.toml (exact versions, no index URLs).
+requirements: | $(BIN)/python
+	$(BIN)/python scripts/compile_requirements.py
+
+clean:
+	rm -rf $(VENV) var/staticfiles

@@ -1,0 +1,213 @@
+"""Micro projects, what happens in them, and what they achieve."""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
+from simple_history.models import HistoricalRecords
+
+from sempre.models import Organisation
+
+
+class TargetGroup(models.Model):
+    slug = models.SlugField(unique=True)
+    name = models.CharField(_("name"), max_length=120)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order", "name"]
+        verbose_name = _("target group")
+        verbose_name_plural = _("target groups")
+
+    def __str__(self):
+        return str(_(self.name))
+
+
+class MicroProject(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        ACTIVE = "active", _("Active")
+        COMPLETED = "completed", _("Completed")
+        DISCONTINUED = "discontinued", _("Discontinued")
+
+    # Allowed status changes; anything else is refused with the allowed ones named.
+    TRANSITIONS = {
+        Status.DRAFT: (Status.ACTIVE, Status.DISCONTINUED),
+        Status.ACTIVE: (Status.COMPLETED, Status.DISCONTINUED),
+        Status.COMPLETED: (),
+        Status.DISCONTINUED: (),
+    }
+
+    class Setting(models.TextChoices):
+        RURAL = "rural", _("Rural")
+        URBAN = "urban", _("Urban")
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="projects", verbose_name=_("organisation")
+    )
+    title = models.CharField(_("title"), max_length=200)
+    summary = models.TextField(_("summary"), blank=True)
+    problem = models.TextField(_("problem addressed"), blank=True)
+    country = CountryField(_("country"))
+    region = models.CharField(_("region or municipality"), max_length=200, blank=True)
+    setting = models.CharField(_("rural or urban"), max_length=8, choices=Setting.choices, default=Setting.RURAL)
+    target_groups = models.ManyToManyField(
+        TargetGroup, related_name="projects", blank=True, verbose_name=_("target groups")
+    )
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.DRAFT)
+    start_date = models.DateField(_("start date"), null=True, blank=True)
+    end_date = models.DateField(_("end date"), null=True, blank=True)
+    budget_eur = models.DecimalField(
+        _("budget (EUR)"),
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0"))],
+    )
+    lead_social_workers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, related_name="led_projects", blank=True, verbose_name=_("lead social workers")
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords(m2m_fields=[target_groups, lead_social_workers], excluded_fields=["updated_at"])
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("micro project")
+        verbose_name_plural = _("micro projects")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(start_date__isnull=True) | Q(end_date__gte=models.F("start_date")),
+                name="project_end_after_start",
+            ),
+            models.CheckConstraint(
+                condition=Q(budget_eur__isnull=True) | Q(budget_eur__gte=0), name="project_budget_not_negative"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["organisation", "status"]),
+            models.Index(fields=["country", "status"]),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def allowed_transitions(self):
+        return self.TRANSITIONS[self.Status(self.status)]
+
+
+class Activity(models.Model):
+    class Kind(models.TextChoices):
+        WORKSHOP = "workshop", _("Workshop")
+        MEETING = "meeting", _("Meeting")
+        TRAINING = "training", _("Training")
+        EVENT = "event", _("Event")
+        OUTREACH = "outreach", _("Outreach")
+        PRODUCTION = "production", _("Production")
+        OTHER = "other", _("Other")
+
+    # Breakdowns of participants_total: each, when filled, must add up to the total.
+    GENDER_FIELDS = ("women", "men", "non_binary", "gender_not_stated")
+    AGE_FIELDS = ("age_under_18", "age_18_29", "age_30_54", "age_55_plus", "age_not_stated")
+    COUNT_FIELDS = ("participants_total", "participants_new", *GENDER_FIELDS, *AGE_FIELDS)
+
+    project = models.ForeignKey(MicroProject, on_delete=models.CASCADE, related_name="activities")
+    date = models.DateField(_("date"))
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices, default=Kind.WORKSHOP)
+    title = models.CharField(_("title"), max_length=200)
+    notes = models.TextField(_("notes"), blank=True, help_text=_("No client names, please."))
+    staff_hours = models.DecimalField(
+        _("staff hours"), max_digits=7, decimal_places=2, default=0, validators=[MinValueValidator(0)]
+    )
+    volunteer_hours = models.DecimalField(
+        _("volunteer hours"), max_digits=7, decimal_places=2, default=0, validators=[MinValueValidator(0)]
+    )
+    participants_total = models.PositiveIntegerField(_("participants"), default=0)
+    participants_new = models.PositiveIntegerField(_("of which new"), null=True, blank=True)
+    women = models.PositiveIntegerField(_("women"), null=True, blank=True)
+    men = models.PositiveIntegerField(_("men"), null=True, blank=True)
+    non_binary = models.PositiveIntegerField(_("non-binary"), null=True, blank=True)
+    gender_not_stated = models.PositiveIntegerField(_("gender not stated"), null=True, blank=True)
+    age_under_18 = models.PositiveIntegerField(_("under 18"), null=True, blank=True)
+    age_18_29 = models.PositiveIntegerField(_("18-29"), null=True, blank=True)
+    age_30_54 = models.PositiveIntegerField(_("30-54"), null=True, blank=True)
+    age_55_plus = models.PositiveIntegerField(_("55 and over"), null=True, blank=True)
+    age_not_stated = models.PositiveIntegerField(_("age not stated"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-date", "-id"]
+        verbose_name = _("activity")
+        verbose_name_plural = _("activities")
+        indexes = [models.Index(fields=["project", "-date"]), models.Index(fields=["date"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(participants_new__isnull=True) | Q(participants_new__lte=models.F("participants_total")),
+                name="activity_new_within_total",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.date}: {self.title}"
+
+
+class Indicator(models.Model):
+    class Direction(models.TextChoices):
+        INCREASE = "increase", _("Increase")
+        DECREASE = "decrease", _("Decrease")
+
+    project = models.ForeignKey(MicroProject, on_delete=models.CASCADE, related_name="indicators")
+    name = models.CharField(_("name"), max_length=200)
+    code = models.CharField(
+        _("code"), max_length=40, blank=True, help_text=_("An Interreg RCO/RCR or IRIS+ code, if any.")
+    )
+    unit = models.CharField(_("unit"), max_length=60, blank=True)
+    baseline = models.DecimalField(_("baseline"), max_digits=14, decimal_places=2, null=True, blank=True)
+    target = models.DecimalField(_("target"), max_digits=14, decimal_places=2, null=True, blank=True)
+    target_date = models.DateField(_("target date"), null=True, blank=True)
+    direction = models.CharField(
+        _("direction"), max_length=8, choices=Direction.choices, default=Direction.INCREASE
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["project_id", "name", "id"]
+        verbose_name = _("indicator")
+        verbose_name_plural = _("indicators")
+
+    def __str__(self):
+        return self.name
+
+
+class Measurement(models.Model):
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="measurements")
+    date = models.DateField(_("date"))
+    value = models.DecimalField(_("value"), max_digits=14, decimal_places=2)
+    note = models.CharField(_("note"), max_length=500, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-date", "-id"]
+        verbose_name = _("measurement")
+        verbose_name_plural = _("measurements")
+        indexes = [models.Index(fields=["indicator", "-date", "-id"])]
+
+    def __str__(self):
+        return f"{self.indicator}: {self.value} ({self.date})"

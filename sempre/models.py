@@ -1,0 +1,86 @@
+"""Organisations, people and their roles.
+
+Organisation roles (social worker, organisation admin) come from `Membership`; programme roles
+(coordinator, reviewer) are flags on the user, as a person can hold one next to a membership.
+"""
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
+
+
+class User(AbstractUser):
+    is_coordinator = models.BooleanField(
+        _("coordinator"), default=False, help_text=_("Sees every project and runs accelerator rounds.")
+    )
+    is_reviewer = models.BooleanField(
+        _("reviewer"), default=False, help_text=_("Scores the accelerator applications assigned to them.")
+    )
+
+    class Meta(AbstractUser.Meta):
+        swappable = "AUTH_USER_MODEL"
+
+    def __str__(self):
+        return self.get_full_name() or self.username
+
+    @cached_property
+    def organisation_ids(self) -> frozenset[int]:
+        """Organisations this user is a member of (one query, cached for the request)."""
+        if not self.pk:
+            return frozenset()
+        return frozenset(self.memberships.values_list("organisation_id", flat=True))
+
+    @cached_property
+    def admin_organisation_ids(self) -> frozenset[int]:
+        if not self.pk:
+            return frozenset()
+        return frozenset(
+            self.memberships.filter(role=Membership.Role.ORG_ADMIN).values_list("organisation_id", flat=True)
+        )
+
+
+class Organisation(models.Model):
+    class Kind(models.TextChoices):
+        MUNICIPALITY = "municipality", _("Municipality or public social service")
+        NGO = "ngo", _("Non-governmental organisation")
+        SOCIAL_ENTERPRISE = "social_enterprise", _("Social enterprise or cooperative")
+        CHARITY = "charity", _("Church or charity")
+        EDUCATION = "education", _("Education or research")
+        OTHER = "other", _("Other")
+
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    country = CountryField(_("country"))
+    region = models.CharField(_("region"), max_length=200, blank=True)
+    kind = models.CharField(_("kind"), max_length=32, choices=Kind.choices, default=Kind.NGO)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+
+    def __str__(self):
+        return self.name
+
+
+class Membership(models.Model):
+    class Role(models.TextChoices):
+        SOCIAL_WORKER = "social_worker", _("Social worker")
+        ORG_ADMIN = "org_admin", _("Organisation admin")
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(_("role"), max_length=32, choices=Role.choices, default=Role.SOCIAL_WORKER)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "organisation"], name="unique_membership"),
+        ]
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+
+    def __str__(self):
+        return f"{self.user} @ {self.organisation} ({self.get_role_display()})"

@@ -1,0 +1,89 @@
+import datetime as dt
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from microprojects import services
+from microprojects.models import Activity, MicroProject
+
+from ..factories import MicroProjectFactory
+
+
+@pytest.fixture
+def project(organisation):
+    return MicroProjectFactory(organisation=organisation, status=MicroProject.Status.DRAFT)
+
+
+def test_project_create_belongs_to_the_creators_organisation(social_worker, organisation):
+    project = services.project_create(by=social_worker, title="Fruit bags")
+    assert project.organisation == organisation
+    assert project.country == organisation.country
+    assert project.status == MicroProject.Status.DRAFT
+
+
+def test_project_create_refuses_end_before_start(social_worker):
+    with pytest.raises(ValidationError) as error:
+        services.project_create(
+            by=social_worker, title="X", start_date=dt.date(2025, 5, 1), end_date=dt.date(2025, 4, 1)
+        )
+    assert "end_date" in error.value.message_dict
+    assert not MicroProject.objects.exists()
+
+
+def test_project_create_refuses_another_organisation(social_worker, other_organisation):
+    with pytest.raises(ValidationError) as error:
+        services.project_create(by=social_worker, organisation=other_organisation, title="X")
+    assert "organisation" in error.value.message_dict
+
+
+def test_project_transition_wrong_move_names_allowed_ones(project, social_worker):
+    with pytest.raises(ValidationError) as error:
+        services.project_transition(project=project, by=social_worker, status="completed")
+    message = error.value.message_dict["status"][0]
+    assert "Active" in message and "Discontinued" in message
+    project.refresh_from_db()
+    assert project.status == MicroProject.Status.DRAFT
+
+
+def test_project_transition_repeated_is_a_no_op(project, social_worker):
+    services.project_transition(project=project, by=social_worker, status="active")
+    again = services.project_transition(project=project, by=social_worker, status="active")
+    assert again.status == "active"
+
+
+def test_project_update_by_other_organisation_is_denied(project, other_social_worker):
+    with pytest.raises(PermissionDenied):
+        services.project_update(project=project, by=other_social_worker, title="Hijacked")
+    project.refresh_from_db()
+    assert project.title != "Hijacked"
+
+
+@pytest.mark.parametrize(
+    ("counts", "field"),
+    [
+        ({"participants_total": 10, "women": 5, "men": 4}, "women"),
+        ({"participants_total": 10, "age_under_18": 11}, "age_under_18"),
+        ({"participants_total": 3, "participants_new": 4}, "participants_new"),
+    ],
+)
+def test_activity_log_breakdown_must_add_up(project, social_worker, counts, field):
+    with pytest.raises(ValidationError) as error:
+        services.activity_log(project=project, by=social_worker, date=dt.date(2025, 1, 1), title="W", **counts)
+    assert field in error.value.message_dict
+    assert not Activity.objects.exists()
+
+
+def test_activity_log_with_complete_breakdowns(project, social_worker):
+    activity = services.activity_log(
+        project=project,
+        by=social_worker,
+        date=dt.date(2025, 1, 1),
+        title="Sewing workshop",
+        participants_total=10,
+        participants_new=3,
+        women=7,
+        men=3,
+        age_18_29=4,
+        age_30_54=6,
+    )
+    assert activity.pk and activity.created_by == social_worker
