@@ -3,7 +3,9 @@
 import accelerator.api
 import microprojects.api
 import sempre.api
+import sempre.reports.api
 import toolkit.api
+import toolkit.cocreation.api
 
 app_name = "api"
 
@@ -11,5 +13,7 @@ urlpatterns = [
     *sempre.api.urlpatterns,
     *microprojects.api.urlpatterns,
     *toolkit.api.urlpatterns,
+    *toolkit.cocreation.api.urlpatterns,
     *accelerator.api.urlpatterns,
+    *sempre.reports.api.urlpatterns,
 ]

@@ -50,7 +50,9 @@ INSTALLED_APPS = [
     "sempre",
     "microprojects",
     "toolkit",
+    "toolkit.cocreation",
     "accelerator",
+    "sempre.reports",
 ]
 
 MIDDLEWARE = [

@@ -14,6 +14,9 @@ urlpatterns = [
     path("api/v1/", include("sempre.api_urls")),
     path("projects/", include("microprojects.urls")),
     path("accelerator/", include("accelerator.urls")),
+    path("reports/", include("sempre.reports.urls")),
+    path("c/", include("toolkit.cocreation.public_urls")),
+    path("co-creation/", include("toolkit.cocreation.urls")),
     path("", include("toolkit.urls")),
     path("", include("sempre.web_urls")),
 ]

@@ -1,0 +1,3 @@
+"""API: serializers and viewsets (thin; they call services)."""
+
+urlpatterns: list = []
