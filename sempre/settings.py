@@ -8,6 +8,7 @@ Celery worker. SEMPRE_ENV=production turns on the deployment hardening.
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -175,7 +176,14 @@ CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=660)
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE: dict = {
+    "reports-sweep": {"task": "sempre.reports.sweep", "schedule": 60.0},
+    "reports-expire": {"task": "sempre.reports.expire", "schedule": 3600.0},
+    "reports-monthly-digest": {
+        "task": "sempre.reports.monthly_digest",
+        "schedule": crontab(day_of_month="1", hour="6", minute="0"),
+    },
+}
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -209,6 +217,15 @@ SIMPLE_HISTORY_HISTORY_ID_USE_UUID = False
 
 # Demo data and report files
 SEMPRE_REPORT_EXPIRY_DAYS = env.int("SEMPRE_REPORT_EXPIRY_DAYS", default=7)
+# Report jobs: a running job whose worker has not beaten for LEASE seconds is taken as gone and
+# requeued by the sweep (at most MAX_ATTEMPTS claims); a queued job that no worker took within
+# REQUEUE_AFTER seconds is queued again. STEP_DELAY pauses after each progress step (fault tests).
+SEMPRE_REPORT_LEASE_SECONDS = env.int("SEMPRE_REPORT_LEASE_SECONDS", default=90)
+SEMPRE_REPORT_HEARTBEAT_SECONDS = env.float("SEMPRE_REPORT_HEARTBEAT_SECONDS", default=15)
+SEMPRE_REPORT_REQUEUE_AFTER_SECONDS = env.int("SEMPRE_REPORT_REQUEUE_AFTER_SECONDS", default=120)
+SEMPRE_REPORT_MAX_ATTEMPTS = env.int("SEMPRE_REPORT_MAX_ATTEMPTS", default=3)
+SEMPRE_REPORT_STEP_DELAY = env.float("SEMPRE_REPORT_STEP_DELAY", default=0)
+SEMPRE_SITE_URL = env.str("SEMPRE_SITE_URL", default="http://localhost:8000")
 SEMPRE_REQUIRE_SERVICES = env.bool("SEMPRE_REQUIRE_SERVICES", default=False)
 
 LOGGING = {
