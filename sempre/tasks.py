@@ -1,0 +1,30 @@
+"""Cross-cutting Celery tasks.
+
+`sempre.ping` answers "pong" and, given a marker, leaves a note in the cache (Redis when REDIS_URL
+is set) saying which worker ran it. Operators use it to check that a worker is consuming
+(`celery -A sempre call sempre.ping`); the worker test uses the marker to observe a real
+round trip through the broker without needing a result backend.
+"""
+
+from celery import shared_task
+from django.core.cache import cache
+from django.utils import timezone
+
+PING_MARKER_TIMEOUT = 300  # seconds; long enough for a slow test, short enough not to pile up
+
+
+def ping_marker_key(marker: str) -> str:
+    return f"sempre:ping:{marker}"
+
+
+@shared_task(
+    name="sempre.ping", bind=True, acks_late=True, autoretry_for=(ConnectionError,), retry_backoff=True
+)
+def ping(self, marker: str | None = None) -> str:
+    if marker:
+        cache.set(
+            ping_marker_key(marker),
+            {"hostname": self.request.hostname or "eager", "at": timezone.now().isoformat()},
+            timeout=PING_MARKER_TIMEOUT,
+        )
+    return "pong"
