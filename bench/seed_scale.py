@@ -582,19 +582,27 @@ def seed_indicators(ctx: Context) -> None:
     )
 
 
+def table_exists(model) -> bool:
+    from django.db import connection
+
+    return model._meta.db_table in connection.introspection.table_names()
+
+
 def _model(label: str):
+    """The model if it exists and has its table (its app may not have its migration yet)."""
     from django.apps import apps
 
     try:
-        return apps.get_model(label)
+        model = apps.get_model(label)
     except LookupError:
         return None
+    return model if table_exists(model) else None
 
 
 def seed_toolkit(ctx: Context) -> None:
     """Tool instances with entries: filled in once toolkit has its models."""
     if _model("toolkit.ToolInstance") is None:
-        ctx.notes.append("toolkit: no ToolInstance model yet, tool instances not seeded")
+        ctx.notes.append("toolkit: no ToolInstance table yet, tool instances not seeded")
         return
     from bench import seed_extra
 
@@ -603,7 +611,7 @@ def seed_toolkit(ctx: Context) -> None:
 
 def seed_accelerator(ctx: Context) -> None:
     if _model("accelerator.Round") is None:
-        ctx.notes.append("accelerator: no Round model yet, round not seeded")
+        ctx.notes.append("accelerator: no Round table yet, round not seeded")
         return
     from bench import seed_extra
 
@@ -636,7 +644,7 @@ def seeded_models():
     try:
         from bench import seed_extra
 
-        models += seed_extra.seeded_models()
+        models += [m for m in seed_extra.seeded_models() if table_exists(m)]
     except ImportError:
         pass
     return models
