@@ -1,3 +1,535 @@
-"""API: serializers and viewsets (thin; they call services)."""
+"""API for micro projects, their activities, indicators and measurements.
 
-urlpatterns: list = []
+Thin: serializers check the shape of the input, services (`microprojects.services`) apply the
+rules and write, selectors (`microprojects.selectors`) decide what one may see (404 otherwise) and
+load lists in a fixed number of queries. `RulesPermission` maps each write to a `rules`
+permission (403 when one may see but not change).
+"""
+
+from django.contrib.auth import get_user_model
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext_lazy as _
+from django_countries.serializers import CountryFieldMixin
+from drf_spectacular.utils import extend_schema, extend_schema_field
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+from rest_framework.routers import SimpleRouter
+
+from sempre.api import RulesPermission
+from sempre.models import Organisation
+from sempre.rules import is_org_staff
+
+from . import selectors, services
+from .filters import ActivityFilter, IndicatorFilter, MeasurementFilter, ProjectFilter
+from .models import Activity, Indicator, Measurement, MicroProject, TargetGroup
+
+# Serializers -------------------------------------------------------------------------------------
+
+
+class TargetGroupSerializer(serializers.ModelSerializer):
+    name = serializers.SerializerMethodField()
+
+    class Meta:
+        model = TargetGroup
+        fields = ["id", "slug", "name"]
+
+    def get_name(self, group) -> str:
+        return str(group)
+
+
+class VisibleOrganisationField(serializers.PrimaryKeyRelatedField):
+    """An organisation id; only organisations one belongs to (coordinators: all) are accepted."""
+
+    def get_queryset(self):
+        return selectors.organisations_visible_to(self.context["request"].user)
+
+
+class ColleagueField(serializers.PrimaryKeyRelatedField):
+    """A user id; only people who share an organisation with the requesting user are accepted."""
+
+    def get_queryset(self):
+        return selectors.colleagues_of(self.context["request"].user)
+
+
+class ProjectSerializer(CountryFieldMixin, serializers.ModelSerializer):
+    organisation = VisibleOrganisationField(
+        queryset=Organisation.objects.all(),
+        required=False,
+        help_text=_("Needed only by people in several organisations; otherwise their own one."),
+    )
+    organisation_name = serializers.CharField(source="organisation.name", read_only=True)
+    target_groups = serializers.PrimaryKeyRelatedField(
+        many=True, required=False, queryset=TargetGroup.objects.all()
+    )
+    lead_social_workers = ColleagueField(many=True, required=False, queryset=get_user_model().objects.all())
+    allowed_transitions = serializers.SerializerMethodField()
+    activity_count = serializers.IntegerField(read_only=True)
+    participant_total = serializers.IntegerField(read_only=True)
+
+    class Meta:
+        model = MicroProject
+        fields = [
+            "id",
+            "organisation",
+            "organisation_name",
+            "title",
+            "summary",
+            "problem",
+            "country",
+            "region",
+            "setting",
+            "target_groups",
+            "status",
+            "allowed_transitions",
+            "start_date",
+            "end_date",
+            "budget_eur",
+            "lead_social_workers",
+            "activity_count",
+            "participant_total",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = ["status", "created_at", "updated_at"]
+        extra_kwargs = {"country": {"required": False}}
+
+    @extend_schema_field(serializers.ListField(child=serializers.CharField()))
+    def get_allowed_transitions(self, project) -> list[str]:
+        return list(project.allowed_transitions)
+
+
+class ProjectUpdateSerializer(ProjectSerializer):
+    """As a project, but its organisation stays, and its status changes only by a transition."""
+
+    class Meta(ProjectSerializer.Meta):
+        read_only_fields = ["organisation", "status", "created_at", "updated_at"]
+
+    def get_fields(self):
+        fields = super().get_fields()
+        fields["organisation"] = serializers.PrimaryKeyRelatedField(read_only=True)
+        return fields
+
+    def validate(self, attrs):
+        errors = {}
+        if "status" in self.initial_data:
+            errors["status"] = _("Change the status with POST /api/v1/projects/{id}/transition/.")
+        if "organisation" in self.initial_data and str(self.initial_data["organisation"]) != str(
+            self.instance.organisation_id
+        ):
+            errors["organisation"] = _("A project cannot move to another organisation.")
+        if errors:
+            raise serializers.ValidationError(errors)
+        return attrs
+
+
+class TransitionSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(choices=MicroProject.Status.choices)
+
+
+class HistoryUserSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    username = serializers.CharField()
+    name = serializers.CharField(source="get_full_name")
+
+
+class HistoryChangeSerializer(serializers.Serializer):
+    field = serializers.CharField()
+    label = serializers.CharField()
+    old = serializers.JSONField(allow_null=True)
+    new = serializers.JSONField(allow_null=True)
+
+
+class ProjectHistorySerializer(serializers.Serializer):
+    HISTORY_TYPES = {"+": "created", "~": "changed", "-": "deleted"}
+
+    id = serializers.IntegerField(source="history_id")
+    date = serializers.DateTimeField(source="history_date")
+    type = serializers.SerializerMethodField()
+    user = HistoryUserSerializer(source="history_user", allow_null=True)
+    changes = HistoryChangeSerializer(many=True)
+
+    @extend_schema_field(serializers.ChoiceField(choices=["created", "changed", "deleted"]))
+    def get_type(self, record) -> str:
+        return self.HISTORY_TYPES[record.history_type]
+
+
+class ActivitySerializer(serializers.ModelSerializer):
+    project_title = serializers.CharField(source="project.title", read_only=True)
+
+    class Meta:
+        model = Activity
+        fields = [
+            "id",
+            "project",
+            "project_title",
+            "date",
+            "kind",
+            "title",
+            "notes",
+            "staff_hours",
+            "volunteer_hours",
+            *Activity.COUNT_FIELDS,
+            "created_by",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = ["project", "created_by", "created_at", "updated_at"]
+
+
+class IndicatorSerializer(serializers.ModelSerializer):
+    latest_value = serializers.DecimalField(max_digits=14, decimal_places=2, read_only=True, allow_null=True)
+    latest_date = serializers.DateField(read_only=True, allow_null=True)
+    measurement_count = serializers.IntegerField(read_only=True)
+    progress = serializers.DecimalField(
+        max_digits=20,
+        decimal_places=1,
+        read_only=True,
+        allow_null=True,
+        help_text=_("Per cent of the way from baseline to target, by the latest measurement."),
+    )
+    is_off_track = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Indicator
+        fields = [
+            "id",
+            "project",
+            "name",
+            "code",
+            "unit",
+            "baseline",
+            "target",
+            "target_date",
+            "direction",
+            "latest_value",
+            "latest_date",
+            "measurement_count",
+            "progress",
+            "is_off_track",
+            "created_at",
+        ]
+        read_only_fields = ["project", "created_at"]
+
+    def get_is_off_track(self, indicator) -> bool:
+        return selectors.indicator_is_off_track(indicator)
+
+
+class MeasurementSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Measurement
+        fields = ["id", "indicator", "date", "value", "note", "created_by", "created_at"]
+        read_only_fields = ["indicator", "created_by", "created_at"]
+
+
+# Viewsets ----------------------------------------------------------------------------------------
+
+
+class TargetGroupViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """The groups of people micro projects work with."""
+
+    serializer_class = TargetGroupSerializer
+    permission_classes = [RulesPermission]
+    lookup_value_regex = r"\d+"
+    filterset_fields = ["slug"]
+    search_fields = ["name", "slug"]
+    ordering_fields = ["order", "name"]
+
+    def get_queryset(self):
+        return selectors.target_groups_list()
+
+
+class ProjectViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Micro projects one may see: one's organisation's (coordinators: all; reviewers: none)."""
+
+    permission_classes = [RulesPermission]
+    rules_permissions = {
+        "create": is_org_staff,
+        "partial_update": "microprojects.change_microproject",
+        "transition": "microprojects.change_microproject",
+        "destroy": "microprojects.delete_microproject",
+    }
+    lookup_value_regex = r"\d+"
+    filterset_class = ProjectFilter
+    search_fields = ["title", "summary", "problem", "region", "organisation__name"]
+    ordering_fields = [
+        "title",
+        "status",
+        "country",
+        "start_date",
+        "end_date",
+        "budget_eur",
+        "created_at",
+        "updated_at",
+        "activity_count",
+        "participant_total",
+    ]
+
+    def get_queryset(self):
+        return selectors.project_list(self.request.user)
+
+    def get_serializer_class(self):
+        if self.action == "partial_update":
+            return ProjectUpdateSerializer
+        if self.action == "transition":
+            return TransitionSerializer
+        if self.action == "history":
+            return ProjectHistorySerializer
+        return ProjectSerializer
+
+    def _respond(self, project, status_code=status.HTTP_200_OK):
+        project = self.get_queryset().get(pk=project.pk)
+        return Response(
+            ProjectSerializer(project, context=self.get_serializer_context()).data, status=status_code
+        )
+
+    def create(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        project = services.project_create(by=request.user, **serializer.validated_data)
+        return self._respond(project, status.HTTP_201_CREATED)
+
+    @extend_schema(responses=ProjectSerializer)
+    def partial_update(self, request, *args, **kwargs):
+        project = self.get_object()
+        serializer = self.get_serializer(project, data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        services.project_update(project=project, by=request.user, **serializer.validated_data)
+        return self._respond(project)
+
+    def destroy(self, request, *args, **kwargs):
+        services.project_delete(project=self.get_object(), by=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @extend_schema(
+        request=TransitionSerializer,
+        responses=ProjectSerializer,
+        description="Move the project to another status; a move that is not allowed answers 400 "
+        "naming the allowed ones under `status`.",
+    )
+    @action(detail=True, methods=["post"])
+    def transition(self, request, *args, **kwargs):
+        project = self.get_object()
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        services.project_transition(
+            project=project, by=request.user, status=serializer.validated_data["status"]
+        )
+        return self._respond(project)
+
+    @extend_schema(
+        responses=ProjectHistorySerializer(many=True),
+        description="Who changed what, and when, newest first.",
+    )
+    @action(detail=True, methods=["get"], filter_backends=[])
+    def history(self, request, *args, **kwargs):
+        project = self.get_object()
+        records = selectors.project_history(project)
+        page = self.paginate_queryset(records)
+        previous = selectors.project_history_previous(records, page[-1]) if page else None
+        selectors.project_history_with_changes(page, previous)
+        return self.get_paginated_response(ProjectHistorySerializer(page, many=True).data)
+
+
+class ProjectChildViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    """Base for /projects/{project_pk}/<things>/: list one project's things and add one."""
+
+    permission_classes = [RulesPermission]
+
+    def get_project(self):
+        if not hasattr(self, "_project"):
+            self._project = get_object_or_404(
+                selectors.projects_visible_to(self.request.user), pk=self.kwargs["project_pk"]
+            )
+        return self._project
+
+    def get_rules_object(self, project):
+        return project
+
+    def create(self, request, *args, **kwargs):
+        project = self.get_project()
+        self.check_object_permissions(request, project)
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        created = self.perform_service(project, serializer.validated_data)
+        output = self.get_serializer(self.get_queryset().get(pk=created.pk))
+        return Response(output.data, status=status.HTTP_201_CREATED)
+
+
+class ProjectActivityViewSet(ProjectChildViewSet):
+    """A project's activities, newest first; POST logs one."""
+
+    serializer_class = ActivitySerializer
+    rules_permissions = {"create": "microprojects.log_activity"}
+    filterset_class = ActivityFilter
+    search_fields = ["title", "notes"]
+    ordering_fields = ["date", "participants_total", "created_at"]
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):  # schema generation: no URL kwargs
+            return Activity.objects.none()
+        return selectors.activities_visible_to(self.request.user).filter(project=self.get_project())
+
+    def perform_service(self, project, data):
+        return services.activity_log(project=project, by=self.request.user, **data)
+
+
+class ProjectIndicatorViewSet(ProjectChildViewSet):
+    """A project's indicators with their latest value and progress; POST adds one."""
+
+    serializer_class = IndicatorSerializer
+    rules_permissions = {"create": "microprojects.manage_indicators"}
+    filterset_class = IndicatorFilter
+    search_fields = ["name", "code"]
+    ordering_fields = ["name", "code", "target_date", "progress", "latest_date"]
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):  # schema generation: no URL kwargs
+            return Indicator.objects.none()
+        return selectors.indicators_visible_to(self.request.user).filter(project=self.get_project())
+
+    def perform_service(self, project, data):
+        return services.indicator_create(project=project, by=self.request.user, **data)
+
+
+class IndicatorMeasurementViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    """An indicator's measurements, newest first; POST records one."""
+
+    serializer_class = MeasurementSerializer
+    permission_classes = [RulesPermission]
+    rules_permissions = {"create": "microprojects.manage_indicators"}
+    filterset_class = MeasurementFilter
+    ordering_fields = ["date", "value", "created_at"]
+
+    def get_indicator(self):
+        if not hasattr(self, "_indicator"):
+            self._indicator = get_object_or_404(
+                selectors.indicators_visible_to(self.request.user), pk=self.kwargs["indicator_pk"]
+            )
+        return self._indicator
+
+    def get_rules_object(self, indicator):
+        return indicator.project
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):  # schema generation: no URL kwargs
+            return Measurement.objects.none()
+        return selectors.measurements_visible_to(self.request.user).filter(indicator=self.get_indicator())
+
+    def create(self, request, *args, **kwargs):
+        indicator = self.get_indicator()
+        self.check_object_permissions(request, indicator)
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        measurement = services.measurement_record(
+            indicator=indicator, by=request.user, **serializer.validated_data
+        )
+        return Response(self.get_serializer(measurement).data, status=status.HTTP_201_CREATED)
+
+
+class ActivityViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Activities of every project one may see; filter with ?project=&date_after=&date_before=."""
+
+    serializer_class = ActivitySerializer
+    permission_classes = [RulesPermission]
+    rules_permissions = {
+        "partial_update": "microprojects.log_activity",
+        "destroy": "microprojects.log_activity",
+    }
+    lookup_value_regex = r"\d+"
+    filterset_class = ActivityFilter
+    search_fields = ["title", "notes", "project__title"]
+    ordering_fields = ["date", "participants_total", "created_at"]
+
+    def get_queryset(self):
+        return selectors.activities_visible_to(self.request.user)
+
+    def get_rules_object(self, activity):
+        return activity.project
+
+    def partial_update(self, request, *args, **kwargs):
+        activity = self.get_object()
+        serializer = self.get_serializer(activity, data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        activity = services.activity_update(activity=activity, by=request.user, **serializer.validated_data)
+        return Response(self.get_serializer(activity).data)
+
+    def destroy(self, request, *args, **kwargs):
+        services.activity_delete(activity=self.get_object(), by=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class IndicatorViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Indicators of every project one may see, with their latest value and progress."""
+
+    serializer_class = IndicatorSerializer
+    permission_classes = [RulesPermission]
+    rules_permissions = {
+        "partial_update": "microprojects.manage_indicators",
+        "destroy": "microprojects.manage_indicators",
+    }
+    lookup_value_regex = r"\d+"
+    filterset_class = IndicatorFilter
+    search_fields = ["name", "code", "project__title"]
+    ordering_fields = ["name", "code", "target_date", "progress", "latest_date"]
+
+    def get_queryset(self):
+        return selectors.indicators_visible_to(self.request.user)
+
+    def get_rules_object(self, indicator):
+        return indicator.project
+
+    def partial_update(self, request, *args, **kwargs):
+        indicator = self.get_object()
+        serializer = self.get_serializer(indicator, data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        services.indicator_update(indicator=indicator, by=request.user, **serializer.validated_data)
+        return Response(self.get_serializer(self.get_queryset().get(pk=indicator.pk)).data)
+
+    def destroy(self, request, *args, **kwargs):
+        services.indicator_delete(indicator=self.get_object(), by=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class MeasurementViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """One measurement; DELETE removes it."""
+
+    serializer_class = MeasurementSerializer
+    permission_classes = [RulesPermission]
+    rules_permissions = {"destroy": "microprojects.manage_indicators"}
+    lookup_value_regex = r"\d+"
+
+    def get_queryset(self):
+        return selectors.measurements_visible_to(self.request.user).select_related("indicator__project")
+
+    def get_rules_object(self, measurement):
+        return measurement.indicator.project
+
+    def destroy(self, request, *args, **kwargs):
+        services.measurement_delete(measurement=self.get_object(), by=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+router = SimpleRouter()
+router.register("target-groups", TargetGroupViewSet, basename="target-group")
+router.register("projects", ProjectViewSet, basename="project")
+router.register(
+    r"projects/(?P<project_pk>\d+)/activities", ProjectActivityViewSet, basename="project-activity"
+)
+router.register(
+    r"projects/(?P<project_pk>\d+)/indicators", ProjectIndicatorViewSet, basename="project-indicator"
+)
+router.register(
+    r"indicators/(?P<indicator_pk>\d+)/measurements",
+    IndicatorMeasurementViewSet,
+    basename="indicator-measurement",
+)
+router.register("activities", ActivityViewSet, basename="activity")
+router.register("indicators", IndicatorViewSet, basename="indicator")
+router.register("measurements", MeasurementViewSet, basename="measurement")
+
+urlpatterns = router.urls

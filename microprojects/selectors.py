@@ -3,6 +3,7 @@ organisation's data, and each list runs a fixed number of queries."""
 
 from datetime import date
 
+from django.contrib.auth import get_user_model
 from django.db.models import (
     Case,
     Count,
@@ -11,6 +12,7 @@ from django.db.models import (
     F,
     OuterRef,
     Prefetch,
+    Q,
     QuerySet,
     Subquery,
     Sum,
@@ -18,6 +20,7 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce, NullIf
+from django_countries.fields import Country
 
 from sempre.models import Organisation
 
@@ -124,3 +127,112 @@ def indicator_is_off_track(indicator, *, today: date | None = None) -> bool:
         return False
     expected = max(0, min(100, (today - start).days * 100 / span))
     return float(indicator.progress) < expected - 15
+
+
+# Read helpers for the API (appended) ------------------------------------------------------------
+
+# What a project's history reports as changed: the fields people edit, in the model's order.
+PROJECT_HISTORY_FIELDS = (
+    "organisation",
+    "title",
+    "summary",
+    "problem",
+    "country",
+    "region",
+    "setting",
+    "status",
+    "start_date",
+    "end_date",
+    "budget_eur",
+)
+PROJECT_HISTORY_M2M_FIELDS = ("target_groups", "lead_social_workers")
+
+
+def target_groups_list() -> QuerySet[TargetGroup]:
+    return TargetGroup.objects.order_by("order", "name")
+
+
+def colleagues_of(user):
+    """Users who share an organisation with `user`: the people who can lead their projects."""
+    if not user.is_authenticated:
+        return get_user_model().objects.none()
+    return get_user_model().objects.filter(memberships__organisation_id__in=user.organisation_ids).distinct()
+
+
+def project_history(project: MicroProject) -> QuerySet:
+    """The project's history records, newest first, with the user who made each change."""
+    return project.history.select_related("history_user").order_by("-history_date", "-history_id")
+
+
+def project_history_previous(records: QuerySet, record):
+    """The record just before `record` in `records` (ordered as `project_history`), or None."""
+    if record.history_type == "+":
+        return None
+    return records.filter(
+        Q(history_date__lt=record.history_date)
+        | Q(history_date=record.history_date, history_id__lt=record.history_id)
+    ).first()
+
+
+def _plain(value):
+    """A history value as JSON: countries as their code, dates as ISO, decimals as strings."""
+    if value is None or isinstance(value, bool | int | str | list):
+        return value
+    if isinstance(value, Country):
+        return value.code or None
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
+
+
+def project_history_with_changes(records: list, previous=None) -> list:
+    """Set `record.changes` on each of `records` (newest first), comparing it with the record
+    before it (the next in the list, or `previous` for the last one): a list of
+    {"field", "label", "old", "new"}. Plain fields are compared with simple-history's
+    `diff_against`; many-to-many fields from one query per field for all the records together, so
+    the number of queries does not grow with the number of records."""
+    chain = [*records, *([previous] if previous is not None else [])]
+    m2m_values = _history_m2m_values([r.history_id for r in chain])
+    for index, record in enumerate(records):
+        older = chain[index + 1] if index + 1 < len(chain) else None
+        record.changes = []
+        if older is None or record.history_type != "~":
+            continue
+        delta = record.diff_against(older, included_fields=PROJECT_HISTORY_FIELDS)
+        changes = [(change.field, change.old, change.new) for change in delta.changes]
+        for field in PROJECT_HISTORY_M2M_FIELDS:
+            old = m2m_values[field].get(older.history_id, [])
+            new = m2m_values[field].get(record.history_id, [])
+            if old != new:
+                changes.append((field, old, new))
+        order = {name: i for i, name in enumerate(PROJECT_HISTORY_FIELDS + PROJECT_HISTORY_M2M_FIELDS)}
+        record.changes = [
+            {
+                "field": field,
+                "label": str(MicroProject._meta.get_field(field).verbose_name),
+                "old": _plain(old),
+                "new": _plain(new),
+            }
+            for field, old, new in sorted(changes, key=lambda change: order[change[0]])
+        ]
+    return records
+
+
+def _history_m2m_values(history_ids: list[int]) -> dict[str, dict[int, list[int]]]:
+    """{m2m field: {history id: sorted related ids}} for the given history records."""
+    values: dict[str, dict[int, list[int]]] = {}
+    history_model = MicroProject.history.model
+    for field in PROJECT_HISTORY_M2M_FIELDS:
+        model_field = MicroProject._meta.get_field(field)
+        through = next(
+            relation.related_model
+            for relation in history_model._meta.related_objects
+            if relation.related_model.__name__ == f"{history_model.__name__}_{field}"
+        )
+        related_id = f"{model_field.m2m_reverse_field_name()}_id"
+        rows = through.objects.filter(history_id__in=history_ids).values_list("history_id", related_id)
+        by_record: dict[int, list[int]] = {}
+        for history_id, related in rows:
+            by_record.setdefault(history_id, []).append(related)
+        values[field] = {key: sorted(ids) for key, ids in by_record.items()}
+    return values

@@ -1,10 +1,10 @@
-"""Core API: token login and organisations."""
+"""Core API: token login, organisations, and the permission class every app's viewsets use."""
 
+import rules
 from django.urls import path
 from drf_spectacular.utils import extend_schema, inline_serializer
-from rest_framework import mixins, serializers, viewsets
+from rest_framework import mixins, permissions, serializers, viewsets
 from rest_framework.authtoken.views import ObtainAuthToken
-from rest_framework.permissions import AllowAny
 from rest_framework.routers import SimpleRouter
 
 from microprojects.selectors import organisations_visible_to
@@ -12,13 +12,52 @@ from microprojects.selectors import organisations_visible_to
 from .models import Organisation
 
 
-class TokenView(ObtainAuthToken):
-    """Exchange a username and password for an API token; send it as `Authorization: Token <t>`."""
+class RulesPermission(permissions.IsAuthenticated):
+    """Maps each viewset action to a `rules` permission, via `view.rules_permissions`:
 
-    permission_classes = [AllowAny]
+    - a permission name (`"microprojects.change_microproject"`) is checked on the object the
+      action works on: `view.get_rules_object(obj)`, by default the object itself;
+    - a predicate (`is_org_staff`) is checked on the user alone, before anything is read.
+
+    Actions that are not named need only a logged-in user: what one may see is decided by the
+    viewset's queryset, which starts from a `*_visible_to(user)` selector, so an object one may
+    not see answers 404, and one one may see but not change answers 403.
+    """
+
+    def _rule(self, view):
+        return getattr(view, "rules_permissions", {}).get(getattr(view, "action", None))
+
+    def has_permission(self, request, view):
+        if not super().has_permission(request, view):
+            return False
+        rule = self._rule(view)
+        if isinstance(rule, rules.Predicate):
+            return rule.test(request.user)
+        return True
+
+    def has_object_permission(self, request, view, obj):
+        rule = self._rule(view)
+        if isinstance(rule, str):
+            get_object = getattr(view, "get_rules_object", None)
+            return request.user.has_perm(rule, get_object(obj) if get_object else obj)
+        return True
+
+
+class TokenView(ObtainAuthToken):
+    """Exchange a username and password for an API token; send it as `Authorization: Token <t>`.
+
+    Answers 400 naming the missing field, or `non_field_errors` when the credentials are wrong.
+    """
+
+    # No session authentication here: a browser that is logged in must not need a CSRF token to
+    # ask for an API token with a username and password.
+    authentication_classes = []
+    permission_classes = [permissions.AllowAny]
 
     @extend_schema(
-        request=inline_serializer("TokenRequest", {"username": serializers.CharField(), "password": serializers.CharField()}),
+        request=inline_serializer(
+            "TokenRequest", {"username": serializers.CharField(), "password": serializers.CharField()}
+        ),
         responses=inline_serializer("TokenResponse", {"token": serializers.CharField()}),
     )
     def post(self, request, *args, **kwargs):
@@ -34,7 +73,11 @@ class OrganisationSerializer(serializers.ModelSerializer):
 
 
 class OrganisationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Organisations one belongs to (coordinators: all)."""
+
     serializer_class = OrganisationSerializer
+    permission_classes = [RulesPermission]
+    lookup_value_regex = r"\d+"
     search_fields = ["name", "region"]
     ordering_fields = ["name", "country"]
     filterset_fields = ["country", "kind"]
