@@ -1,0 +1,119 @@
+"""Eligibility of micro projects for a round, and the one place that talks to the toolkit (#3).
+
+The toolkit provides `toolkit.selectors.readiness_by_project(project_ids) -> {id: Readiness}`
+(Readiness: `sbmc`, `sbmc_complete`, `toc`, `toc_errors`) and
+`toolkit.services.snapshot_create(*, instance, by, note="") -> Snapshot`. Only this module imports
+them, so a change there changes one file here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.utils.translation import gettext as _
+
+from microprojects.models import MicroProject
+
+
+def readiness_by_project(project_ids) -> dict:
+    from toolkit.selectors import readiness_by_project as toolkit_readiness
+
+    return toolkit_readiness(list(project_ids))
+
+
+def snapshot_create(*, instance, by, note=""):
+    from toolkit.services import snapshot_create as toolkit_snapshot
+
+    return toolkit_snapshot(instance=instance, by=by, note=note)
+
+
+@dataclass
+class Check:
+    label: str
+    passed: bool
+    detail: str = ""
+
+
+@dataclass
+class Eligibility:
+    project_id: int
+    checks: list[Check] = field(default_factory=list)
+    readiness: object = None
+
+    @property
+    def eligible(self) -> bool:
+        return all(check.passed for check in self.checks)
+
+    @property
+    def reasons(self) -> list[str]:
+        """What is missing, in plain words."""
+        return [check.detail or check.label for check in self.checks if not check.passed]
+
+
+def eligibility_by_project(projects: list[MicroProject]) -> dict[int, Eligibility]:
+    """Each project's eligibility, explained check by check (three queries whatever the count:
+    readiness from the toolkit and earlier selections)."""
+    from .models import Application
+
+    ids = [p.pk for p in projects]
+    readiness = readiness_by_project(ids) if ids else {}
+    selected = set(
+        Application.objects.filter(project_id__in=ids, status=Application.Status.SELECTED).values_list(
+            "project_id", flat=True
+        )
+    )
+    result = {}
+    for project in projects:
+        ready = readiness.get(project.pk)
+        status_ok = project.status in (MicroProject.Status.ACTIVE, MicroProject.Status.COMPLETED)
+        sbmc_ok = bool(ready and ready.sbmc is not None and ready.sbmc_complete)
+        toc_ok = bool(ready and ready.toc is not None and not ready.toc_errors)
+        if ready is None or ready.toc is None:
+            toc_detail = _("There is no Theory of Change yet.")
+        elif ready.toc_errors:
+            toc_detail = _("The Theory of Change has problems to fix: %(errors)s") % {
+                "errors": "; ".join(str(e) for e in ready.toc_errors)
+            }
+        else:
+            toc_detail = ""
+        result[project.pk] = Eligibility(
+            project_id=project.pk,
+            readiness=ready,
+            checks=[
+                Check(
+                    _("The project is active or completed."),
+                    status_ok,
+                    ""
+                    if status_ok
+                    else _("The project is %(status)s.") % {"status": project.get_status_display().lower()},
+                ),
+                Check(
+                    _("The Social Business Model Canvas is complete."),
+                    sbmc_ok,
+                    ""
+                    if sbmc_ok
+                    else (
+                        _("There is no Social Business Model Canvas yet.")
+                        if ready is None or ready.sbmc is None
+                        else _("Some blocks of the Social Business Model Canvas are still empty.")
+                    ),
+                ),
+                Check(_("The Theory of Change has no validation errors."), toc_ok, toc_detail),
+                Check(
+                    _("The project has not been selected in an earlier round."),
+                    project.pk not in selected,
+                    ""
+                    if project.pk not in selected
+                    else _("The project was already selected by the accelerator."),
+                ),
+            ],
+        )
+    return result
+
+
+def freeze_tools(*, eligibility: Eligibility, by, note: str):
+    """Snapshots of the project's canvas and theory of change, for an application."""
+    ready = eligibility.readiness
+    sbmc = snapshot_create(instance=ready.sbmc, by=by, note=note)
+    toc = snapshot_create(instance=ready.toc, by=by, note=note)
+    return sbmc, toc
