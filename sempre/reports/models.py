@@ -43,10 +43,15 @@ class ReportJob(models.Model):
     params_key = models.CharField(max_length=64, editable=False)
     language = models.CharField(_("language"), max_length=10, default="en")
     requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="report_jobs", verbose_name=_("requested by")
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="report_jobs",
+        verbose_name=_("requested by"),
     )
     email_when_done = models.BooleanField(
-        _("e-mail when done"), default=False, help_text=_("Send the requester a link when the report is ready.")
+        _("e-mail when done"),
+        default=False,
+        help_text=_("Send the requester a link when the report is ready."),
     )
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.QUEUED)
     progress_done = models.PositiveIntegerField(default=0)

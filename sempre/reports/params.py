@@ -1,0 +1,77 @@
+"""Parameters of each report kind, as forms: they validate a request (from the UI or the API) and
+limit every choice to what the requester may see, so asking for another organisation's project
+is refused like an unknown one."""
+
+from datetime import date
+
+from django import forms
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django_countries import countries
+
+from microprojects.selectors import organisations_visible_to, projects_visible_to
+
+
+class ReportParamsForm(forms.Form):
+    def __init__(self, *args, user, **kwargs):
+        self.user = user
+        super().__init__(*args, **kwargs)
+
+
+class NoParams(ReportParamsForm):
+    pass
+
+
+class ProjectParams(ReportParamsForm):
+    project = forms.ModelChoiceField(
+        label=_("Project"),
+        queryset=None,
+        error_messages={"invalid_choice": _("There is no such project among the projects you can see.")},
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, user=user, **kwargs)
+        self.fields["project"].queryset = projects_visible_to(user).order_by("title")
+
+
+class ProgrammeParams(ReportParamsForm):
+    country = forms.ChoiceField(label=_("Country"), required=False)
+    organisation = forms.ModelChoiceField(
+        label=_("Organisation"),
+        queryset=None,
+        required=False,
+        error_messages={"invalid_choice": _("There is no such organisation.")},
+    )
+    date_from = forms.DateField(
+        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    date_to = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, user=user, **kwargs)
+        self.fields["country"].choices = [("", _("All countries")), *countries]
+        self.fields["organisation"].queryset = organisations_visible_to(user).order_by("name")
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("date_from"), cleaned.get("date_to")
+        if start and end and end < start:
+            self.add_error("date_to", _("The end of the period must be on or after its start."))
+        return cleaned
+
+
+def normalise(cleaned: dict) -> dict:
+    """Cleaned form data as plain JSON (ids, ISO dates, codes), without empty values, so that two
+    identical requests have identical parameters."""
+    plain = {}
+    for name, value in cleaned.items():
+        if value in (None, "", [], ()):
+            continue
+        if isinstance(value, models.Model):
+            value = value.pk
+        elif isinstance(value, date):
+            value = value.isoformat()
+        elif not isinstance(value, bool | int | float | str):
+            value = str(value)
+        plain[name] = value
+    return plain
