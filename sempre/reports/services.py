@@ -83,7 +83,7 @@ def _check_language(language: str | None) -> str:
             {
                 "language": _("Unknown language “%(language)s”. Choose one of: %(codes)s.")
                 % {"language": language, "codes": ", ".join(codes)}
-            }  # fmt: skip
+            }
         )
     return language
 
@@ -126,7 +126,7 @@ def report_request(
             {
                 "kind": _("Unknown report kind “%(kind)s”. Choose one of: %(kinds)s.")
                 % {"kind": kind, "kinds": ", ".join(_known_kinds())}
-            }  # fmt: skip
+            }
         )
     if not report_kind.may_request.test(by):
         raise PermissionDenied(_("You may not ask for this kind of report."))

@@ -24,7 +24,7 @@ class RenderContext:
 def small_count(value):
     """Counts from 1 to 4 in disaggregated tables are shown as "<5", so nobody can be singled out."""
     if value is None:
-        return "–"
+        return "-"
     if 0 < value < SMALL_COUNT_THRESHOLD:
         return f"<{SMALL_COUNT_THRESHOLD}"
     return value
