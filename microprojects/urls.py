@@ -1,3 +1,22 @@
+from django.urls import path
+
+from . import views
+
 app_name = "microprojects"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.project_list, name="list"),
+    path("new/", views.project_create, name="create"),
+    path("log/", views.activity_quick_log, name="activity_quick_log"),
+    path("<int:pk>/", views.project_detail, name="detail"),
+    path("<int:pk>/edit/", views.project_edit, name="edit"),
+    path("<int:pk>/delete/", views.project_delete, name="delete"),
+    path("<int:pk>/transition/", views.project_transition, name="transition"),
+    path("<int:pk>/activities/new/", views.activity_create, name="activity_create"),
+    path("<int:pk>/indicators/new/", views.indicator_create, name="indicator_create"),
+    path("activities/<int:pk>/edit/", views.activity_edit, name="activity_edit"),
+    path("activities/<int:pk>/delete/", views.activity_delete, name="activity_delete"),
+    path("indicators/<int:pk>/edit/", views.indicator_edit, name="indicator_edit"),
+    path("indicators/<int:pk>/delete/", views.indicator_delete, name="indicator_delete"),
+    path("indicators/<int:pk>/measurements/new/", views.measurement_create, name="measurement_create"),
+]

@@ -1,7 +1,214 @@
+"""The dashboard: one page, with a section for each role the user holds.
+
+Social workers and organisation admins see their projects, recent activities and indicators off
+track; coordinators see programme totals by country and by target group (aggregated in SQL) with
+charts; reviewers are pointed to the accelerator. Other areas add panels through the slots below.
+"""
+
+from datetime import date
+from decimal import Decimal
+
 from django.contrib.auth.decorators import login_required
+from django.db.models import Count, DecimalField, Exists, F, OuterRef, Sum, Value
+from django.db.models.functions import Coalesce, TruncMonth
 from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django_countries import countries
+
+from microprojects.models import Activity, MicroProject, TargetGroup
+from microprojects.selectors import (
+    activities_visible_to,
+    indicator_is_off_track,
+    indicators_visible_to,
+    project_list,
+    projects_visible_to,
+)
+
+from . import charts
+
+MY_PROJECTS_LENGTH = 8
+RECENT_ACTIVITIES_LENGTH = 8
+PROGRAMME_MONTHS = 12
+
+# Panels other areas add to the dashboard. Each slot renders the first of its templates that exists
+# (with the dashboard's context: `user`, `request`, the role flags); the last one is empty, so a slot
+# without an owner renders nothing. See docs/web.md.
+EMPTY_SLOT = "sempre/_slot_empty.html"
+DASHBOARD_SLOTS = {
+    "pending_contributions": ("cocreation/_dashboard_pending_contributions.html", EMPTY_SLOT),
+    "project_tools": ("toolkit/_dashboard_tools.html", EMPTY_SLOT),
+    "review_assignments": ("accelerator/_dashboard_review_assignments.html", EMPTY_SLOT),
+    "accelerator": ("accelerator/_dashboard_coordinator.html", EMPTY_SLOT),
+    "report_jobs": ("reports/_dashboard_report_jobs.html", EMPTY_SLOT),
+}
 
 
 @login_required
 def dashboard(request):
-    return render(request, "sempre/dashboard.html", {})
+    user = request.user
+    is_staff_member = bool(user.organisation_ids)
+    context = {
+        "is_staff_member": is_staff_member,
+        "is_coordinator": user.is_coordinator,
+        "is_reviewer": user.is_reviewer,
+        "slots": DASHBOARD_SLOTS,
+    }
+    if is_staff_member:
+        context.update(_staff_panels(user))
+    if user.is_coordinator:
+        context.update(_programme_panels(user))
+    return render(request, "sempre/dashboard.html", context)
+
+
+# Social workers and organisation admins --------------------------------------------------------
+
+
+def _staff_panels(user) -> dict:
+    own = {"organisation_id__in": user.organisation_ids}
+    my_projects = list(
+        project_list(user)
+        .filter(**own)
+        .annotate(
+            is_lead=Exists(
+                MicroProject.lead_social_workers.through.objects.filter(
+                    microproject_id=OuterRef("pk"), user_id=user.pk
+                )
+            )
+        )
+        .order_by("-is_lead", "status", "title")[:MY_PROJECTS_LENGTH]
+    )
+    project_count = projects_visible_to(user).filter(**own).count()
+    recent_activities = list(
+        activities_visible_to(user).filter(project__organisation_id__in=user.organisation_ids)[
+            :RECENT_ACTIVITIES_LENGTH
+        ]
+    )
+    indicators = indicators_visible_to(user).filter(
+        project__organisation_id__in=user.organisation_ids,
+        project__status=MicroProject.Status.ACTIVE,
+        target_date__isnull=False,
+    )
+    today = timezone.localdate()
+    off_track = [
+        i for i in indicators.order_by("target_date", "name") if indicator_is_off_track(i, today=today)
+    ]
+    return {
+        "my_projects": my_projects,
+        "project_count": project_count,
+        "recent_activities": recent_activities,
+        "off_track_indicators": off_track,
+    }
+
+
+# Coordinators ------------------------------------------------------------------------------------
+
+
+def _programme_panels(user) -> dict:
+    projects = projects_visible_to(user).order_by()
+    activities = Activity.objects.filter(project__in=projects).order_by()
+    hours = Coalesce(
+        Sum(F("staff_hours") + F("volunteer_hours")),
+        Value(Decimal(0)),
+        output_field=DecimalField(max_digits=14, decimal_places=2),
+    )
+
+    totals = activities.aggregate(
+        activities=Count("id"), participants=Coalesce(Sum("participants_total"), 0), hours=hours
+    )
+    totals["projects"] = projects.count()
+    totals["active_projects"] = projects.filter(status=MicroProject.Status.ACTIVE).count()
+
+    by_country = _merge(
+        projects.values("country").annotate(projects=Count("id")),
+        activities.values(country=F("project__country")).annotate(
+            activities=Count("id"), participants=Coalesce(Sum("participants_total"), 0), hours=hours
+        ),
+        key="country",
+    )
+    for row in by_country:
+        row["label"] = countries.name(row["country"]) or row["country"]
+    by_country.sort(key=lambda row: str(row["label"]))
+
+    groups = {group.pk: group for group in TargetGroup.objects.all()}
+    by_group = _merge(
+        projects.filter(target_groups__isnull=False)
+        .values(group=F("target_groups"))
+        .annotate(projects=Count("id", distinct=True)),
+        activities.filter(project__target_groups__isnull=False)
+        .values(group=F("project__target_groups"))
+        .annotate(activities=Count("id"), participants=Coalesce(Sum("participants_total"), 0), hours=hours),
+        key="group",
+    )
+    for row in by_group:
+        row["label"] = str(groups[row["group"]]) if row["group"] in groups else "?"
+    by_group.sort(
+        key=lambda row: (groups[row["group"]].order, row["label"]) if row["group"] in groups else (0, "")
+    )
+
+    return {
+        "programme_totals": totals,
+        "by_country": by_country,
+        "by_target_group": by_group,
+        "country_chart": _breakdown_chart(by_country, title=_("Participants by country")),
+        "target_group_chart": _breakdown_chart(by_group, title=_("Participants by target group")),
+        "monthly_chart": _monthly_chart(activities),
+    }
+
+
+def _merge(*querysets, key) -> list[dict]:
+    """Join aggregate rows from several GROUP BY queries on their key; missing numbers are 0."""
+    merged: dict = {}
+    for queryset in querysets:
+        for row in queryset:
+            merged.setdefault(row[key], {key: row[key]}).update(row)
+    fields = ("projects", "activities", "participants", "hours")
+    return [{**dict.fromkeys(fields, 0), **row} for row in merged.values()]
+
+
+def _breakdown_chart(rows, *, title):
+    """A bar chart of participants; the page shows the full numbers in a table next to it."""
+    if not rows:
+        return ""
+    labels = [row["label"] for row in rows]
+    series = {_("Participants"): [row["participants"] for row in rows]}
+    return charts.figure(svg=charts.bar_chart(title=title, labels=labels, series=series, horizontal=True))
+
+
+def _monthly_chart(activities):
+    today = timezone.localdate()
+    first = _add_months(today.replace(day=1), -(PROGRAMME_MONTHS - 1))
+    rows = (
+        activities.filter(date__gte=first)
+        .annotate(month=TruncMonth("date"))
+        .values("month")
+        .order_by("month")
+        .annotate(activities=Count("id"), participants=Coalesce(Sum("participants_total"), 0))
+    )
+    by_month = {_as_date(row["month"]).replace(day=1): row for row in rows}
+    if not by_month:
+        return ""
+    months = [_add_months(first, n) for n in range(PROGRAMME_MONTHS)]
+    series = {
+        _("Participants"): [by_month.get(m, {}).get("participants", 0) for m in months],
+        _("Activities"): [by_month.get(m, {}).get("activities", 0) for m in months],
+    }
+    title = _("Activities and participants over the last twelve months")
+    return charts.figure(
+        svg=charts.line_chart_by_month(title=title, months=months, series=series),
+        table=charts.data_table(
+            caption=title,
+            labels=[charts.month_label(m) for m in months],
+            series=series,
+            label_heading=_("Month"),
+        ),
+    )
+
+
+def _as_date(value) -> date:
+    return value.date() if hasattr(value, "hour") else value
+
+
+def _add_months(day: date, months: int) -> date:
+    index = day.year * 12 + day.month - 1 + months
+    return date(index // 12, index % 12 + 1, 1)

@@ -1,0 +1,515 @@
+"""Web pages for micro projects, their activities and indicators. Thin: reads come from the
+selectors (so other organisations' projects answer 404), writes go through the services."""
+
+from datetime import date
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count, Sum
+from django.db.models.functions import TruncMonth
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from sempre import charts
+from sempre.forms import add_service_errors
+from sempre.rules import is_coordinator, is_org_staff
+
+from . import services
+from .forms import ActivityForm, IndicatorForm, MeasurementForm, ProjectFilter, ProjectForm, TransitionForm
+from .models import Activity, Indicator, MicroProject
+from .selectors import (
+    activities_visible_to,
+    indicator_is_off_track,
+    indicators_visible_to,
+    projects_visible_to,
+    with_progress,
+)
+from .selectors import project_list as project_list_selector
+
+PAGE_SIZE = 20
+TIMELINE_LENGTH = 30
+
+# Places where other areas add their part of the project page (links to toolkits, the accelerator,
+# reports). Each slot renders the first of its templates that exists, with `project` in the context;
+# the last one is empty, so a slot without an owner renders nothing.
+PROJECT_SLOTS = {
+    "tools": ("toolkit/_project_tools.html", "microprojects/_slot_empty.html"),
+    "cocreation": ("cocreation/_project_cocreation.html", "microprojects/_slot_empty.html"),
+    "accelerator": ("accelerator/_project_accelerator.html", "microprojects/_slot_empty.html"),
+    "reports": ("reports/_project_reports.html", "microprojects/_slot_empty.html"),
+}
+
+
+def _require_project_reader(user):
+    """Project pages are for organisation staff and coordinators; reviewers see no project data."""
+    if not (is_org_staff(user) or is_coordinator(user)):
+        raise PermissionDenied(_("Only organisation staff and coordinators see micro projects."))
+
+
+def _visible_project(user, pk) -> MicroProject:
+    _require_project_reader(user)
+    return get_object_or_404(projects_visible_to(user).select_related("organisation"), pk=pk)
+
+
+def _require(user, perm, obj):
+    if not user.has_perm(perm, obj):
+        raise PermissionDenied(_("You may not do this."))
+
+
+def _detail_url(project) -> str:
+    return reverse("microprojects:detail", args=[project.pk])
+
+
+def project_history(project, *, limit=25) -> list[dict]:
+    """The project's change history, newest first: who, when, and each field from what to what.
+
+    A fixed number of queries: the history records, then the many-to-many rows of all of them at once.
+    """
+    history_model = MicroProject.history.model
+    records = list(
+        project.history.select_related("history_user").order_by("-history_date", "-history_id")[: limit + 1]
+    )
+    if not records:
+        return []
+    ids = [r.history_id for r in records]
+    m2m = {}
+    for field_name, through_name, target in (
+        ("target_groups", "historicalmicroproject_target_groups", "targetgroup"),
+        ("lead_social_workers", "historicalmicroproject_lead_social_workers", "user"),
+    ):
+        through = history_model._meta.get_field(through_name).related_model
+        rows = through.objects.filter(history_id__in=ids).select_related(target).order_by(f"{target}_id")
+        values = {history_id: [] for history_id in ids}
+        for row in rows:
+            values[row.history_id].append(str(getattr(row, target)))
+        m2m[field_name] = values
+    scalar_fields = [
+        f.name
+        for f in MicroProject._meta.concrete_fields
+        if f.editable and f.name not in {"id", "created_by", "created_at", "updated_at"}
+    ]
+    entries = []
+    for index, record in enumerate(records[:limit]):
+        previous = records[index + 1] if index + 1 < len(records) else None
+        changes = []
+        if previous is not None:
+            for name in scalar_fields:
+                old, new = getattr(previous, name), getattr(record, name)
+                if old != new:
+                    changes.append(_change(name, old, new, previous, record))
+            for name, values in m2m.items():
+                old, new = values[previous.history_id], values[record.history_id]
+                if old != new:
+                    changes.append(
+                        {
+                            "field": MicroProject._meta.get_field(name).verbose_name,
+                            "old": ", ".join(old) or "—",
+                            "new": ", ".join(new) or "—",
+                        }
+                    )
+        elif record.history_type != "+":
+            continue  # the oldest shown record of a long history: nothing to compare it with
+        if previous is not None and not changes:
+            continue  # saved without a change
+        entries.append(
+            {
+                "date": record.history_date,
+                "user": record.history_user,
+                "created": record.history_type == "+",
+                "changes": changes,
+            }
+        )
+    return entries
+
+
+def _change(name, old, new, previous, record) -> dict:
+    field = MicroProject._meta.get_field(name)
+    if field.choices:
+        old = getattr(previous, f"get_{name}_display")() if old else old
+        new = getattr(record, f"get_{name}_display")() if new else new
+    if name == "organisation":
+        old, new = previous.organisation, record.organisation
+    return {
+        "field": field.verbose_name,
+        "old": "—" if old in (None, "") else old,
+        "new": "—" if new in (None, "") else new,
+    }
+
+
+# Projects -----------------------------------------------------------------------------------------
+
+
+@login_required
+def project_list(request):
+    _require_project_reader(request.user)
+    queryset = project_list_selector(request.user)
+    filterset = ProjectFilter(request.GET or None, queryset=queryset, request=request)
+    projects = filterset.qs if filterset.is_bound and filterset.is_valid() else queryset
+    page = Paginator(projects.order_by("title", "pk"), PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "filter": filterset,
+        "page": page,
+        "query": query.urlencode(),
+        "is_filtered": bool(filterset.is_bound and any(v for k, v in request.GET.items() if k != "page")),
+        "can_create": bool(request.user.organisation_ids),
+    }
+    template = "microprojects/_project_results.html" if request.htmx else "microprojects/project_list.html"
+    return render(request, template, context)
+
+
+@login_required
+def project_detail(request, pk):
+    project = _visible_project(request.user, pk)
+    user = request.user
+    activities = list(
+        activities_visible_to(user).filter(project=project).select_related("created_by")[:TIMELINE_LENGTH]
+    )
+    activity_count = project.activities.count()
+    indicators = list(with_progress(project.indicators.select_related("project")))
+    for indicator in indicators:
+        indicator.is_off_track = indicator_is_off_track(indicator)
+    can_change = user.has_perm("microprojects.change_microproject", project)
+    context = {
+        "project": project,
+        "activities": activities,
+        "activity_count": activity_count,
+        "indicators": indicators,
+        "indicator_chart": _indicator_chart(indicators),
+        "participation_chart": _participation_chart(project),
+        "history": project_history(project),
+        "can_change": can_change,
+        "can_delete": user.has_perm("microprojects.delete_microproject", project),
+        "transitions": [MicroProject.Status(s) for s in project.allowed_transitions] if can_change else [],
+        "slots": PROJECT_SLOTS,
+    }
+    return render(request, "microprojects/project_detail.html", context)
+
+
+def _indicator_chart(indicators):
+    if not indicators:
+        return ""
+    title = _("Progress towards target")
+    items = [(i.name, i.progress) for i in indicators]
+    table = charts.data_table(
+        caption=title,
+        labels=[i.name for i in indicators],
+        series={
+            _("Progress (%)"): [None if i.progress is None else round(float(i.progress)) for i in indicators]
+        },
+        label_heading=_("Indicator"),
+    )
+    return charts.figure(svg=charts.progress_bars(title=title, items=items), table=table)
+
+
+def _participation_chart(project):
+    """Participants and activities per month over the project's life (aggregated in SQL)."""
+    rows = list(
+        Activity.objects.filter(project=project)
+        .annotate(month=TruncMonth("date"))
+        .values("month")
+        .order_by("month")
+        .annotate(activities=Count("id"), participants=Sum("participants_total"))
+    )
+    if len(rows) < 2:
+        return ""
+    months = _month_range(rows[0]["month"], rows[-1]["month"])
+    by_month = {_first_of_month(row["month"]): row for row in rows}
+    participants = [by_month.get(m, {}).get("participants") or 0 for m in months]
+    activities = [by_month.get(m, {}).get("activities") or 0 for m in months]
+    title = _("Participants and activities per month")
+    series = {_("Participants"): participants, _("Activities"): activities}
+    return charts.figure(
+        svg=charts.line_chart_by_month(title=title, months=months, series=series),
+        table=charts.data_table(
+            caption=title,
+            labels=[charts.month_label(m) for m in months],
+            series=series,
+            label_heading=_("Month"),
+        ),
+    )
+
+
+def _first_of_month(value) -> date:
+    value = value.date() if hasattr(value, "date") and callable(value.date) else value
+    return value.replace(day=1)
+
+
+def _month_range(first, last) -> list[date]:
+    first, last = _first_of_month(first), _first_of_month(last)
+    months = []
+    current = first
+    while current <= last:
+        months.append(current)
+        current = date(current.year + current.month // 12, current.month % 12 + 1, 1)
+    return months
+
+
+@login_required
+def project_create(request):
+    user = request.user
+    if not user.organisation_ids:
+        raise PermissionDenied(_("Only members of an organisation can register projects."))
+    form = ProjectForm(request.POST or None, user=user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            project = services.project_create(by=user, **form.service_data())
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("The project “%(title)s” was registered.") % {"title": project.title})
+            return redirect(_detail_url(project))
+    return render(request, "microprojects/project_form.html", {"form": form, "project": None})
+
+
+@login_required
+def project_edit(request, pk):
+    project = _visible_project(request.user, pk)
+    _require(request.user, "microprojects.change_microproject", project)
+    form = ProjectForm(request.POST or None, instance=project, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.project_update(project=project, by=request.user, **form.service_data())
+        except ValidationError as error:
+            project.refresh_from_db()
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Your changes were saved."))
+            return redirect(_detail_url(project))
+    return render(request, "microprojects/project_form.html", {"form": form, "project": project})
+
+
+@login_required
+def project_delete(request, pk):
+    project = _visible_project(request.user, pk)
+    _require(request.user, "microprojects.delete_microproject", project)
+    if request.method == "POST":
+        title = project.title
+        services.project_delete(project=project, by=request.user)
+        messages.success(request, _("The project “%(title)s” was deleted.") % {"title": title})
+        return redirect("microprojects:list")
+    return render(
+        request,
+        "microprojects/confirm_delete.html",
+        {
+            "project": project,
+            "object": project,
+            "what": _("the project “%(title)s”") % {"title": project.title},
+            "consequence": _("Its activities, indicators and measurements are deleted with it."),
+            "cancel_url": _detail_url(project),
+        },
+    )
+
+
+@login_required
+@require_POST
+def project_transition(request, pk):
+    project = _visible_project(request.user, pk)
+    _require(request.user, "microprojects.change_microproject", project)
+    form = TransitionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose a valid status."))
+        return redirect(_detail_url(project))
+    try:
+        project = services.project_transition(
+            project=project, by=request.user, status=form.cleaned_data["status"]
+        )
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(
+            request, _("The project is now %(status)s.") % {"status": project.get_status_display().lower()}
+        )
+    return redirect(_detail_url(project))
+
+
+# Activities ---------------------------------------------------------------------------------------
+
+
+def _activity_form_page(request, *, form, project, activity=None):
+    return render(
+        request,
+        "microprojects/activity_form.html",
+        {"form": form, "project": project, "activity": activity},
+    )
+
+
+@login_required
+def activity_create(request, pk):
+    project = _visible_project(request.user, pk)
+    _require(request.user, "microprojects.log_activity", project)
+    form = ActivityForm(request.POST or None, user=request.user, project=project)
+    if request.method == "POST" and form.is_valid():
+        try:
+            activity = services.activity_log(project=project, by=request.user, **form.service_data())
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Activity “%(title)s” logged.") % {"title": activity.title})
+            return redirect(_detail_url(project))
+    return _activity_form_page(request, form=form, project=project)
+
+
+@login_required
+def activity_quick_log(request):
+    """Log an activity from anywhere (the dashboard, a phone in the field): pick the project here."""
+    if not request.user.organisation_ids:
+        raise PermissionDenied(_("Only members of an organisation can log activities."))
+    form = ActivityForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        project = form.cleaned_data["project"]
+        _require(request.user, "microprojects.log_activity", project)
+        try:
+            activity = services.activity_log(project=project, by=request.user, **form.service_data())
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _("Activity “%(title)s” logged for %(project)s.")
+                % {"title": activity.title, "project": project},
+            )
+            return redirect(_detail_url(project))
+    return _activity_form_page(request, form=form, project=None)
+
+
+def _visible_activity(user, pk) -> Activity:
+    _require_project_reader(user)
+    return get_object_or_404(activities_visible_to(user), pk=pk)
+
+
+@login_required
+def activity_edit(request, pk):
+    activity = _visible_activity(request.user, pk)
+    project = activity.project
+    _require(request.user, "microprojects.log_activity", project)
+    form = ActivityForm(request.POST or None, instance=activity, user=request.user, project=project)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.activity_update(activity=activity, by=request.user, **form.service_data())
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("The activity was updated."))
+            return redirect(_detail_url(project))
+    return _activity_form_page(request, form=form, project=project, activity=activity)
+
+
+@login_required
+def activity_delete(request, pk):
+    activity = _visible_activity(request.user, pk)
+    project = activity.project
+    _require(request.user, "microprojects.log_activity", project)
+    if request.method == "POST":
+        services.activity_delete(activity=activity, by=request.user)
+        messages.success(request, _("The activity was deleted."))
+        return redirect(_detail_url(project))
+    return render(
+        request,
+        "microprojects/confirm_delete.html",
+        {
+            "project": project,
+            "object": activity,
+            "what": _("the activity “%(title)s” of %(date)s")
+            % {"title": activity.title, "date": activity.date},
+            "consequence": _("Its participant counts no longer count towards the project's totals."),
+            "cancel_url": _detail_url(project),
+        },
+    )
+
+
+# Indicators and measurements ----------------------------------------------------------------------
+
+
+def _visible_indicator(user, pk) -> Indicator:
+    _require_project_reader(user)
+    return get_object_or_404(indicators_visible_to(user), pk=pk)
+
+
+@login_required
+def indicator_create(request, pk):
+    project = _visible_project(request.user, pk)
+    _require(request.user, "microprojects.manage_indicators", project)
+    form = IndicatorForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            indicator = services.indicator_create(project=project, by=request.user, **form.service_data())
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Indicator “%(name)s” added.") % {"name": indicator.name})
+            return redirect(_detail_url(project) + "#indicators")
+    return render(
+        request, "microprojects/indicator_form.html", {"form": form, "project": project, "indicator": None}
+    )
+
+
+@login_required
+def indicator_edit(request, pk):
+    indicator = _visible_indicator(request.user, pk)
+    project = indicator.project
+    _require(request.user, "microprojects.manage_indicators", project)
+    form = IndicatorForm(request.POST or None, instance=indicator)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.indicator_update(indicator=indicator, by=request.user, **form.service_data())
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("The indicator was updated."))
+            return redirect(_detail_url(project) + "#indicators")
+    return render(
+        request,
+        "microprojects/indicator_form.html",
+        {"form": form, "project": project, "indicator": indicator},
+    )
+
+
+@login_required
+def indicator_delete(request, pk):
+    indicator = _visible_indicator(request.user, pk)
+    project = indicator.project
+    _require(request.user, "microprojects.manage_indicators", project)
+    if request.method == "POST":
+        services.indicator_delete(indicator=indicator, by=request.user)
+        messages.success(request, _("The indicator was deleted."))
+        return redirect(_detail_url(project) + "#indicators")
+    return render(
+        request,
+        "microprojects/confirm_delete.html",
+        {
+            "project": project,
+            "object": indicator,
+            "what": _("the indicator “%(name)s”") % {"name": indicator.name},
+            "consequence": _("Its measurements are deleted with it."),
+            "cancel_url": _detail_url(project) + "#indicators",
+        },
+    )
+
+
+@login_required
+def measurement_create(request, pk):
+    indicator = _visible_indicator(request.user, pk)
+    project = indicator.project
+    _require(request.user, "microprojects.manage_indicators", project)
+    form = MeasurementForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.measurement_record(indicator=indicator, by=request.user, **form.service_data())
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Measurement for “%(name)s” recorded.") % {"name": indicator.name})
+            return redirect(_detail_url(project) + "#indicators")
+    recent = list(indicator.measurements.select_related("created_by")[:10])
+    return render(
+        request,
+        "microprojects/measurement_form.html",
+        {"form": form, "project": project, "indicator": indicator, "recent": recent},
+    )

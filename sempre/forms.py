@@ -1,0 +1,81 @@
+"""Form plumbing shared by the web UI of every app.
+
+Forms validate input field by field and hand the cleaned data to a service. The service holds the
+business rules; when it refuses, its `ValidationError` (keyed by field name) is put back on the
+form, so the error shows next to the field it names.
+"""
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+
+def add_service_errors(form: forms.BaseForm, error: ValidationError) -> None:
+    """Show a service's ValidationError on the form: next to the field it names when the form has
+    that field, at the top of the form otherwise."""
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error.messages)
+        return
+    for field, errors in error.error_dict.items():
+        messages = [message for item in errors for message in item.messages]
+        target = field if field in form.fields else None
+        if target is None and field != "__all__":
+            label = _field_label(form, field)
+            messages = [f"{label}: {message}" for message in messages] if label else messages
+        form.add_error(target, messages)
+
+
+def _field_label(form, field: str) -> str:
+    model = getattr(getattr(form, "_meta", None), "model", None)
+    if model is None:
+        return ""
+    try:
+        return str(model._meta.get_field(field).verbose_name).capitalize()
+    except Exception:  # an unknown field name: show the message without a label
+        return ""
+
+
+class ServiceModelForm(forms.ModelForm):
+    """A ModelForm used for its fields, labels and widgets only.
+
+    It does not validate or save the model instance: the service does both, inside its
+    transaction. `service_data()` is what to pass to the service.
+    """
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
+    def _post_clean(self):
+        # Django would copy the data onto the instance and run model validation here; that is
+        # the service's job, so that the rules live in one place and the instance stays untouched
+        # until the service changes it.
+        pass
+
+    def service_data(self) -> dict:
+        return dict(self.cleaned_data)
+
+    def save(self, commit=True):  # pragma: no cover - a guard against bypassing the service
+        raise NotImplementedError("Call the service with form.service_data() instead.")
+
+
+class DateInput(forms.DateInput):
+    """A native date picker (accepts ISO dates, which is what browsers send)."""
+
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+
+class CountInput(forms.NumberInput):
+    """A whole-number input that brings up the number keypad on phones."""
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs={"inputmode": "numeric", "min": "0", "step": "1", **(attrs or {})})
+
+
+class DecimalInput(forms.NumberInput):
+    """A decimal input with the decimal keypad on phones."""
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs={"inputmode": "decimal", "step": "any", **(attrs or {})})
