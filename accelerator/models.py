@@ -168,10 +168,13 @@ class Application(models.Model):
     answers = models.JSONField(_("answers"), default=dict, blank=True)
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.SUBMITTED)
     # Frozen copies of the project's canvas and theory of change at submission (toolkit snapshots),
-    # plus their content, so the application reads the same whatever happens to the tools later.
-    sbmc_snapshot_ref = models.PositiveBigIntegerField(null=True, blank=True, editable=False)
-    toc_snapshot_ref = models.PositiveBigIntegerField(null=True, blank=True, editable=False)
-    frozen_tools = models.JSONField(default=dict, blank=True, editable=False)
+    # so the application reads the same whatever happens to the tools later.
+    sbmc_snapshot = models.ForeignKey(
+        "toolkit.Snapshot", on_delete=models.PROTECT, null=True, blank=True, related_name="+", editable=False
+    )
+    toc_snapshot = models.ForeignKey(
+        "toolkit.Snapshot", on_delete=models.PROTECT, null=True, blank=True, related_name="+", editable=False
+    )
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )

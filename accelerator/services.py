@@ -256,8 +256,8 @@ def application_submit(
         round=round,
         project=project,
         answers=answers,
-        sbmc_snapshot_ref=getattr(sbmc, "pk", None),
-        toc_snapshot_ref=getattr(toc, "pk", None),
+        sbmc_snapshot=sbmc,
+        toc_snapshot=toc,
         submitted_by=by,
         submitted_at=now,
     )
