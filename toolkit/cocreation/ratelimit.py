@@ -1,0 +1,71 @@
+"""Rate limits for the public pages, counted in Django's cache (fixed one-hour windows).
+
+Client addresses are only ever used hashed, inside cache keys that expire; nothing about them is
+stored in the database.
+"""
+
+import hashlib
+import time
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.cache import cache
+
+WINDOW_SECONDS = 3600
+
+DEFAULT_LIMITS = {
+    # Contributions sent from one address per hour (a workshop room shares one address).
+    "address": 30,
+    # Contributions to one invite per hour, from anywhere.
+    "invite": 120,
+    # Unknown links or receipt codes tried from one address per hour: stops enumeration.
+    "lookup": 20,
+}
+
+
+def limit_for(scope: str) -> int:
+    return getattr(settings, "COCREATION_RATE_LIMITS", {}).get(scope, DEFAULT_LIMITS[scope])
+
+
+def client_address(request) -> str:
+    if getattr(settings, "COCREATION_TRUST_X_FORWARDED_FOR", False):
+        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+        if forwarded:
+            return forwarded.split(",")[0].strip()
+    return request.META.get("REMOTE_ADDR", "") or "unknown"
+
+
+def _key(scope: str, ident: str) -> str:
+    window = int(time.time() // WINDOW_SECONDS)
+    digest = hashlib.sha256(f"{scope}:{ident}".encode()).hexdigest()[:32]
+    return f"cocreation:rl:{scope}:{digest}:{window}"
+
+
+@dataclass(frozen=True)
+class Limit:
+    scope: str
+    ident: str
+
+    def exceeded(self) -> bool:
+        return (cache.get(_key(self.scope, self.ident)) or 0) >= limit_for(self.scope)
+
+    def hit(self) -> int:
+        key = _key(self.scope, self.ident)
+        cache.add(key, 0, timeout=WINDOW_SECONDS + 60)
+        try:
+            return cache.incr(key)
+        except ValueError:  # expired between add and incr
+            cache.set(key, 1, timeout=WINDOW_SECONDS + 60)
+            return 1
+
+
+def address_limit(request) -> Limit:
+    return Limit("address", client_address(request))
+
+
+def invite_limit(invite) -> Limit:
+    return Limit("invite", str(invite.pk))
+
+
+def lookup_limit(request) -> Limit:
+    return Limit("lookup", client_address(request))

@@ -1,0 +1,37 @@
+"""Who may invite clients and moderate what they send.
+
+Client contributions are unreviewed words of vulnerable people: only the staff of the organisation
+running the project (social workers and organisation admins) see and moderate them. Coordinators,
+reviewers and other organisations do not (they get 404, as for anything they may not see).
+"""
+
+import rules
+
+from microprojects.rules import is_project_member
+
+
+@rules.predicate
+def is_tool_member(user, tool):
+    if tool is None:
+        return False
+    return is_project_member(user, tool.project)
+
+
+@rules.predicate
+def is_invite_member(user, invite):
+    if invite is None:
+        return False
+    return is_tool_member(user, invite.tool)
+
+
+@rules.predicate
+def is_contribution_member(user, contribution):
+    if contribution is None:
+        return False
+    return is_tool_member(user, contribution.tool)
+
+
+rules.add_perm("cocreation.manage_invites", is_tool_member)
+rules.add_perm("cocreation.revoke_invite", is_invite_member)
+rules.add_perm("cocreation.moderate_contribution", is_contribution_member)
+rules.add_perm("cocreation.add_on_behalf", is_tool_member)

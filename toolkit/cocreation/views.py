@@ -1,0 +1,222 @@
+"""Staff pages under /co-creation/: invites, the moderation queue, "on behalf of" entries.
+
+Thin: querysets come from the selectors (another organisation's objects answer 404), writes go
+through the services.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.signing import BadSignature
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from toolkit.models import Block
+
+from .codes import token_matches
+from .forms import InviteForm, ModerationForm, OnBehalfForm, RejectForm
+from .models import Contribution
+from .qr import qr_svg
+from .selectors import (
+    contribution_list,
+    invite_blocks,
+    invite_list,
+    invites_visible_to,
+    tool_blocks,
+    tools_open_to,
+)
+from .services import (
+    contribution_accept,
+    contribution_add_on_behalf,
+    contribution_reject,
+    invite_create,
+    invite_revoke,
+)
+
+INVITE_COOKIE_SALT = "sempre.cocreation.new-invite"
+INVITE_COOKIE_MAX_AGE = 60 * 60  # the staff member's own browser keeps the new link for an hour
+
+
+def _form_errors(form, error: ValidationError):
+    for field, messages_ in error.message_dict.items():
+        for message in messages_:
+            form.add_error(field if field in form.fields else None, message)
+
+
+def block_labels(templates) -> dict[tuple[int, str], str]:
+    """{(template id, block key): label} for the given templates, in one query."""
+    blocks = Block.objects.filter(template__in={t.pk for t in templates})
+    return {(b.template_id, b.key): b.display_label for b in blocks}
+
+
+def _with_block_labels(contributions):
+    contributions = list(contributions)
+    labels = block_labels({c.tool.template for c in contributions})
+    for contribution in contributions:
+        contribution.block_label = labels.get(
+            (contribution.tool.template_id, contribution.block_key), contribution.block_key
+        )
+    return contributions
+
+
+@login_required
+def queue(request):
+    """Contributions waiting for review, for every tool the user works on (or one)."""
+    status = request.GET.get("status") or Contribution.Status.PENDING
+    if status not in Contribution.Status.values:
+        status = Contribution.Status.PENDING
+    tool = None
+    if request.GET.get("tool", "").isdigit():
+        tool = get_object_or_404(tools_open_to(request.user), pk=request.GET["tool"])
+    contributions = _with_block_labels(contribution_list(request.user, status=status, tool=tool)[:200])
+    return render(
+        request,
+        "cocreation/queue.html",
+        {
+            "contributions": contributions,
+            "status": status,
+            "statuses": Contribution.Status.choices,
+            "tool": tool,
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def invites(request, tool_id):
+    tool = get_object_or_404(tools_open_to(request.user).select_related("template", "project"), pk=tool_id)
+    blocks = tool_blocks(tool)
+    form = InviteForm(request.POST or None, blocks=blocks)
+    if request.method == "POST" and form.is_valid():
+        try:
+            invite, token = invite_create(tool=tool, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _form_errors(form, error)
+        except PermissionDenied:
+            messages.error(request, _("You may not invite clients to this tool."))
+        else:
+            response = redirect("cocreation:invite", pk=invite.pk)
+            response.set_signed_cookie(
+                f"cocreation_invite_{invite.pk}",
+                token,
+                salt=INVITE_COOKIE_SALT,
+                max_age=INVITE_COOKIE_MAX_AGE,
+                path=reverse("cocreation:invite", args=[invite.pk]),
+                httponly=True,
+                samesite="Strict",
+                secure=request.is_secure(),
+            )
+            return response
+    return render(
+        request,
+        "cocreation/invites.html",
+        {"tool": tool, "form": form, "invites": invite_list(request.user, tool=tool)},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+def invite_detail(request, pk):
+    invite = get_object_or_404(invite_list(request.user), pk=pk)
+    link = qr = None
+    try:
+        token = request.get_signed_cookie(
+            f"cocreation_invite_{invite.pk}", salt=INVITE_COOKIE_SALT, default=None
+        )
+    except BadSignature:
+        token = None
+    if token and token_matches(token, invite.token_hash):
+        link = request.build_absolute_uri(reverse("contribute:start", args=[token]))
+        qr = qr_svg(link, label=_("QR code of the invite link"))
+    contributions = _with_block_labels(contribution_list(request.user).filter(invite=invite)[:200])
+    return render(
+        request,
+        "cocreation/invite.html",
+        {
+            "invite": invite,
+            "link": link,
+            "qr": qr,
+            "blocks": invite_blocks(invite),
+            "contributions": contributions,
+        },
+    )
+
+
+@login_required
+@require_POST
+def invite_revoke_view(request, pk):
+    invite = get_object_or_404(invites_visible_to(request.user), pk=pk)
+    invite_revoke(invite=invite, by=request.user)
+    messages.success(request, _("The invite is revoked: its link no longer works."))
+    return redirect("cocreation:invite", pk=invite.pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def contribution_detail(request, pk):
+    contribution = get_object_or_404(contribution_list(request.user), pk=pk)
+    contribution.block_label = block_labels([contribution.tool.template]).get(
+        (contribution.tool.template_id, contribution.block_key), contribution.block_key
+    )
+    form = ModerationForm(request.POST or None, initial={"text": contribution.text})
+    if request.method == "POST" and form.is_valid():
+        try:
+            contribution_accept(contribution=contribution, by=request.user, text=form.cleaned_data["text"])
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            messages.success(
+                request, _("Accepted: it is now in the tool, marked as the client's contribution.")
+            )
+            return redirect(_next_in_queue(request, contribution))
+    history = contribution.history.select_related("history_user").order_by("history_date")
+    return render(
+        request,
+        "cocreation/contribution.html",
+        {"contribution": contribution, "form": form, "reject_form": RejectForm(), "history": history},
+        status=400 if form.errors else 200,
+    )
+
+
+def _next_in_queue(request, contribution):
+    return reverse("cocreation:queue") + f"?tool={contribution.tool_id}"
+
+
+@login_required
+@require_POST
+def contribution_reject_view(request, pk):
+    contribution = get_object_or_404(contribution_list(request.user), pk=pk)
+    form = RejectForm(request.POST)
+    note = form.cleaned_data["note"] if form.is_valid() else ""
+    try:
+        contribution_reject(contribution=contribution, by=request.user, note=note)
+    except ValidationError as error:
+        messages.error(request, " ".join(m for ms in error.message_dict.values() for m in ms))
+        return redirect("cocreation:contribution", pk=contribution.pk)
+    messages.success(request, _("Not used. It will be deleted after the retention period."))
+    return redirect(_next_in_queue(request, contribution))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def on_behalf(request, tool_id):
+    tool = get_object_or_404(tools_open_to(request.user).select_related("template", "project"), pk=tool_id)
+    form = OnBehalfForm(
+        request.POST or None, blocks=tool_blocks(tool), initial={"block_key": request.GET.get("block")}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            contribution_add_on_behalf(tool=tool, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            messages.success(request, _("Added to the tool, marked as typed in on behalf of a client."))
+            return redirect(reverse("cocreation:on_behalf", args=[tool.pk]))
+    return render(
+        request,
+        "cocreation/on_behalf.html",
+        {"tool": tool, "form": form},
+        status=400 if form.errors else 200,
+    )
