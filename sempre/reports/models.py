@@ -97,6 +97,13 @@ class ReportJob(models.Model):
         return f"{self.kind} #{self.pk} ({self.status})"
 
     @property
+    def kind_label(self) -> str:
+        from .kinds import get_kind  # the registry imports renderers, which import this module
+
+        kind = get_kind(self.kind)
+        return kind.label if kind else self.kind
+
+    @property
     def is_active(self) -> bool:
         return self.status in self.ACTIVE_STATUSES
 

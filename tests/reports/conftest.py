@@ -31,3 +31,19 @@ def other_project(other_organisation):
     ActivityFactory(project=project, date=dt.date(2025, 4, 2), title="Repair evening", participants_total=30,
                     participants_new=10, women=15, men=15, non_binary=0, gender_not_stated=0)  # fmt: skip
     return project
+
+
+@pytest.fixture
+def make_report(django_capture_on_commit_callbacks):
+    """make_report(user, kind, params) -> the job, after its task ran in-process (eager)."""
+    from sempre.reports import services
+
+    def make(user, kind, params=None, language="en"):
+        with django_capture_on_commit_callbacks(execute=True):
+            job, _created = services.report_request(
+                by=user, kind=kind, params=params or {}, language=language
+            )
+        job.refresh_from_db()
+        return job
+
+    return make
