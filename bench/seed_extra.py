@@ -89,10 +89,20 @@ def seed_toolkit(ctx) -> None:
             for order in range(2):
                 client = rng.random() < 0.3
                 entries.append(
-                    (len(entries) + 1, instance_id, key, rng.choice(ENTRY_TEXTS), order, "en",
-                     None if client else author, "client" if client else "staff",
-                     f"Client {order + 1}" if client else "", created, created)
-                )  # fmt: skip
+                    (
+                        len(entries) + 1,
+                        instance_id,
+                        key,
+                        rng.choice(ENTRY_TEXTS),
+                        order,
+                        "en",
+                        None if client else author,
+                        "client" if client else "staff",
+                        f"Client {order + 1}" if client else "",
+                        created,
+                        created,
+                    )
+                )
     ctx.counts["tool_instances"] = copy_model(
         ctx.cursor,
         ToolInstance,
@@ -102,10 +112,21 @@ def seed_toolkit(ctx) -> None:
     ctx.counts["tool_entries"] = copy_model(
         ctx.cursor,
         Entry,
-        ["id", "instance", "block_key", "text", "order", "language", "author", "source", "client_label",
-         "created_at", "updated_at"],
+        [
+            "id",
+            "instance",
+            "block_key",
+            "text",
+            "order",
+            "language",
+            "author",
+            "source",
+            "client_label",
+            "created_at",
+            "updated_at",
+        ],
         entries,
-    )  # fmt: skip
+    )
 
 
 def seed_accelerator(ctx) -> None:
@@ -126,11 +147,35 @@ def seed_accelerator(ctx) -> None:
     ctx.counts["rounds"] = copy_model(
         ctx.cursor,
         Round,
-        ["id", "title", "opens_at", "closes_at", "review_deadline", "places", "reviewers_per_application",
-         "status", "created_by", "created_at", "updated_at"],
-        [(1, "Benchmark round", opens, closes, closes + dt.timedelta(days=60), 8,
-          plan.reviews_per_application, "reviewing", ctx.coordinator_id, opens, opens)],
-    )  # fmt: skip
+        [
+            "id",
+            "title",
+            "opens_at",
+            "closes_at",
+            "review_deadline",
+            "places",
+            "reviewers_per_application",
+            "status",
+            "created_by",
+            "created_at",
+            "updated_at",
+        ],
+        [
+            (
+                1,
+                "Benchmark round",
+                opens,
+                closes,
+                closes + dt.timedelta(days=60),
+                8,
+                plan.reviews_per_application,
+                "reviewing",
+                ctx.coordinator_id,
+                opens,
+                opens,
+            )
+        ],
+    )
     criteria = [
         (k + 1, 1, name, weight, 0, 5, k) for k, (name, weight) in enumerate(CRITERIA[: plan.criteria])
     ]

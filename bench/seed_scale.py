@@ -37,6 +37,10 @@ from bench.common import database_name, database_url, ensure_database, setup_dja
 SEED = 20260601
 PASSWORD = "bench-pass-2026"
 COORDINATOR_USERNAME = "bench-coordinator"
+# A social worker in the first organisations, who sees exactly PROGRAMME_PROJECTS projects: the
+# programme PDF is measured "for 1,000 projects" through what this user may see.
+PROGRAMME_USERNAME = "bench-programme"
+PROGRAMME_PROJECTS = 1000
 COUNTRIES = ["SE", "FI", "DK", "DE", "PL", "LT", "LV", "EE"]
 NOW = dt.datetime(2026, 6, 1, 12, 0, tzinfo=dt.UTC)
 TODAY = NOW.date()
@@ -281,6 +285,23 @@ def seed_people(ctx: Context) -> None:
             )
         )
         ctx.reviewer_ids.append(user_id)
+    user_id += 1
+    users.append(
+        (
+            user_id,
+            PROGRAMME_USERNAME,
+            ctx.password_hash,
+            "Programme",
+            "Reader",
+            "programme@bench.invalid",
+            False,
+            False,
+            NOW,
+        )
+    )
+    programme_organisations = -(-min(PROGRAMME_PROJECTS, plan.projects) // plan.projects_per_organisation)
+    for organisation_id in ctx.organisation_ids[:programme_organisations]:
+        memberships.append((len(memberships) + 1, user_id, organisation_id, "social_worker", NOW))
     ctx.next_user_id = user_id + 1
     ctx.counts["users"] = copy_model(ctx.cursor, User, user_fields, users)
     ctx.counts["memberships"] = copy_model(

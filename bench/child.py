@@ -1,0 +1,170 @@
+"""One heavy job in a fresh process, so its peak memory (ru_maxrss) is its own.
+
+    .venv/bin/python bench/child.py JOB [--country SE]
+
+Prints one JSON object: {"job", "seconds", "rows", "bytes", "max_rss_mb", "baseline_rss_mb"}.
+baseline_rss_mb is the process's peak before the job started (Python + Django loaded), so the
+job's own share is the difference. Jobs that need code another area has not written yet exit with
+{"not_available": "..."}.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.common import setup_django
+
+
+class NotAvailable(Exception):
+    pass
+
+
+def max_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # kilobytes on Linux
+
+
+def coordinator():
+    from bench.seed_scale import COORDINATOR_USERNAME
+    from sempre.models import User
+
+    return User.objects.get(username=COORDINATOR_USERNAME)
+
+
+def export_params(args) -> dict:
+    return {"country": args.country} if args.country else {}
+
+
+def activities_queryset(args):
+    try:
+        from sempre.reports import selectors
+        from sempre.reports.renderers import exports
+    except ImportError as error:
+        raise NotAvailable(f"reports exports: {error}") from error
+    activities = selectors.programme_activities(coordinator(), export_params(args))
+    fields = [field for field, _label in exports._activity_columns()]
+    return activities.values_list(*fields)
+
+
+def job_copy_csv(args, path: Path) -> int:
+    """PostgreSQL's own COPY ... TO STDOUT WITH CSV of exactly the rows the CSV export writes."""
+    import psycopg
+    from django.db import connection
+
+    sql, params = activities_queryset(args).query.sql_with_params()
+    connection.ensure_connection()
+    statement = psycopg.ClientCursor(connection.connection).mogrify(sql, params)
+    rows = 0
+    copy_sql = f"COPY ({statement}) TO STDOUT WITH CSV HEADER"
+    with connection.cursor() as cursor, path.open("wb") as out, cursor.cursor.copy(copy_sql) as copy:
+        for block in copy:
+            out.write(block)
+            rows += bytes(block).count(b"\n")
+    return rows - 1  # the header
+
+
+def _render(renderer_name: str, args, path: Path) -> None:
+    try:
+        from sempre.reports.renderers import base, exports
+    except ImportError as error:
+        raise NotAvailable(f"reports renderers: {error}") from error
+    renderer = getattr(exports, renderer_name, None)
+    if renderer is None:
+        raise NotAvailable(f"sempre.reports.renderers.exports.{renderer_name} does not exist yet")
+    ctx = base.RenderContext(
+        job=None, user=coordinator(), params=export_params(args), path=path, progress=lambda done, total: None
+    )
+    renderer(ctx)
+
+
+def job_export_csv(args, path: Path) -> int:
+    _render("render_programme_csv", args, path)
+    with path.open("rb") as written:
+        return sum(1 for _line in written) - 1
+
+
+def job_export_xlsx(args, path: Path) -> int:
+    _render("render_programme_xlsx", args, path)
+    from openpyxl import load_workbook
+
+    workbook = load_workbook(path, read_only=True)
+    return sum(sheet.max_row - 1 for sheet in workbook.worksheets)
+
+
+def job_programme_pdf(args, path: Path) -> int:
+    """The programme PDF as seen by the seed's bench-programme user, who sees 1,000 projects."""
+    from bench import reports_hooks
+    from bench.seed_scale import PROGRAMME_USERNAME
+    from sempre.models import User
+
+    reader = User.objects.get(username=PROGRAMME_USERNAME)
+    return reports_hooks.render_programme_pdf(reader, path, projects=args.projects)
+
+
+def job_ranking(args, path: Path) -> int:
+    try:
+        from accelerator.models import Round
+        from accelerator.ranking import round_rank
+    except ImportError as error:
+        raise NotAvailable(f"accelerator.ranking: {error}") from error
+    ranking = round_rank(round=Round.objects.order_by("id").first(), normalise=True, draws=2000, seed=1)
+    rows = getattr(ranking, "rows", None)
+    return len(rows) if rows is not None else 0
+
+
+SUFFIXES = {"copy_csv": "csv", "export_csv": "csv", "export_xlsx": "xlsx", "programme_pdf": "pdf"}
+JOBS = {
+    "copy_csv": job_copy_csv,
+    "export_csv": job_export_csv,
+    "export_xlsx": job_export_xlsx,
+    "programme_pdf": job_programme_pdf,
+    "ranking": job_ranking,
+    "baseline": lambda args, path: 0,
+}
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("job", choices=sorted(JOBS))
+    parser.add_argument("--country", default="")
+    parser.add_argument("--projects", type=int, default=1000)
+    args = parser.parse_args(argv)
+    setup_django("bench.settings")
+    from django.db import connection
+
+    connection.ensure_connection()
+    baseline = max_rss_mb()
+    with tempfile.TemporaryDirectory(prefix="sempre-bench-") as directory:
+        path = Path(directory) / f"out.{SUFFIXES.get(args.job, 'out')}"
+        started = time.perf_counter()
+        try:
+            rows = JOBS[args.job](args, path)
+        except NotAvailable as error:
+            print(json.dumps({"job": args.job, "not_available": str(error)}))
+            return 0
+        seconds = time.perf_counter() - started
+        size = path.stat().st_size if path.exists() else 0
+    print(
+        json.dumps(
+            {
+                "job": args.job,
+                "seconds": round(seconds, 3),
+                "rows": rows,
+                "bytes": size,
+                "max_rss_mb": round(max_rss_mb(), 1),
+                "baseline_rss_mb": round(baseline, 1),
+            }
+        )
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,733 @@
+"""`make bench`: measure the platform at programme scale against the machine's floor.
+
+    .venv/bin/python bench/run.py                 # everything, against DATABASE_URL (default sempre_bench)
+    .venv/bin/python bench/run.py --only queries latency
+    .venv/bin/python bench/run.py --seed 200      # (re)fill the database with 200 projects first
+
+Each measurement is a small function registered below with @bench.register(key, section, title). It
+returns harness.Row(s) with its figures, the goal from issue #8 and whether the goal holds; one whose
+code has not been written yet raises NotAvailable and is reported as "not available yet". Results go
+to bench/results.json and bench/results.md, and the table is printed.
+
+When the database holds no projects it is seeded first (bench/seed_scale.py, --projects, default
+10,000). Latency is measured over a gunicorn started here on a free 127.0.0.1 port and stopped at the
+end; heavy jobs (exports, PDF) run in a child process (bench/child.py) so their peak memory is theirs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import os
+import platform
+import socket
+import statistics
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench import harness
+from bench.common import (
+    BENCH_DIR,
+    ROOT,
+    database_name,
+    database_url,
+    ensure_database,
+    percentile,
+    setup_django,
+)
+from bench.harness import NotAvailable, Row, all_of, at_least, at_most, within
+
+bench = harness.Registry()
+
+LIST_PAGE_SIZES = (10, 100)
+LATENCY_FACTOR = 2.0  # list endpoints within 2x of their floor
+DASHBOARD_FACTOR = 1.5  # the dashboard's aggregates within 1.5x of hand-written SQL
+CSV_SHARE_OF_COPY = 0.40
+EXPORT_MEMORY_MB = 300
+EXPORT_FLAT_TOLERANCE = 1.15  # "the same" peak memory at 100,000 and 1,000,000 rows: within 15 %
+PDF_SECONDS, PDF_MEMORY_MB = 60, 600
+RANKING_SECONDS = 2.0
+EXPORT_SAMPLE_COUNTRY = "SE"  # 1/8 of the projects: about 125,000 activities at full scale
+
+
+@dataclass
+class Context:
+    args: argparse.Namespace
+    coordinator: object = None
+    session_cookie: str = ""
+    samples: dict = field(default_factory=dict)  # kind -> an id to put in URLs
+    server: Gunicorn | None = None
+    exports: dict = field(default_factory=dict)  # child job results, shared by export rows
+
+
+# --- helpers -------------------------------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class Gunicorn:
+    """A gunicorn serving bench.settings on 127.0.0.1, started and stopped by this run only."""
+
+    def __init__(self, workers: int = 1):
+        self.port = free_port()
+        self.workers = workers
+        self.process: subprocess.Popen | None = None
+
+    def start(self) -> None:
+        env = {**os.environ, "DJANGO_SETTINGS_MODULE": "bench.settings", "DJANGO_DEBUG": "0"}
+        command = [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "sempre.wsgi:application",
+            "--bind",
+            f"127.0.0.1:{self.port}",
+            "--workers",
+            str(self.workers),
+            "--chdir",
+            str(ROOT),
+            "--log-level",
+            "warning",
+        ]
+        self.process = subprocess.Popen(command, env=env, cwd=ROOT)  # noqa: S603 - our own interpreter
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"gunicorn exited with {self.process.returncode}")
+            try:
+                if self.get("/healthz")[0] == 200:
+                    return
+            except OSError:
+                time.sleep(0.3)
+        raise RuntimeError("gunicorn did not answer /healthz within 60 s")
+
+    def get(self, path: str, cookie: str = "", accept: str = "application/json") -> tuple[int, bytes, float]:
+        """(status, body, seconds) for one GET, timed from connecting to the last byte."""
+        started = time.perf_counter()
+        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=120)
+        try:
+            headers = {"Accept": accept}
+            if cookie:
+                headers["Cookie"] = cookie
+            connection.request("GET", path, headers=headers)
+            response = connection.getresponse()
+            body = response.read()
+        finally:
+            connection.close()
+        return response.status, body, time.perf_counter() - started
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+
+def run_child(job: str, *extra: str) -> dict:
+    """bench/child.py JOB in a fresh interpreter; its JSON answer."""
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "bench.settings", "DJANGO_DEBUG": "0"}
+    command = [sys.executable, str(BENCH_DIR / "child.py"), job, *extra]
+    done = subprocess.run(command, env=env, cwd=ROOT, capture_output=True, text=True, check=False)  # noqa: S603
+    if done.returncode != 0:
+        raise RuntimeError(f"child {job} failed: {done.stderr.strip().splitlines()[-1:]}")
+    answer = json.loads(done.stdout.strip().splitlines()[-1])
+    if "not_available" in answer:
+        raise NotAvailable(answer["not_available"])
+    return answer
+
+
+def model(label: str):
+    from django.apps import apps
+    from django.db import connection
+
+    try:
+        found = apps.get_model(label)
+    except LookupError:
+        return None
+    return found if found._meta.db_table in connection.introspection.table_names() else None
+
+
+def require_route(name: str, **kwargs) -> str:
+    from django.urls import NoReverseMatch, reverse
+
+    try:
+        return reverse(name, kwargs=kwargs or None)
+    except NoReverseMatch as error:
+        raise NotAvailable(f"no URL named {name!r} yet") from error
+
+
+def first_route(*candidates: tuple[str, dict]) -> str:
+    for name, kwargs in candidates:
+        try:
+            return require_route(name, **kwargs)
+        except NotAvailable:
+            continue
+    raise NotAvailable("none of " + ", ".join(repr(name) for name, _kwargs in candidates) + " exists yet")
+
+
+def result_count(body: bytes) -> int | None:
+    try:
+        data = json.loads(body)
+    except ValueError:
+        return None
+    if isinstance(data, dict) and isinstance(data.get("results"), list):
+        return len(data["results"])
+    if isinstance(data, list):
+        return len(data)
+    for key in ("rows", "ranking", "applications"):
+        if isinstance(data, dict) and isinstance(data.get(key), list):
+            return len(data[key])
+    return None
+
+
+# --- 1. SQL queries per list endpoint ------------------------------------------------------------
+
+
+def api_routes() -> list[tuple[str, list[str]]]:
+    """(name, URL kwargs) of every named route under the api namespace."""
+    from django.urls import get_resolver
+
+    _prefix, api = get_resolver().namespace_dict["api"]
+    routes = []
+    for name in api.reverse_dict:
+        if not isinstance(name, str):
+            continue
+        possibilities = api.reverse_dict.getlist(name)[0][0]
+        routes.append((name, list(possibilities[0][1])))
+    return sorted(routes)
+
+
+def sample_for(route: str, kwarg: str, samples: dict) -> int | str | None:
+    """An id for a URL kwarg: project_pk -> a project; pk -> the route's own kind (project-history)."""
+    kind = route.split("-")[0] if kwarg == "pk" else kwarg.removesuffix("_pk").removesuffix("_id")
+    kind = kind.replace("_", "")
+    for key, value in samples.items():
+        if kind == key or kind.startswith(key) or key.startswith(kind):
+            return value
+    return None
+
+
+@bench.register(
+    "queries", "1. SQL queries per list request", "every API list endpoint at page size 10 and 100"
+)
+def queries_per_list_endpoint(ctx: Context):
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+    from django.urls import reverse
+
+    client = Client()
+    client.force_login(ctx.coordinator)
+    rows = []
+    for name, kwargs in api_routes():
+        values = {k: sample_for(name, k, ctx.samples) for k in kwargs}
+        if any(v is None for v in values.values()):
+            continue  # a detail route of something the seed does not make: not a list anyway
+        path = reverse(f"api:{name}", kwargs=values or None)
+        client.get(path, {"page_size": 10}, HTTP_ACCEPT="application/json")  # warm caches
+        counts, items, status = {}, {}, None
+        for size in LIST_PAGE_SIZES:
+            with CaptureQueriesContext(connection) as queries:
+                response = client.get(path, {"page_size": size}, HTTP_ACCEPT="application/json")
+            status = response.status_code
+            items[size] = result_count(response.content) if status == 200 else None
+            counts[size] = len(queries)
+        if status != 200 or items[LIST_PAGE_SIZES[0]] is None:
+            continue  # not a list (a detail or an action), or not readable as a coordinator
+        figures = {}
+        for size in LIST_PAGE_SIZES:
+            figures[f"queries @{size}"] = counts[size]
+            figures[f"items @{size}"] = items[size]
+        note = (
+            ""
+            if items[LIST_PAGE_SIZES[-1]] > items[LIST_PAGE_SIZES[0]]
+            else "the list is short: sizes not told apart"
+        )
+        rows.append(
+            Row(
+                "1. SQL queries per list request",
+                f"GET {path}",
+                figures,
+                goal="equal",
+                passed=len(set(counts.values())) == 1,
+                note=note,
+            )
+        )
+    if not rows:
+        raise NotAvailable("no API list endpoint answers yet")
+    return rows
+
+
+# --- 2. latency over gunicorn --------------------------------------------------------------------
+
+
+def server(ctx: Context) -> Gunicorn:
+    if ctx.server is None:
+        ctx.server = Gunicorn(workers=1)
+        ctx.server.start()
+    return ctx.server
+
+
+def latency_row(
+    ctx: Context, title: str, path: str, floor_path: str, *, factor: float | None, accept="application/json"
+):
+    gunicorn = server(ctx)
+    status, _body, _seconds = gunicorn.get(path, ctx.session_cookie, accept)
+    if status != 200:
+        return Row("2. Latency over gunicorn", title, status="error", note=f"GET {path} answered {status}")
+    real, floor = [], []
+    for _ in range(3):  # warm-up: connections, caches, first-use imports
+        gunicorn.get(path, ctx.session_cookie, accept)
+        gunicorn.get(floor_path)
+    real_rows = floor_rows = None
+    for _ in range(ctx.args.requests):  # interleaved, so drift in machine load hits both alike
+        _status, body, seconds = gunicorn.get(path, ctx.session_cookie, accept)
+        real.append(seconds * 1000)
+        real_rows = result_count(body)
+        _status, body, seconds = gunicorn.get(floor_path)
+        floor.append(seconds * 1000)
+        floor_rows = result_count(body)
+    p50, p95 = percentile(real, 50), percentile(real, 95)
+    f50, f95 = percentile(floor, 50), percentile(floor, 95)
+    figures = {
+        "p50 ms": p50,
+        "p95 ms": p95,
+        "floor p50 ms": f50,
+        "floor p95 ms": f95,
+        "x floor (p50)": p50 / f50,
+    }
+    if real_rows is not None:
+        figures["rows"] = real_rows
+        figures["floor rows"] = floor_rows
+    goal = f"p50 <= {factor:g}x floor" if factor else "(no goal; ratio shown)"
+    return Row(
+        "2. Latency over gunicorn",
+        title,
+        figures,
+        goal=goal,
+        passed=within(p50, f50, factor) if factor else None,
+        note=f"{path} vs {floor_path}, {ctx.args.requests} requests each",
+    )
+
+
+@bench.register("latency-project-list", "2. Latency over gunicorn", "project list (filtered, page 50)")
+def latency_project_list(ctx: Context):
+    from microprojects.models import MicroProject
+
+    path = require_route("api:project-list")
+    matching = MicroProject.objects.filter(status="active").count()
+    page = max(1, min(50, -(-matching // 25)))
+    query = f"?status=active&page={page}&page_size=25"
+    return latency_row(
+        ctx,
+        f"project list (status=active, page {page})",
+        path + query,
+        "/bench-floor/projects/" + query,
+        factor=LATENCY_FACTOR,
+    )
+
+
+@bench.register("latency-project-detail", "2. Latency over gunicorn", "project detail")
+def latency_project_detail(ctx: Context):
+    pk = ctx.samples["project"]
+    path = require_route("api:project-detail", pk=pk)
+    return latency_row(ctx, "project detail", path, f"/bench-floor/projects/{pk}/", factor=None)
+
+
+@bench.register("latency-activities", "2. Latency over gunicorn", "activities of a project")
+def latency_activities(ctx: Context):
+    pk = ctx.samples["project"]
+    path = first_route(("api:project-activity-list", {"project_pk": pk}))
+    return latency_row(
+        ctx,
+        "activities of a project (page 1 of 25)",
+        path + "?page_size=25",
+        f"/bench-floor/projects/{pk}/activities/?page_size=25",
+        factor=LATENCY_FACTOR,
+    )
+
+
+@bench.register("latency-dashboard", "2. Latency over gunicorn", "coordinator dashboard")
+def latency_dashboard(ctx: Context):
+    path = require_route("dashboard")
+    from bench import dashboard_hooks
+
+    dashboard_hooks.require_dashboard()
+    return latency_row(
+        ctx, "coordinator dashboard (HTML)", path, "/bench-floor/dashboard/", factor=None, accept="text/html"
+    )
+
+
+@bench.register("latency-ranking", "2. Latency over gunicorn", "round ranking")
+def latency_ranking(ctx: Context):
+    if "round" not in ctx.samples:
+        raise NotAvailable("no accelerator round in the database (accelerator tables or seed missing)")
+    pk = ctx.samples["round"]
+    path = first_route(
+        ("api:round-ranking", {"pk": pk}),
+        ("accelerator:round-ranking", {"pk": pk}),
+        ("accelerator:ranking", {"pk": pk}),
+    )
+    accept = "application/json" if path.startswith("/api/") else "text/html"
+    return latency_row(
+        ctx, "round ranking", path, f"/bench-floor/rounds/{pk}/ranking/", factor=None, accept=accept
+    )
+
+
+# --- 3. exports ----------------------------------------------------------------------------------
+
+
+def export_job(ctx: Context, job: str, *extra: str) -> dict:
+    key = " ".join((job, *extra))
+    if key not in ctx.exports:
+        ctx.exports[key] = run_child(job, *extra)
+    return ctx.exports[key]
+
+
+def export_figures(result: dict) -> dict:
+    return {
+        "rows": result["rows"],
+        "seconds": result["seconds"],
+        "rows/s": result["rows"] / result["seconds"] if result["seconds"] else 0.0,
+        "peak MB": result["max_rss_mb"],
+        "of which before the job": result["baseline_rss_mb"],
+    }
+
+
+@bench.register(
+    "export-copy", "3. Exports of the activities", "PostgreSQL COPY TO STDOUT WITH CSV (the floor)"
+)
+def export_copy(ctx: Context):
+    result = export_job(ctx, "copy_csv")
+    return Row(
+        "3. Exports of the activities",
+        "COPY (same query) TO STDOUT WITH CSV, all activities",
+        export_figures(result),
+        note="the floor for the CSV export",
+    )
+
+
+@bench.register("export-csv", "3. Exports of the activities", "CSV export, all activities")
+def export_csv(ctx: Context):
+    floor = export_job(ctx, "copy_csv")
+    result = export_job(ctx, "export_csv")
+    figures = export_figures(result)
+    floor_rate = floor["rows"] / floor["seconds"]
+    share = figures["rows/s"] / floor_rate if floor_rate else None
+    figures["share of COPY rows/s"] = share
+    return Row(
+        "3. Exports of the activities",
+        "CSV export (reports renderer), all activities",
+        figures,
+        goal=f">= {CSV_SHARE_OF_COPY:.0%} of COPY rows/s; peak < {EXPORT_MEMORY_MB} MB",
+        passed=all_of(at_least(share, CSV_SHARE_OF_COPY), at_most(result["max_rss_mb"], EXPORT_MEMORY_MB)),
+    )
+
+
+@bench.register(
+    "export-memory-flat", "3. Exports of the activities", "peak memory at ~100,000 vs 1,000,000 rows"
+)
+def export_memory_flat(ctx: Context):
+    rows = []
+    for job in ("export_csv", "export_xlsx"):
+        small = export_job(ctx, job, "--country", EXPORT_SAMPLE_COUNTRY)
+        large = export_job(ctx, job)
+        figures = {
+            "rows (sample)": small["rows"],
+            "peak MB (sample)": small["max_rss_mb"],
+            "rows (all)": large["rows"],
+            "peak MB (all)": large["max_rss_mb"],
+        }
+        rows.append(
+            Row(
+                "3. Exports of the activities",
+                f"{job.split('_')[1].upper()} peak memory: one country vs all",
+                figures,
+                goal=f"< {EXPORT_MEMORY_MB} MB and within {EXPORT_FLAT_TOLERANCE - 1:.0%} of each other",
+                passed=all_of(
+                    at_most(large["max_rss_mb"], EXPORT_MEMORY_MB),
+                    within(large["max_rss_mb"], small["max_rss_mb"], EXPORT_FLAT_TOLERANCE),
+                ),
+                note=f"sample: country={EXPORT_SAMPLE_COUNTRY}",
+            )
+        )
+    return rows
+
+
+@bench.register("export-xlsx", "3. Exports of the activities", "XLSX export, all activities")
+def export_xlsx(ctx: Context):
+    result = export_job(ctx, "export_xlsx")
+    return Row(
+        "3. Exports of the activities",
+        "XLSX export (reports renderer), whole programme",
+        export_figures(result),
+        goal=f"peak < {EXPORT_MEMORY_MB} MB",
+        passed=at_most(result["max_rss_mb"], EXPORT_MEMORY_MB),
+        note="the workbook holds projects, activities, indicators and measurements: rows counts all sheets",
+    )
+
+
+# --- 4. the programme PDF ------------------------------------------------------------------------
+
+
+@bench.register("pdf", "4. Programme PDF", "programme PDF for 1,000 projects")
+def programme_pdf(ctx: Context):
+    result = run_child("programme_pdf")
+    figures = {
+        "projects": result["rows"],
+        "seconds": result["seconds"],
+        "peak MB": result["max_rss_mb"],
+        "pages KB": result["bytes"] / 1024,
+    }
+    return Row(
+        "4. Programme PDF",
+        "programme PDF (reports renderer)",
+        figures,
+        goal=f"< {PDF_SECONDS} s, < {PDF_MEMORY_MB} MB",
+        passed=all_of(at_most(result["seconds"], PDF_SECONDS), at_most(result["max_rss_mb"], PDF_MEMORY_MB)),
+    )
+
+
+# --- 5. ranking ----------------------------------------------------------------------------------
+
+
+@bench.register("ranking", "5. Ranking with stability", "round_rank(draws=2000) for the seeded round")
+def ranking(ctx: Context):
+    try:
+        from accelerator.ranking import round_inputs, round_rank
+    except ImportError as error:
+        raise NotAvailable(f"accelerator.ranking: {error}") from error
+    round_model = model("accelerator.Round")
+    if round_model is None or not round_model.objects.exists():
+        raise NotAvailable("no accelerator round in the database")
+    the_round = round_model.objects.order_by("id").first()
+    loads, totals = [], []
+    for repetition in range(3):
+        started = time.perf_counter()
+        criteria, applications, reviews = round_inputs(the_round)
+        loads.append(time.perf_counter() - started)
+        started = time.perf_counter()
+        result = round_rank(round=the_round, normalise=True, draws=2000, seed=repetition + 1)
+        totals.append(time.perf_counter() - started)
+    median = statistics.median(totals)
+    figures = {
+        "applications": len(applications),
+        "reviews": len(reviews),
+        "criteria": len(criteria),
+        "seconds (median of 3)": median,
+        "of which loading": statistics.median(loads),
+        "rows ranked": len(getattr(result, "rows", [])),
+    }
+    return Row(
+        "5. Ranking with stability",
+        "round_rank(normalise=True, draws=2000)",
+        figures,
+        goal=f"< {RANKING_SECONDS:g} s",
+        passed=at_most(median, RANKING_SECONDS),
+    )
+
+
+# --- 6. dashboard aggregates ---------------------------------------------------------------------
+
+
+@bench.register(
+    "dashboard-aggregates", "6. Dashboard aggregates", "the dashboard's figures vs hand-written SQL"
+)
+def dashboard_aggregates(ctx: Context):
+    from bench import dashboard_hooks
+
+    platform_seconds, sql_seconds, note = dashboard_hooks.compare(ctx.coordinator, repetitions=5)
+    figures = {
+        "platform ms (median)": platform_seconds * 1000,
+        "hand-written SQL ms (median)": sql_seconds * 1000,
+        "ratio": platform_seconds / sql_seconds,
+    }
+    return Row(
+        "6. Dashboard aggregates",
+        "coordinator dashboard figures",
+        figures,
+        goal=f"<= {DASHBOARD_FACTOR:g}x hand-written SQL",
+        passed=within(platform_seconds, sql_seconds, DASHBOARD_FACTOR),
+        note=note,
+    )
+
+
+# --- the run -------------------------------------------------------------------------------------
+
+
+def table_counts() -> dict[str, int]:
+    from django.db import connection
+
+    labels = [
+        "sempre.Organisation",
+        "microprojects.MicroProject",
+        "microprojects.Activity",
+        "microprojects.Indicator",
+        "microprojects.Measurement",
+        "toolkit.ToolInstance",
+        "toolkit.Entry",
+        "accelerator.Application",
+        "accelerator.Review",
+        "accelerator.Score",
+    ]
+    counts = {}
+    with connection.cursor() as cursor:
+        for label in labels:
+            found = model(label)
+            if found is not None:
+                # Exact counts: the planner's estimate could be stale right after a seed.
+                cursor.execute(f"SELECT count(*) FROM {connection.ops.quote_name(found._meta.db_table)}")  # noqa: S608
+                counts[label.split(".")[1]] = cursor.fetchone()[0]
+    return counts
+
+
+def machine() -> dict:
+    from django.db import connection
+
+    meminfo = Path("/proc/meminfo").read_text().split("\n", 1)[0] if Path("/proc/meminfo").exists() else ""
+    cpu = ""
+    if Path("/proc/cpuinfo").exists():
+        cpu = next(
+            (
+                line.split(":", 1)[1].strip()
+                for line in Path("/proc/cpuinfo").read_text().splitlines()
+                if line.startswith("model name")
+            ),
+            "",
+        )
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW server_version")
+        postgres = cursor.fetchone()[0]
+    git = ["git", "rev-parse", "--short", "HEAD"]
+    commit = subprocess.run(git, cwd=ROOT, capture_output=True, text=True, check=False).stdout.strip()  # noqa: S603
+    return {
+        "nproc": os.cpu_count(),
+        "memory": meminfo.replace("MemTotal:", "").strip(),
+        "cpu": cpu,
+        "python": platform.python_version(),
+        "postgresql": postgres,
+        "commit": commit,
+        "platform": platform.platform(),
+    }
+
+
+def prepare(args) -> Context:
+    from django.core.management import call_command
+
+    from bench import seed_scale
+    from microprojects.models import Activity, Indicator, MicroProject
+    from sempre.models import Organisation, User
+
+    call_command("migrate", verbosity=0, interactive=False)
+    if args.seed or not MicroProject.objects.exists():
+        projects = args.seed or args.projects
+        print(f"Seeding {projects} projects ...")
+        seed_scale.run(seed_scale.Plan(projects=projects), migrate=False)
+    ctx = Context(args=args)
+    ctx.coordinator = User.objects.get(username=seed_scale.COORDINATOR_USERNAME)
+    from django.conf import settings
+    from django.test import Client
+
+    client = Client()
+    client.force_login(ctx.coordinator)
+    ctx.session_cookie = (
+        f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}"
+    )
+    project = MicroProject.objects.order_by("id")[MicroProject.objects.count() // 2]
+    ctx.samples = {
+        "project": project.pk,
+        "microproject": project.pk,
+        "organisation": Organisation.objects.order_by("id").values_list("id", flat=True).first(),
+        "indicator": Indicator.objects.filter(project=project).values_list("id", flat=True).first(),
+        "activity": Activity.objects.filter(project=project).values_list("id", flat=True).first(),
+    }
+    for kind, label in (
+        ("round", "accelerator.Round"),
+        ("application", "accelerator.Application"),
+        ("tool", "toolkit.ToolInstance"),
+        ("instance", "toolkit.ToolInstance"),
+        ("startup", "accelerator.StartUp"),
+        ("criterion", "accelerator.Criterion"),
+    ):
+        found = model(label)
+        pk = found.objects.order_by("id").values_list("id", flat=True).first() if found else None
+        if pk is not None:
+            ctx.samples[kind] = pk
+    return ctx
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description="Measure SEMPRE at programme scale (issue #8).")
+    parser.add_argument("--only", nargs="*", metavar="KEY", help="measurements (or key prefixes) to run")
+    parser.add_argument("--list", action="store_true", help="list the measurements and exit")
+    parser.add_argument("--requests", type=int, default=30, help="timed requests per page and per floor")
+    parser.add_argument(
+        "--projects", type=int, default=10000, help="projects to seed when the database is empty"
+    )
+    parser.add_argument(
+        "--seed", type=int, default=0, metavar="N", help="re-seed with N projects before measuring"
+    )
+    parser.add_argument("--output", default=str(BENCH_DIR / "results"), help="results path without extension")
+    args = parser.parse_args(argv)
+    if args.list:
+        for m in bench.measurements:
+            print(f"{m.key:24} {m.section}: {m.title}")
+        return 0
+    url = database_url()
+    if not url.startswith(("postgres://", "postgresql://")):
+        parser.error("the benchmark runs against PostgreSQL: set DATABASE_URL=postgres://...")
+    ensure_database(url)
+    setup_django("bench.settings")
+    ctx = prepare(args)
+    only = None
+    if args.only:
+        only = [k for k in bench.measurement_keys() if any(k == o or k.startswith(o) for o in args.only)]
+    started = datetime.now(UTC)
+    try:
+        rows = bench.run(ctx, only=only)
+    finally:
+        if ctx.server:
+            ctx.server.stop()
+    meta = {
+        "started": started.isoformat(timespec="seconds"),
+        "database": database_name(url),
+        "data": table_counts(),
+        "machine": machine(),
+        "requests_per_page": args.requests,
+        "command": "python bench/run.py " + " ".join(argv if argv is not None else sys.argv[1:]),
+    }
+    Path(args.output + ".json").write_text(
+        json.dumps({"meta": meta, "rows": [r.as_dict() for r in rows]}, indent=2, default=str) + "\n"
+    )
+    preamble = [
+        f"Run {meta['started']} on {meta['machine']['nproc']} cores, {meta['machine']['memory']} "
+        f"({meta['machine']['cpu']}), PostgreSQL {meta['machine']['postgresql']}, "
+        f"commit {meta['machine']['commit']}.",
+        "",
+        "Data: " + ", ".join(f"{k} {v:,}" for k, v in meta["data"].items()) + ".",
+        "",
+        f"Command: `{meta['command']}`",
+    ]
+    Path(args.output + ".md").write_text(harness.markdown(rows, preamble=preamble))
+    print()
+    print(harness.table(rows))
+    print(f"\nWritten {args.output}.json and {args.output}.md")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
