@@ -25,7 +25,12 @@ pytestmark = pytest.mark.django_db
 
 
 def submit(invite, **kwargs):
-    values = {"block_key": "beneficiary_segments", "text": "More evening hours", "language": "en", "consent": True}
+    values = {
+        "block_key": "beneficiary_segments",
+        "text": "More evening hours",
+        "language": "en",
+        "consent": True,
+    }
     values.update(kwargs)
     return contribution_submit(invite=invite, **values)
 
@@ -61,7 +66,7 @@ def test_invite_create_refused_for_another_organisation(tool, other_social_worke
 
 
 def test_invite_revoke_is_idempotent(tool, social_worker):
-    invite, token = invite_create(tool=tool, by=social_worker, label="Workshop")
+    invite, _token = invite_create(tool=tool, by=social_worker, label="Workshop")
     invite_revoke(invite=invite, by=social_worker)
     first = invite.revoked_at
     invite_revoke(invite=invite, by=social_worker)
@@ -327,7 +332,9 @@ def test_purge_deletes_old_rejected_and_withdrawn_only(tool):
 def test_purge_follows_the_retention_setting(tool, settings):
     settings.COCREATION_RETENTION_DAYS = 5
     ContributionFactory(
-        invite=InviteFactory(tool=tool), status="rejected", status_changed_at=timezone.now() - timedelta(days=6)
+        invite=InviteFactory(tool=tool),
+        status="rejected",
+        status_changed_at=timezone.now() - timedelta(days=6),
     )
     assert contributions_purge() == 1
 
@@ -336,7 +343,9 @@ def test_purge_task_runs_the_service(tool):
     from toolkit.cocreation.tasks import purge_contributions
 
     ContributionFactory(
-        invite=InviteFactory(tool=tool), status="withdrawn", status_changed_at=timezone.now() - timedelta(days=40)
+        invite=InviteFactory(tool=tool),
+        status="withdrawn",
+        status_changed_at=timezone.now() - timedelta(days=40),
     )
     assert purge_contributions.delay().get() == 1
     assert not Contribution.objects.exists()
