@@ -385,7 +385,8 @@ def test_close_freezes_record_creates_startups_and_mails_feedback(
     assert Application.objects.get(pk=second.pk).status == "reserve"
     assert len(mail.outbox) == 3
     body = mail.outbox[0].body
-    assert "Impact" in body and "rev_" not in body
+    assert "Impact" in body
+    assert "rev_" not in body
     for reviewer_name in ("rev_a", "rev_b"):
         assert all(reviewer_name not in m.body for m in mail.outbox)
     with pytest.raises(ImmutableError):
