@@ -255,6 +255,8 @@ class ProjectViewSet(
     }
     lookup_value_regex = r"\d+"
     filterset_class = ProjectFilter
+    # The counts make this a GROUP BY query, for which Django drops Meta.ordering: name it here.
+    ordering = ["-created_at", "-id"]
     search_fields = ["title", "summary", "problem", "region", "organisation__name"]
     ordering_fields = [
         "title",
@@ -270,7 +272,10 @@ class ProjectViewSet(
     ]
 
     def get_queryset(self):
-        return selectors.project_list(self.request.user)
+        if self.action in ("list", "retrieve"):
+            return selectors.project_list(self.request.user)
+        # Writes and the history need the project alone, not its counts and relations.
+        return selectors.projects_visible_to(self.request.user)
 
     def get_serializer_class(self):
         if self.action == "partial_update":
@@ -282,7 +287,7 @@ class ProjectViewSet(
         return ProjectSerializer
 
     def _respond(self, project, status_code=status.HTTP_200_OK):
-        project = self.get_queryset().get(pk=project.pk)
+        project = selectors.project_list(self.request.user).get(pk=project.pk)
         return Response(
             ProjectSerializer(project, context=self.get_serializer_context()).data, status=status_code
         )
@@ -366,6 +371,7 @@ class ProjectActivityViewSet(ProjectChildViewSet):
     serializer_class = ActivitySerializer
     rules_permissions = {"create": "microprojects.log_activity"}
     filterset_class = ActivityFilter
+    ordering = ["-date", "-id"]
     search_fields = ["title", "notes"]
     ordering_fields = ["date", "participants_total", "created_at"]
 
@@ -384,6 +390,7 @@ class ProjectIndicatorViewSet(ProjectChildViewSet):
     serializer_class = IndicatorSerializer
     rules_permissions = {"create": "microprojects.manage_indicators"}
     filterset_class = IndicatorFilter
+    ordering = ["project_id", "name", "id"]
     search_fields = ["name", "code"]
     ordering_fields = ["name", "code", "target_date", "progress", "latest_date"]
 
@@ -403,6 +410,7 @@ class IndicatorMeasurementViewSet(mixins.ListModelMixin, viewsets.GenericViewSet
     permission_classes = [RulesPermission]
     rules_permissions = {"create": "microprojects.manage_indicators"}
     filterset_class = MeasurementFilter
+    ordering = ["-date", "-id"]
     ordering_fields = ["date", "value", "created_at"]
 
     def get_indicator(self):
@@ -442,6 +450,7 @@ class ActivityViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
     }
     lookup_value_regex = r"\d+"
     filterset_class = ActivityFilter
+    ordering = ["-date", "-id"]
     search_fields = ["title", "notes", "project__title"]
     ordering_fields = ["date", "participants_total", "created_at"]
 
@@ -474,6 +483,7 @@ class IndicatorViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
     }
     lookup_value_regex = r"\d+"
     filterset_class = IndicatorFilter
+    ordering = ["project_id", "name", "id"]
     search_fields = ["name", "code", "project__title"]
     ordering_fields = ["name", "code", "target_date", "progress", "latest_date"]
 

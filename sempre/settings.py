@@ -211,6 +211,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Several models have a `status`; name each choice set after its model.
+    "ENUM_NAME_OVERRIDES": {"MicroProjectStatusEnum": "microprojects.models.MicroProject.Status"},
 }
 
 SIMPLE_HISTORY_HISTORY_ID_USE_UUID = False

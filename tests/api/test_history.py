@@ -1,0 +1,98 @@
+import pytest
+
+from microprojects import services
+
+from .conftest import ROLES, expect
+
+
+def history(project):
+    return f"/api/v1/projects/{project.pk}/history/"
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_project_history_permission_matrix(client_for, project, role):
+    response = client_for(role).get(history(project))
+    assert response.status_code == expect(
+        role, social_worker=200, other_social_worker=404, org_admin=200, coordinator=200, reviewer=404
+    )
+
+
+def test_project_history_says_who_changed_what(as_user, social_worker, org_admin, project, target_groups):
+    as_user(social_worker).patch(
+        f"/api/v1/projects/{project.pk}/",
+        {"title": "Fruit bags cooperative", "target_groups": [target_groups[1].pk, target_groups[0].pk]},
+        format="json",
+    )
+    as_user(org_admin).post(f"/api/v1/projects/{project.pk}/transition/", {"status": "active"}, format="json")
+
+    response = as_user(social_worker).get(history(project))
+    assert response.status_code == 200
+    records = response.json()["results"]
+    newest, *_, oldest = records
+    assert newest["type"] == "changed"
+    assert newest["user"]["username"] == "erik"
+    assert {c["field"]: (c["old"], c["new"]) for c in newest["changes"]} == {"status": ("draft", "active")}
+    assert oldest["type"] == "created"
+    assert oldest["changes"] == []
+    changes = {c["field"]: c for record in records if record["user"] for c in record["changes"]}
+    assert changes["title"]["old"] == "Fruit bags"
+    assert changes["title"]["new"] == "Fruit bags cooperative"
+    assert changes["title"]["label"] == "title"
+    assert changes["target_groups"]["old"] == []
+    assert changes["target_groups"]["new"] == sorted(g.pk for g in target_groups)
+    assert {r["user"]["username"] for r in records if r["user"]} == {"anna", "erik"}
+
+
+def test_project_history_records_the_token_user(api_client, social_worker, project):
+    token = api_client.post(
+        "/api/v1/auth/token/", {"username": "anna", "password": "secret-pass-123"}, format="json"
+    ).json()["token"]
+    api_client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
+    api_client.patch(f"/api/v1/projects/{project.pk}/", {"budget_eur": "9000"}, format="json")
+    newest = api_client.get(history(project)).json()["results"][0]
+    assert newest["user"]["username"] == "anna"
+    assert newest["changes"] == [
+        {"field": "budget_eur", "label": "budget (EUR)", "old": "15000.00", "new": "9000.00"}
+    ]
+
+
+def test_project_history_pages_compare_across_the_page_boundary(as_user, social_worker, project):
+    for title in ("One", "Two", "Three"):
+        services.project_update(project=project, by=social_worker, title=title)
+    client = as_user(social_worker)
+    first = client.get(f"{history(project)}?page_size=2").json()
+    second = client.get(f"{history(project)}?page_size=2&page=2").json()
+    assert first["count"] == 4
+    titles = [(c["old"], c["new"]) for r in first["results"] + second["results"] for c in r["changes"]]
+    assert titles == [("Two", "Three"), ("One", "Two"), ("Fruit bags", "One")]
+
+
+@pytest.mark.parametrize("item_count", [1, 3])
+def test_project_history_runs_a_fixed_number_of_queries(
+    as_user, social_worker, project, target_groups, django_assert_num_queries, item_count
+):
+    for number in range(item_count):
+        services.project_update(
+            project=project,
+            by=social_worker,
+            title=f"Version {number}",
+            target_groups=target_groups[: number % 2 + 1],
+        )
+    client = as_user(social_worker)
+    # session, user, memberships, project, count, page, one per many-to-many field
+    with django_assert_num_queries(8):
+        response = client.get(history(project))
+    assert len(response.json()["results"]) > item_count
+
+
+@pytest.mark.parametrize("item_count", [1, 3])
+def test_project_history_page_with_older_records_runs_a_fixed_number_of_queries(
+    as_user, social_worker, project, django_assert_num_queries, item_count
+):
+    for number in range(item_count + 2):
+        services.project_update(project=project, by=social_worker, title=f"Version {number}")
+    client = as_user(social_worker)
+    # as above, plus the record just before the page
+    with django_assert_num_queries(9):
+        response = client.get(f"{history(project)}?page_size={item_count}")
+    assert len(response.json()["results"]) == item_count
