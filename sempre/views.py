@@ -68,6 +68,7 @@ def _staff_panels(user) -> dict:
     own = {"organisation_id__in": user.organisation_ids}
     my_projects = list(
         project_list(user)
+        .prefetch_related(None)  # the dashboard shows neither target groups nor leads
         .filter(**own)
         .annotate(
             is_lead=Exists(

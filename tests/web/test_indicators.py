@@ -1,0 +1,124 @@
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+
+from microprojects.models import Indicator, Measurement
+from tests.factories import IndicatorFactory, MicroProjectFactory
+
+
+@pytest.fixture
+def project(organisation):
+    return MicroProjectFactory(organisation=organisation)
+
+
+@pytest.fixture
+def indicator(project):
+    return IndicatorFactory(project=project, name="Bags sold", baseline=0, target=100)
+
+
+def test_indicator_create(client_for, social_worker, project):
+    response = client_for(social_worker).post(
+        reverse("microprojects:indicator_create", args=[project.pk]),
+        {
+            "name": "Bags sold",
+            "code": "RCR 01",
+            "unit": "bags",
+            "baseline": "0",
+            "target": "500",
+            "target_date": "2026-06-30",
+            "direction": "increase",
+        },
+        follow=True,
+    )
+
+    indicator = Indicator.objects.get()
+    assert indicator.project == project
+    assert indicator.target == 500
+    assert "Indicator “Bags sold” added." in response.text
+
+
+def test_indicator_create_wrong_direction_shows_error(client_for, social_worker, project):
+    response = client_for(social_worker).post(
+        reverse("microprojects:indicator_create", args=[project.pk]),
+        {"name": "Waiting time", "baseline": "30", "target": "10", "direction": "increase"},
+    )
+
+    assert response.status_code == 200
+    assert "direction" in response.context["form"].errors
+    assert not Indicator.objects.exists()
+
+
+def test_indicator_create_target_equal_to_baseline_shows_error(client_for, social_worker, project):
+    response = client_for(social_worker).post(
+        reverse("microprojects:indicator_create", args=[project.pk]),
+        {"name": "Flat", "baseline": "5", "target": "5", "direction": "increase"},
+    )
+
+    assert "target" in response.context["form"].errors
+    assert not Indicator.objects.exists()
+
+
+def test_indicator_edit(client_for, social_worker, indicator):
+    response = client_for(social_worker).post(
+        reverse("microprojects:indicator_edit", args=[indicator.pk]),
+        {"name": "Bags sold", "baseline": "0", "target": "200", "direction": "increase"},
+    )
+
+    assert response.status_code == 302
+    indicator.refresh_from_db()
+    assert indicator.target == 200
+
+
+def test_indicator_edit_by_coordinator_is_forbidden(client_for, coordinator, indicator):
+    response = client_for(coordinator).post(
+        reverse("microprojects:indicator_edit", args=[indicator.pk]),
+        {"name": "Changed", "baseline": "0", "target": "200", "direction": "increase"},
+    )
+
+    assert response.status_code == 403
+    indicator.refresh_from_db()
+    assert indicator.name == "Bags sold"
+
+
+def test_indicator_pages_other_organisation_are_404(client_for, other_social_worker, indicator):
+    client = client_for(other_social_worker)
+
+    assert client.get(reverse("microprojects:indicator_edit", args=[indicator.pk])).status_code == 404
+    assert client.get(reverse("microprojects:measurement_create", args=[indicator.pk])).status_code == 404
+    assert client.post(reverse("microprojects:indicator_delete", args=[indicator.pk])).status_code == 404
+    assert Indicator.objects.filter(pk=indicator.pk).exists()
+
+
+def test_indicator_delete(client_for, social_worker, indicator):
+    response = client_for(social_worker).post(reverse("microprojects:indicator_delete", args=[indicator.pk]))
+
+    assert response.status_code == 302
+    assert not Indicator.objects.exists()
+
+
+def test_measurement_record_updates_progress(client_for, social_worker, indicator, project):
+    client = client_for(social_worker)
+
+    response = client.post(
+        reverse("microprojects:measurement_create", args=[indicator.pk]),
+        {"date": "2025-06-01", "value": "40", "note": "Spring market"},
+        follow=True,
+    )
+
+    measurement = Measurement.objects.get()
+    assert measurement.value == 40
+    assert measurement.created_by == social_worker
+    assert "Measurement for “Bags sold” recorded." in response.text
+    shown = response.context["indicators"][0]
+    assert shown.progress == 40
+    assert shown.latest_date == dt.date(2025, 6, 1)
+
+
+def test_measurement_without_value_shows_error(client_for, social_worker, indicator):
+    response = client_for(social_worker).post(
+        reverse("microprojects:measurement_create", args=[indicator.pk]), {"date": "2025-06-01", "value": ""}
+    )
+
+    assert "value" in response.context["form"].errors
+    assert not Measurement.objects.exists()
