@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import ProtectedError
 from django.utils.translation import gettext as _
 
 from sempre.models import Organisation
@@ -134,7 +135,16 @@ def project_transition(*, project: MicroProject, by, status: str) -> MicroProjec
 @transaction.atomic
 def project_delete(*, project: MicroProject, by) -> None:
     _require(by, "microprojects.delete_microproject", project)
-    project.delete()
+    try:
+        project.delete()
+    except ProtectedError as error:
+        # e.g. an accelerator application refers to it: a 400 in plain words, not a server error.
+        raise ValidationError(
+            _(
+                "This project cannot be deleted because other records refer to it (for example an accelerator "
+                "application). Discontinue it instead."
+            )
+        ) from error
 
 
 # Activities -------------------------------------------------------------------------------------

@@ -435,3 +435,23 @@ def test_project_delete_active_only_by_org_admin(client_for, organisation, role,
     response = client_for(role).delete(detail(project))
     assert response.status_code == status_code
     assert MicroProject.objects.filter(pk=project.pk).exists() is (status_code != 204)
+
+
+def test_project_delete_refused_while_an_application_refers_to_it(as_user, org_admin, project, snapshot):
+    from django.utils import timezone
+
+    from accelerator.models import Application, Round
+
+    now = timezone.now()
+    round_ = Round.objects.create(
+        title="Round 1",
+        opens_at=now,
+        closes_at=now + dt.timedelta(days=30),
+        review_deadline=now + dt.timedelta(days=40),
+    )
+    Application.objects.create(round=round_, project=project, submitted_at=now)
+    before = snapshot()
+    response = as_user(org_admin).delete(detail(project))
+    assert response.status_code == 400
+    assert "Discontinue" in response.json()["non_field_errors"][0]
+    assert snapshot() == before
