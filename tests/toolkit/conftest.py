@@ -2,7 +2,7 @@ import pytest
 
 from tests.factories import IndicatorFactory, MicroProjectFactory
 
-from .factories import ToolInstanceFactory, TheoryOfChangeFactory
+from .factories import TheoryOfChangeFactory, ToolInstanceFactory
 
 
 @pytest.fixture

@@ -201,7 +201,8 @@ def test_outcome_add_defaults_and_checks(toc, social_worker, indicator, other_pr
     early = services.outcome_add(
         instance=toc, text="Early", level="early", by=social_worker, indicators=[indicator]
     )
-    assert impact.above_ceiling and not early.above_ceiling
+    assert impact.above_ceiling
+    assert not early.above_ceiling
     assert list(early.indicators.all()) == [indicator]
     with pytest.raises(ValidationError) as error:
         services.outcome_add(instance=toc, text="x", level="someday", by=social_worker)

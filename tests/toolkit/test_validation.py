@@ -46,14 +46,14 @@ def test_valid_theory_of_change_has_no_findings(toc, indicator):
 
 
 def test_self_loop_is_named(toc, indicator):
-    impact, long_term, _early = valid_chain(toc, indicator)
+    _impact, long_term, _early = valid_chain(toc, indicator)
     CausalLinkFactory(source=long_term, target=long_term)
     assert "self_loop" in codes(toc)
     assert any("“A cooperative sells fruit bags” is linked to itself" in m for m in messages(toc))
 
 
 def test_three_cycle_names_its_outcomes_in_order(toc, indicator):
-    impact, long_term, early = valid_chain(toc, indicator)
+    _impact, _long_term, _early = valid_chain(toc, indicator)
     a = OutcomeFactory(instance=toc, text="Alpha", level=Outcome.Level.INTERMEDIATE)
     b = OutcomeFactory(instance=toc, text="Beta", level=Outcome.Level.INTERMEDIATE)
     c = OutcomeFactory(instance=toc, text="Gamma", level=Outcome.Level.INTERMEDIATE)
@@ -66,7 +66,7 @@ def test_three_cycle_names_its_outcomes_in_order(toc, indicator):
 
 
 def test_feedback_loop_is_allowed(toc, indicator):
-    impact, long_term, early = valid_chain(toc, indicator)
+    impact, _long_term, early = valid_chain(toc, indicator)
     CausalLinkFactory(source=impact, target=early, kind=CausalLink.Kind.FEEDBACK, rationale="Role models")
     assert findings(fresh(toc)) == []
 
@@ -100,7 +100,7 @@ def test_disconnected_part_names_the_outcomes_cut_off(toc, indicator):
 
 
 def test_orphans_early_without_intervention_and_outcome_without_incoming_link(toc, indicator):
-    impact, long_term, early = valid_chain(toc, indicator)
+    impact, long_term, _early = valid_chain(toc, indicator)
     lonely_early = OutcomeFactory(instance=toc, text="Lonely early", level=Outcome.Level.EARLY)
     lonely_early.indicators.add(indicator)
     CausalLinkFactory(source=lonely_early, target=long_term)
@@ -113,13 +113,13 @@ def test_orphans_early_without_intervention_and_outcome_without_incoming_link(to
 
 
 def test_missing_indicator_below_the_ceiling(toc, indicator):
-    impact, long_term, early = valid_chain(toc, indicator)
+    _impact, long_term, _early = valid_chain(toc, indicator)
     long_term.indicators.clear()
     assert any("“A cooperative sells fruit bags” has no indicator" in m for m in messages(toc))
 
 
 def test_outcome_above_the_ceiling_needs_no_indicator(toc, indicator):
-    impact, long_term, early = valid_chain(toc, indicator)
+    _impact, long_term, _early = valid_chain(toc, indicator)
     long_term.indicators.clear()
     long_term.above_ceiling = True
     long_term.save()
@@ -127,7 +127,7 @@ def test_outcome_above_the_ceiling_needs_no_indicator(toc, indicator):
 
 
 def test_indicator_without_target_is_reported(toc, project, indicator):
-    impact, long_term, early = valid_chain(toc, indicator)
+    _impact, _long_term, early = valid_chain(toc, indicator)
     vague = IndicatorFactory(project=project, name="Confidence", baseline=None, target=None)
     early.indicators.set([vague])
     assert any(
@@ -137,7 +137,7 @@ def test_indicator_without_target_is_reported(toc, project, indicator):
 
 
 def test_link_without_rationale_is_reported(toc, indicator):
-    impact, long_term, early = valid_chain(toc, indicator)
+    _impact, _long_term, early = valid_chain(toc, indicator)
     CausalLink.objects.filter(source=early).update(rationale="  ")
     assert any(
         "The link from “Women know how to price products” to “A cooperative sells fruit bags” has no "
