@@ -150,7 +150,15 @@ ORGANISATIONS = (
 )  # fmt: skip
 
 COORDINATOR = Person("coordinator", "Katrin", "Vogel")
-REVIEWERS = (Person("reviewer", "Birgit", "Sørensen"), Person("jonas", "Jonas", "Petraitis"))
+# The jury of the accelerator round (the accelerator's demo data assigns them).
+REVIEWERS = (
+    Person("reviewer1", "Birgit", "Sørensen"),
+    Person("reviewer2", "Jonas", "Petraitis"),
+    Person("reviewer3", "Helena", "Virtanen"),
+    Person("reviewer4", "Małgorzata", "Dąbrowska"),
+    Person("reviewer5", "Thomas", "Richter"),
+    Person("reviewer6", "Kadri", "Saar"),
+)
 
 
 # Micro projects ---------------------------------------------------------------------------------
