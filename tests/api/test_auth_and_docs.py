@@ -176,3 +176,18 @@ def test_swagger_ui_assets_are_served_locally(client):
     html = client.get("/api/docs/").content.decode()
     assets = re.findall(r"(?:src|href)\s*=\s*[\"'](/static/[^\"']+)", html)
     assert any("swagger-ui-bundle" in asset for asset in assets)
+
+
+def test_invisible_and_missing_projects_answer_the_same(as_user, social_worker, other_project):
+    client = as_user(social_worker)
+    invisible = client.get(f"/api/v1/projects/{other_project.pk}/")
+    missing = client.get("/api/v1/projects/999999/")
+    assert invisible.status_code == missing.status_code == 404
+    assert invisible.json() == missing.json()
+
+
+@pytest.mark.django_db
+def test_schema_is_served_as_json(client):
+    response = client.get("/api/schema/?format=json")
+    assert response.status_code == 200
+    assert response.json()["openapi"].startswith("3.")
