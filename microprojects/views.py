@@ -1,7 +1,7 @@
 """Web pages for micro projects, their activities and indicators. Thin: reads come from the
 selectors (so other organisations' projects answer 404), writes go through the services."""
 
-from datetime import date
+from datetime import date, timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -51,7 +51,7 @@ def _require_project_reader(user):
 
 
 def _visible_project(user, pk) -> MicroProject:
-    _require_project_reader(user)
+    # No role check here: the selector decides, so a project one may not see answers 404.
     return get_object_or_404(projects_visible_to(user).select_related("organisation"), pk=pk)
 
 
@@ -109,6 +109,7 @@ def project_history(project, *, limit=25) -> list[dict]:
                             "field": MicroProject._meta.get_field(name).verbose_name,
                             "old": ", ".join(old) or "—",
                             "new": ", ".join(new) or "—",
+                            "m2m": True,
                         }
                     )
         elif record.history_type != "+":
@@ -123,7 +124,39 @@ def project_history(project, *, limit=25) -> list[dict]:
                 "changes": changes,
             }
         )
-    return entries
+    return _merge_bursts(entries)
+
+
+HISTORY_BURST = timedelta(seconds=5)
+
+
+def _merge_bursts(entries: list[dict]) -> list[dict]:
+    """One save and its many-to-many updates (target groups, leads) are separate records; show a
+    save and the many-to-many records by the same person right after it as one change."""
+    merged: list[dict] = []
+    for entry in reversed(entries):  # oldest first
+        last = merged[-1] if merged else None
+        only_m2m = all(change.get("m2m") for change in entry["changes"]) and not entry["created"]
+        if (
+            last
+            and only_m2m
+            and last["user"] == entry["user"]
+            and entry["date"] - last["date"] <= HISTORY_BURST
+        ):
+            by_field = {str(change["field"]): change for change in last["changes"]}
+            for change in entry["changes"]:
+                earlier = by_field.get(str(change["field"]))
+                if earlier is None:
+                    last["changes"].append(change)
+                    by_field[str(change["field"])] = change
+                else:
+                    earlier["new"] = change["new"]
+            last["date"] = entry["date"]
+        else:
+            merged.append({**entry, "changes": list(entry["changes"])})
+    for entry in merged:
+        entry["changes"] = [c for c in entry["changes"] if str(c["old"]) != str(c["new"])]
+    return [e for e in reversed(merged) if e["created"] or e["changes"]]
 
 
 def _change(name, old, new, previous, record) -> dict:
@@ -380,7 +413,6 @@ def activity_quick_log(request):
 
 
 def _visible_activity(user, pk) -> Activity:
-    _require_project_reader(user)
     return get_object_or_404(activities_visible_to(user), pk=pk)
 
 
@@ -428,7 +460,6 @@ def activity_delete(request, pk):
 
 
 def _visible_indicator(user, pk) -> Indicator:
-    _require_project_reader(user)
     return get_object_or_404(indicators_visible_to(user), pk=pk)
 
 

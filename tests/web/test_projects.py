@@ -161,8 +161,8 @@ def test_detail_coordinator_views_without_edit_buttons(client_for, coordinator, 
     assert response.context["transitions"] == []
 
 
-def test_detail_reviewer_is_refused(client_for, reviewer, project):
-    assert client_for(reviewer).get(detail(project)).status_code == 403
+def test_detail_reviewer_is_404(client_for, reviewer, project):
+    assert client_for(reviewer).get(detail(project)).status_code == 404
 
 
 def test_detail_shows_only_allowed_transitions(client_for, social_worker, organisation):
@@ -402,3 +402,24 @@ def test_delete_other_organisation_is_404(client_for, org_admin, other_project):
 
     assert response.status_code == 404
     assert MicroProject.objects.filter(pk=other_project.pk).exists()
+
+
+@pytest.mark.parametrize("name", ["detail", "edit", "delete", "activity_create", "indicator_create"])
+def test_project_pages_are_404_for_reviewers(client_for, reviewer, project, name):
+    response = client_for(reviewer).get(reverse(f"microprojects:{name}", args=[project.pk]))
+
+    assert response.status_code == 404
+
+
+def test_detail_history_merges_a_save_with_its_many_to_many_updates(client_for, social_worker, organisation):
+    group = migrants()
+    project = services.project_create(by=social_worker, title="Fruit bags")
+    services.project_update(project=project, by=social_worker, title="Fruit bags 2", target_groups=[group])
+
+    response = client_for(social_worker).get(detail(project))
+
+    history = response.context["history"]
+    assert len(history) == 2  # the update (title + target groups), then the creation
+    fields = {str(change["field"]) for change in history[0]["changes"]}
+    assert fields == {"title", "target groups"}
+    assert history[1]["created"]
