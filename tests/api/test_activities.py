@@ -54,7 +54,13 @@ def test_activity_detail_permission_matrix(client_for, activity, role):
 
 @pytest.mark.parametrize(
     ("role", "visible"),
-    [("social_worker", True), ("other_social_worker", False), ("coordinator", True), ("reviewer", False)],
+    [
+        ("social_worker", True),
+        ("other_social_worker", False),
+        ("org_admin", True),
+        ("coordinator", True),
+        ("reviewer", False),
+    ],
 )
 def test_activity_list_shows_only_visible_activities(client_for, activity, role, visible):
     response = client_for(role).get(LIST)

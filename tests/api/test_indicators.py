@@ -75,7 +75,13 @@ def test_indicator_without_measurements_has_no_progress(as_user, social_worker, 
 
 @pytest.mark.parametrize(
     ("role", "visible"),
-    [("social_worker", True), ("other_social_worker", False), ("coordinator", True), ("reviewer", False)],
+    [
+        ("social_worker", True),
+        ("other_social_worker", False),
+        ("org_admin", True),
+        ("coordinator", True),
+        ("reviewer", False),
+    ],
 )
 def test_indicator_list_shows_only_visible_indicators(client_for, indicator, role, visible):
     response = client_for(role).get(LIST)
@@ -288,3 +294,7 @@ def test_measurement_delete_permission_matrix(client_for, measurement, snapshot,
     assert Measurement.objects.filter(pk=measurement.pk).exists() is (response.status_code != 204)
     if response.status_code != 204:
         assert snapshot() == before
+
+
+def test_indicator_list_anonymous_is_refused(client_for, indicator):
+    assert client_for("anonymous").get(LIST).status_code == expect("anonymous")

@@ -97,3 +97,13 @@ def test_target_group_list_runs_a_fixed_number_of_queries(
 def test_target_group_names_are_translated(as_user, social_worker, target_groups):
     response = as_user(social_worker).get("/api/v1/target-groups/?slug=migrants-refugees")
     assert response.json()["results"][0]["name"] == str(target_groups[0])
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_target_group_detail_permission_matrix(client_for, target_groups, role):
+    response = client_for(role).get(f"/api/v1/target-groups/{target_groups[0].pk}/")
+    assert response.status_code == expect(
+        role, social_worker=200, other_social_worker=200, org_admin=200, coordinator=200, reviewer=200
+    )
+    if response.status_code == 200:
+        assert response.json()["slug"] == "migrants-refugees"
