@@ -31,7 +31,6 @@ from .models import (
     Round,
     StartUp,
 )
-from .portfolio import Candidate, best_portfolio
 from .ranking import round_rank
 
 # Serializers -------------------------------------------------------------------------------------
@@ -511,7 +510,7 @@ class RoundViewSet(
         """The best `places` applications that satisfy the quotas, exactly, next to the
         unconstrained top N and the score given up."""
         round = self.get_object()
-        return Response(portfolio_for(round, normalise=_flag(request, "normalise")))
+        return Response(selectors.round_portfolio(round=round, normalise=_flag(request, "normalise")))
 
     @extend_schema(request=DecisionWriteSerializer, responses=DecisionSerializer(many=True))
     @action(detail=True, methods=["get", "post"])
@@ -539,30 +538,6 @@ class RoundViewSet(
         return Response(
             {"inputs_sha256": record.inputs_sha256, "closed_at": record.closed_at, "payload": record.payload}
         )
-
-
-def portfolio_for(round: Round, *, normalise: bool = True, draws: int = 0) -> dict:
-    ranking = round_rank(round=round, normalise=normalise, draws=draws)
-    scored = [row for row in ranking.rows if row.score is not None]
-    applications = {
-        a.pk: a
-        for a in Application.objects.filter(pk__in=[r.application_id for r in scored]).select_related(
-            "project"
-        )
-    }
-    candidates = [
-        Candidate(
-            row.application_id, row.score, services.application_attributes(applications[row.application_id])
-        )
-        for row in scored
-    ]
-    result = best_portfolio(candidates, round.places, list(round.quotas))
-    titles = {row.application_id: row.title for row in scored}
-    data = asdict(result)
-    data["selected_titles"] = [titles[i] for i in result.selected]
-    data["unconstrained_titles"] = [titles[i] for i in result.unconstrained]
-    data["quotas"] = round.quotas
-    return data
 
 
 class ApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):

@@ -21,7 +21,9 @@ from .models import (
     Round,
     StartUp,
 )
-from .services import stage_from_figures
+from .portfolio import Candidate, best_portfolio
+from .ranking import round_rank
+from .services import application_attributes, stage_from_figures
 
 
 def rounds_visible_to(user) -> QuerySet[Round]:
@@ -166,7 +168,7 @@ class StartUpSummary:
 
 
 def startup_portfolio(
-    user=None, *, today: date | None = None, horizon_days: int = 60
+    user=None, *, today: date | None = None, horizon_days: int = 60, ids=None
 ) -> list[StartUpSummary]:
     """Every start-up (or those visible to `user`) with its self-sufficiency ratio per month,
     the milestones due within `horizon_days` or overdue, and its stage. Three queries."""
@@ -176,6 +178,8 @@ def startup_portfolio(
         if user is None
         else startups_visible_to(user)
     )
+    if ids is not None:
+        qs = qs.filter(pk__in=ids)
     qs = qs.prefetch_related(
         Prefetch("figures", queryset=MonthlyFigure.objects.order_by("month")),
         Prefetch("milestones", queryset=Milestone.objects.order_by("due", "pk")),
@@ -210,3 +214,27 @@ def startup_portfolio(
             )
         )
     return rows
+
+
+def round_portfolio(*, round: Round, normalise: bool = True) -> dict:
+    """The exact best portfolio under the round's quotas, next to the unconstrained top N and the
+    score given up (plain data, for the page and the API)."""
+    from dataclasses import asdict
+
+    ranking = round_rank(round=round, normalise=normalise, draws=0)
+    scored = [row for row in ranking.rows if row.score is not None]
+    applications = Application.objects.filter(pk__in=[r.application_id for r in scored]).select_related(
+        "project"
+    )
+    by_id = {a.pk: a for a in applications}
+    candidates = [
+        Candidate(row.application_id, row.score, application_attributes(by_id[row.application_id]))
+        for row in scored
+    ]
+    result = best_portfolio(candidates, round.places, list(round.quotas))
+    titles = {row.application_id: row.title for row in scored}
+    data = asdict(result)
+    data["selected_titles"] = [titles[i] for i in result.selected]
+    data["unconstrained_titles"] = [titles[i] for i in result.unconstrained]
+    data["quotas"] = round.quotas
+    return data

@@ -1,0 +1,510 @@
+"""Accelerator web pages. Thin: selectors decide what one may see (404 otherwise), services write,
+forms check the shape of the input and show the services' errors next to the fields."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from microprojects.selectors import projects_visible_to
+from sempre import charts
+from sempre.forms import add_service_errors
+from sempre.models import User
+
+from . import selectors, services
+from .eligibility import eligibility_by_project
+from .forms import (
+    ApplicationForm,
+    AssignForm,
+    CloseForm,
+    ConflictForm,
+    CriterionForm,
+    DecisionForm,
+    FigureForm,
+    MentoringForm,
+    MilestoneForm,
+    ReviewForm,
+    RoundForm,
+    StartUpForm,
+)
+from .models import Application, ReviewAssignment, Round
+from .ranking import round_rank
+
+STABILITY_DRAWS = 2000
+
+
+def _coordinator(user):
+    if not user.is_coordinator:
+        raise PermissionDenied(_("Only coordinators run accelerator rounds."))
+
+
+def _round(user, pk) -> Round:
+    return get_object_or_404(selectors.rounds_visible_to(user), pk=pk)
+
+
+@login_required
+def index(request):
+    user = request.user
+    rounds = list(selectors.rounds_visible_to(user).order_by("-opens_at", "-id"))
+    context = {
+        "rounds": rounds,
+        "my_applications": list(
+            selectors.application_list(user).filter(project__organisation_id__in=user.organisation_ids)
+        )
+        if user.organisation_ids
+        else [],
+        "assignment_count": selectors.assignments_of_reviewer(user).count() if user.is_reviewer else 0,
+    }
+    return render(request, "accelerator/index.html", context)
+
+
+@login_required
+def round_create(request):
+    _coordinator(request.user)
+    form = RoundForm(request.POST or None, instance=Round())
+    if request.method == "POST" and form.is_valid():
+        try:
+            round = services.round_create(by=request.user, **form.service_data())
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Round created. Add its criteria next."))
+            return redirect("accelerator:round", pk=round.pk)
+    return render(request, "accelerator/round_form.html", {"form": form})
+
+
+@login_required
+def round_edit(request, pk):
+    _coordinator(request.user)
+    round = _round(request.user, pk)
+    form = RoundForm(request.POST or None, instance=round)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.round_update(round=round, by=request.user, **form.service_data())
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Round saved."))
+            return redirect("accelerator:round", pk=round.pk)
+    return render(request, "accelerator/round_form.html", {"form": form, "round": round})
+
+
+@login_required
+def round_detail(request, pk):
+    user = request.user
+    round = _round(user, pk)
+    criteria = selectors.criteria_of(round)
+    context = {
+        "round": round,
+        "criteria": criteria,
+        "applications": list(selectors.application_list(user, round)),
+        "criterion_form": CriterionForm()
+        if user.is_coordinator and round.status == Round.Status.DRAFT
+        else None,
+    }
+    if user.organisation_ids and round.status == Round.Status.OPEN:
+        projects = list(
+            projects_visible_to(user)
+            .filter(organisation_id__in=user.organisation_ids)
+            .order_by("title", "pk")
+        )
+        applied = set(
+            Application.objects.filter(round=round, project__in=projects).values_list("project_id", flat=True)
+        )
+        checks = eligibility_by_project(projects)
+        context["eligibility"] = [(p, checks[p.pk], p.pk in applied) for p in projects]
+    return render(request, "accelerator/round_detail.html", context)
+
+
+@login_required
+@require_POST
+def round_transition(request, pk):
+    round = _round(request.user, pk)
+    try:
+        services.round_transition(round=round, by=request.user, status=request.POST.get("status", ""))
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("The round's status changed."))
+    return redirect("accelerator:round", pk=round.pk)
+
+
+@login_required
+@require_POST
+def criterion_create(request, pk):
+    _coordinator(request.user)
+    round = _round(request.user, pk)
+    form = CriterionForm(request.POST)
+    if form.is_valid():
+        try:
+            services.criterion_create(round=round, by=request.user, **form.service_data())
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Criterion added."))
+            return redirect("accelerator:round", pk=round.pk)
+    context = {
+        "round": round,
+        "criteria": selectors.criteria_of(round),
+        "applications": [],
+        "criterion_form": form,
+    }
+    return render(request, "accelerator/round_detail.html", context, status=400)
+
+
+@login_required
+def apply(request, pk, project_pk):
+    round = _round(request.user, pk)
+    project = get_object_or_404(projects_visible_to(request.user), pk=project_pk)
+    eligibility = eligibility_by_project([project])[project.pk]
+    form = ApplicationForm(request.POST or None, questions=round.questions)
+    if request.method == "POST" and form.is_valid():
+        try:
+            application = services.application_submit(
+                round=round, project=project, by=request.user, answers=form.answers()
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(
+                request, _("Application submitted. Snapshots of your tools were frozen into it.")
+            )
+            return redirect("accelerator:application", pk=application.pk)
+    return render(
+        request,
+        "accelerator/apply.html",
+        {"round": round, "project": project, "eligibility": eligibility, "form": form},
+    )
+
+
+@login_required
+def application_detail(request, pk):
+    user = request.user
+    application = get_object_or_404(
+        selectors.application_list(user).select_related("sbmc_snapshot", "toc_snapshot"), pk=pk
+    )
+    round = application.round
+    is_applicant = application.project.organisation_id in user.organisation_ids
+    blind = round.blind_review and not user.is_coordinator and not is_applicant
+    show_feedback = is_applicant and round.status == Round.Status.DECIDED
+    context = {
+        "application": application,
+        "round": round,
+        "blind": blind,
+        "is_applicant": is_applicant,
+        "feedback": services.application_feedback(application)
+        if show_feedback or user.is_coordinator
+        else None,
+        "comments": services.application_comments(application) if show_feedback else None,
+        "decision": getattr(application, "decision", None) if user.is_coordinator or show_feedback else None,
+    }
+    return render(request, "accelerator/application_detail.html", context)
+
+
+# Assignment board -------------------------------------------------------------------------------
+
+
+def _reviewers():
+    return User.objects.filter(is_reviewer=True, is_active=True).order_by("last_name", "username")
+
+
+@login_required
+def assignment_board(request, pk):
+    _coordinator(request.user)
+    round = _round(request.user, pk)
+    applications = list(selectors.assignment_board(round))
+    form = AssignForm(
+        request.POST or None, applications=Application.objects.filter(round=round), reviewers=_reviewers()
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.assignment_create(
+                application=form.cleaned_data["application"],
+                reviewer=form.cleaned_data["reviewer"],
+                by=request.user,
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Reviewer assigned."))
+            return redirect("accelerator:assignments", pk=round.pk)
+    loads = {}
+    for application in applications:
+        for assignment in application.assignments.all():
+            if assignment.status == ReviewAssignment.Status.ACTIVE:
+                loads[assignment.reviewer] = loads.get(assignment.reviewer, 0) + 1
+    context = {
+        "round": round,
+        "applications": applications,
+        "form": form,
+        "loads": sorted(loads.items(), key=lambda item: str(item[0])),
+    }
+    return render(request, "accelerator/assignments.html", context)
+
+
+@login_required
+@require_POST
+def auto_assign(request, pk):
+    round = _round(request.user, pk)
+    try:
+        created = services.assignments_auto(round=round, by=request.user)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("%(count)s assignments made.") % {"count": len(created)})
+    return redirect("accelerator:assignments", pk=round.pk)
+
+
+# Reviewing --------------------------------------------------------------------------------------
+
+
+@login_required
+def inbox(request):
+    assignments = list(selectors.assignments_of_reviewer(request.user))
+    now = timezone.now()
+    rows = [(a, services.review_is_locked(a, now=now)) for a in assignments]
+    return render(request, "accelerator/inbox.html", {"rows": rows})
+
+
+@login_required
+def review(request, pk):
+    assignment = get_object_or_404(selectors.assignments_of_reviewer(request.user), pk=pk)
+    application = assignment.application
+    round = application.round
+    criteria = list(round.criteria.order_by("order", "id"))
+    existing = getattr(assignment, "review", None)
+    initial = {}
+    if existing:
+        initial = {
+            "comment": existing.comment,
+            "recommendation": existing.recommendation,
+            "confidence": existing.confidence,
+        }
+        initial.update({f"score_{s.criterion_id}": s.value for s in existing.scores.all()})
+    form = ReviewForm(request.POST or None, criteria=criteria, initial=initial)
+    locked = services.review_is_locked(assignment)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.review_save(
+                assignment=assignment,
+                by=request.user,
+                scores=form.scores(),
+                comment=form.cleaned_data["comment"],
+                recommendation=form.cleaned_data["recommendation"],
+                confidence=form.cleaned_data["confidence"],
+                submit="submit" in request.POST,
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(
+                request, _("Review submitted.") if "submit" in request.POST else _("Draft saved.")
+            )
+            return redirect("accelerator:review", pk=assignment.pk)
+    context = {
+        "assignment": assignment,
+        "application": application,
+        "round": round,
+        "criteria": criteria,
+        "form": form,
+        "locked": locked,
+        "others": selectors.other_reviews(assignment),
+        "conflict_form": ConflictForm() if not locked else None,
+    }
+    return render(request, "accelerator/review_form.html", context)
+
+
+@login_required
+@require_POST
+def declare_conflict(request, pk):
+    assignment = get_object_or_404(selectors.assignments_of_reviewer(request.user), pk=pk)
+    form = ConflictForm(request.POST)
+    if form.is_valid():
+        try:
+            services.assignment_declare_conflict(
+                assignment=assignment, by=request.user, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+            return redirect("accelerator:review", pk=assignment.pk)
+        messages.success(request, _("Conflict of interest recorded; the assignment is withdrawn."))
+        return redirect("accelerator:inbox")
+    messages.error(request, _("Say briefly what the conflict is."))
+    return redirect("accelerator:review", pk=assignment.pk)
+
+
+# Ranking and decision ---------------------------------------------------------------------------
+
+
+@login_required
+def ranking(request, pk):
+    _coordinator(request.user)
+    round = _round(request.user, pk)
+    normalise = request.GET.get("normalise", "1") not in {"0", "false", "off"}
+    result = round_rank(round=round, normalise=normalise, draws=STABILITY_DRAWS)
+    criteria = selectors.criteria_of(round)
+    context = {"round": round, "ranking": result, "normalise": normalise, "criteria": criteria}
+    template = "accelerator/_ranking_table.html" if request.htmx else "accelerator/ranking.html"
+    return render(request, template, context)
+
+
+@login_required
+def decision(request, pk):
+    _coordinator(request.user)
+    round = _round(request.user, pk)
+    if request.method == "POST":
+        application = get_object_or_404(Application, round=round, pk=request.POST.get("application"))
+        form = DecisionForm(request.POST, prefix=f"a{application.pk}")
+        if form.is_valid():
+            try:
+                services.decision_record(application=application, by=request.user, **form.cleaned_data)
+            except ValidationError as error:
+                for message in error.messages:
+                    messages.error(request, f"{application.project.title}: {message}")
+            else:
+                messages.success(
+                    request, _("Decision on %(title)s saved.") % {"title": application.project.title}
+                )
+        else:
+            messages.error(request, _("Choose a decision and give a rationale."))
+        return redirect("accelerator:decision", pk=round.pk)
+    portfolio = selectors.round_portfolio(round=round)
+    ranking_rows = round_rank(round=round, draws=0).rows
+    applications = {
+        a.pk: a for a in Application.objects.filter(round=round).select_related("project", "decision")
+    }
+    suggested = set(portfolio["selected"])
+    rows = []
+    for row in ranking_rows:
+        application = applications[row.application_id]
+        decision = getattr(application, "decision", None)
+        initial = (
+            {
+                "outcome": decision.outcome,
+                "rationale": decision.rationale,
+                "quota_override_reason": decision.quota_override_reason,
+            }
+            if decision
+            else {"outcome": "selected" if row.application_id in suggested else "reserve"}
+        )
+        rows.append(
+            {
+                "row": row,
+                "application": application,
+                "suggested": row.application_id in suggested,
+                "decision": decision,
+                "form": DecisionForm(initial=initial, prefix=f"a{application.pk}"),
+            }
+        )
+    context = {
+        "round": round,
+        "portfolio": portfolio,
+        "rows": rows,
+        "close_form": CloseForm(),
+        "record": getattr(round, "decision_record", None) if round.status == Round.Status.DECIDED else None,
+    }
+    return render(request, "accelerator/decision.html", context)
+
+
+@login_required
+@require_POST
+def close_decision(request, pk):
+    round = _round(request.user, pk)
+    form = CloseForm(request.POST)
+    form.is_valid()
+    try:
+        services.round_close_decision(round=round, by=request.user, **form.cleaned_data)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("Decision closed and recorded; applicants are being notified."))
+    return redirect("accelerator:decision", pk=round.pk)
+
+
+# Start-ups --------------------------------------------------------------------------------------
+
+
+def _ratio_chart(summaries, title):
+    months = sorted({m for s in summaries for m in s.months})
+    if not months:
+        return ""
+    series = {}
+    for s in summaries:
+        by_month = dict(zip(s.months, s.ratios, strict=True))
+        series[s.name] = [by_month.get(m) for m in months]
+    svg = charts.line_chart_by_month(
+        title=title,
+        months=months,
+        series=series,
+        description=_("Earned income divided by costs per month; 1.0 means income covers costs."),
+    )
+    table = charts.data_table(
+        caption=title, labels=[charts.month_label(m) for m in months], series=series, label_heading=_("Month")
+    )
+    return charts.figure(svg=svg, table=table, caption=title)
+
+
+@login_required
+def startups(request):
+    summaries = selectors.startup_portfolio(request.user)
+    chart = _ratio_chart(summaries, _("Self-sufficiency ratio per month"))
+    return render(request, "accelerator/startups.html", {"summaries": summaries, "chart": chart})
+
+
+@login_required
+def startup_detail(request, pk):
+    user = request.user
+    startup = get_object_or_404(selectors.startups_visible_to(user), pk=pk)
+    can_report = user.has_perm("accelerator.report_startup", startup)
+    forms = {
+        "startup": StartUpForm(instance=startup, prefix="s"),
+        "figure": FigureForm(prefix="f"),
+        "milestone": MilestoneForm(prefix="m"),
+        "mentoring": MentoringForm(prefix="g"),
+    }
+    if request.method == "POST":
+        if not can_report:
+            raise PermissionDenied
+        kind = request.POST.get("form")
+        actions = {
+            "startup": (StartUpForm, {"instance": startup}, services.startup_update),
+            "figure": (FigureForm, {}, services.figure_record),
+            "milestone": (MilestoneForm, {}, services.milestone_create),
+            "mentoring": (MentoringForm, {}, services.mentoring_session_log),
+        }
+        if kind not in actions:
+            return redirect("accelerator:startup", pk=startup.pk)
+        form_class, extra, service = actions[kind]
+        form = form_class(
+            request.POST,
+            prefix={"startup": "s", "figure": "f", "milestone": "m", "mentoring": "g"}[kind],
+            **extra,
+        )
+        forms[kind] = form
+        if form.is_valid():
+            data = form.service_data() if hasattr(form, "service_data") else dict(form.cleaned_data)
+            try:
+                service(startup=startup, by=user, **data)
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(request, _("Saved."))
+                return redirect("accelerator:startup", pk=startup.pk)
+    (summary,) = selectors.startup_portfolio(user, ids=[startup.pk])
+    context = {
+        "startup": startup,
+        "summary": summary,
+        "figures": list(startup.figures.order_by("month")),
+        "milestones": list(startup.milestones.order_by("due", "pk")),
+        "sessions": list(startup.mentoring_sessions.all()),
+        "chart": _ratio_chart([summary], _("Self-sufficiency ratio of %(name)s") % {"name": startup.name}),
+        "forms": forms if can_report else None,
+    }
+    return render(request, "accelerator/startup_detail.html", context)
