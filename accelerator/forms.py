@@ -24,7 +24,8 @@ class RoundForm(ServiceModelForm):
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_(
-            'JSON, e.g. [{"attribute": "country", "max": 2}, {"attribute": "setting", "value": "rural", "min": 3}]'
+            "JSON, e.g. "
+            '[{"attribute": "country", "max": 2}, {"attribute": "setting", "value": "rural", "min": 3}]'
         ),
     )
     questions = forms.CharField(
@@ -141,7 +142,7 @@ class ReviewForm(forms.Form):
         self.criteria = criteria
         for criterion in criteria:
             choices = [("", "—")] + [
-                (level, f"{level} – {text}" if text else str(level)) for level, text in criterion.levels
+                (level, f"{level}: {text}" if text else str(level)) for level, text in criterion.levels
             ]
             self.fields[f"score_{criterion.pk}"] = forms.TypedChoiceField(
                 label=criterion.name,
