@@ -9,6 +9,8 @@ round trip through the broker without needing a result backend.
 from celery import shared_task
 from django.core.cache import cache
 from django.utils import timezone
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
 
 PING_MARKER_TIMEOUT = 300  # seconds; long enough for a slow test, short enough not to pile up
 
@@ -17,8 +19,17 @@ def ping_marker_key(marker: str) -> str:
     return f"sempre:ping:{marker}"
 
 
+# Only a cache that is briefly unreachable is worth retrying.
+TRANSIENT_ERRORS = (ConnectionError, TimeoutError, RedisConnectionError, RedisTimeoutError)
+
+
 @shared_task(
-    name="sempre.ping", bind=True, acks_late=True, autoretry_for=(ConnectionError,), retry_backoff=True
+    name="sempre.ping",
+    bind=True,
+    acks_late=True,
+    autoretry_for=TRANSIENT_ERRORS,
+    retry_backoff=True,
+    max_retries=3,
 )
 def ping(self, marker: str | None = None) -> str:
     if marker:

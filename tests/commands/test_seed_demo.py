@@ -107,9 +107,10 @@ def test_seed_demo_prints_logins_with_a_lulea_social_worker_first(db):
     lines = output.splitlines()
     header = next(i for i, line in enumerate(lines) if line.startswith("Demo logins"))
     assert demo.DEMO_PASSWORD in lines[header]
-    first = lines[header + 1].split()
-    assert first[:2] == ["anna", "social_worker"]
-    assert "Luleå" in lines[header + 1]
+    assert lines[header + 1].split() == ["username", "password", "role", "organisation"]
+    first = lines[header + 2].split()
+    assert first[:3] == ["anna", demo.DEMO_PASSWORD, "social_worker"]
+    assert "Luleå" in lines[header + 2]
     user = User.objects.get(username="anna")
     assert user.memberships.get().organisation.country.code == "SE"
     assert user.memberships.get().role == Membership.Role.SOCIAL_WORKER

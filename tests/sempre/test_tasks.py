@@ -21,3 +21,13 @@ def test_ping_without_marker_writes_nothing():
     key = ping_marker_key("")
     ping.apply()
     assert cache.get(key) is None
+
+
+def test_ping_is_retried_on_transient_cache_errors_only():
+    from redis.exceptions import ConnectionError as RedisConnectionError
+
+    assert ping.name == "sempre.ping"
+    assert ping.acks_late
+    assert RedisConnectionError in ping.autoretry_for
+    assert ValueError not in ping.autoretry_for
+    assert ping.max_retries == 3

@@ -50,7 +50,11 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(f"Demo logins (password for all: {microprojects_demo.DEMO_PASSWORD})")
         )
+        password = microprojects_demo.DEMO_PASSWORD
         width = max(len(login["username"]) for login in logins)
+        self.stdout.write(
+            f"  {'username':<{width}}  {'password':<{len(password)}}  {'role':<13}  organisation"
+        )
         for login in logins:
-            line = f"  {login['username']:<{width}}  {login['role']:<13}  {login['organisation']}"
+            line = f"  {login['username']:<{width}}  {password}  {login['role']:<13}  {login['organisation']}"
             self.stdout.write(line.rstrip())
