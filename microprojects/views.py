@@ -11,6 +11,7 @@ from django.db.models import Count, Sum
 from django.db.models.functions import TruncMonth
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -192,8 +193,13 @@ def project_list(request):
         "is_filtered": bool(filterset.is_bound and any(v for k, v in request.GET.items() if k != "page")),
         "can_create": bool(request.user.organisation_ids),
     }
-    template = "microprojects/_project_results.html" if request.htmx else "microprojects/project_list.html"
-    return render(request, template, context)
+    # htmx asks for the results only; a history restore (back button after the cache expired) and
+    # every request without JavaScript get the whole page.
+    partial = request.htmx and not request.htmx.history_restore_request
+    template = "microprojects/_project_results.html" if partial else "microprojects/project_list.html"
+    response = render(request, template, context)
+    patch_vary_headers(response, ("HX-Request",))
+    return response
 
 
 @login_required

@@ -3,3 +3,18 @@ document.addEventListener("htmx:afterSwap", (event) => {
   const focusTarget = event.detail.target.querySelector("[autofocus]");
   if (focusTarget) focusTarget.focus();
 });
+
+// Tell assistive technology that a region is being updated (the result count itself is an
+// aria-live region that htmx updates out of band).
+document.addEventListener("htmx:beforeRequest", (event) => {
+  const target = event.detail.target;
+  if (target) target.setAttribute("aria-busy", "true");
+});
+document.addEventListener("htmx:afterSettle", (event) => {
+  const target = event.detail.target;
+  if (target) target.removeAttribute("aria-busy");
+});
+document.addEventListener("htmx:responseError", (event) => {
+  const target = event.detail.target;
+  if (target) target.removeAttribute("aria-busy");
+});

@@ -423,3 +423,12 @@ def test_detail_history_merges_a_save_with_its_many_to_many_updates(client_for, 
     fields = {str(change["field"]) for change in history[0]["changes"]}
     assert fields == {"title", "target groups"}
     assert history[1]["created"]
+
+
+def test_list_htmx_history_restore_gets_the_whole_page(client_for, social_worker, project):
+    response = client_for(social_worker).get(
+        LIST, HTTP_HX_REQUEST="true", HTTP_HX_HISTORY_RESTORE_REQUEST="true"
+    )
+
+    assert "<html" in response.text
+    assert "HX-Request" in response["Vary"]
