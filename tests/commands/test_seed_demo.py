@@ -6,7 +6,7 @@ import sys
 import pytest
 from django.apps import apps
 from django.contrib.auth import authenticate
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.db.models import F, Q
 from django.utils import timezone
 
@@ -259,3 +259,17 @@ def test_seed_demo_runs_the_optional_seeders_after_the_micro_projects(db, tmp_pa
     assert sys.modules["fake_seeder"].calls == [30]
     assert "fake seeder ran" in output
     monkeypatch.delitem(sys.modules, "fake_seeder")
+
+
+def test_seed_demo_refuses_a_production_installation(db, settings):
+    settings.PRODUCTION = True
+    with pytest.raises(CommandError, match="production"):
+        run_seed_demo()
+    assert not User.objects.exists()
+    assert not MicroProject.objects.exists()
+
+
+def test_seed_demo_loads_in_production_when_explicitly_allowed(db, settings):
+    settings.PRODUCTION = True
+    call_command("seed_demo", "--allow-production", stdout=io.StringIO())
+    assert MicroProject.objects.count() == 30

@@ -7,7 +7,8 @@ when they do not exist, so the command works while apps are being built.
 
 import importlib
 
-from django.core.management.base import BaseCommand
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from microprojects import demo as microprojects_demo
@@ -35,7 +36,20 @@ def load_seeder(module_name: str):
 class Command(BaseCommand):
     help = "Load the SEMPRE demo data (idempotent: running it again changes nothing) and print the logins."
 
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--allow-production",
+            action="store_true",
+            help="Load the demo data although SEMPRE_ENV=production (for a public demo site only).",
+        )
+
     def handle(self, *args, **options):
+        if settings.PRODUCTION and not options["allow_production"]:
+            raise CommandError(
+                "This is a production installation (SEMPRE_ENV=production). The demo data creates users "
+                "with a published password, so it is not loaded here. For a public demo site, pass "
+                "--allow-production."
+            )
         for module_name in SEEDERS:
             module = load_seeder(module_name)
             if module is None:
