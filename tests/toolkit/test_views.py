@@ -1,0 +1,298 @@
+"""Web pages: board, inline htmx writes, the friendly 409, the ToC editor, snapshots and diff."""
+
+import pytest
+from django.test import Client
+
+from toolkit import services
+from toolkit.models import Entry, Outcome, ToolInstance
+
+from .factories import EntryFactory, OutcomeFactory, ToolInstanceFactory
+
+HTMX = {"HTTP_HX_REQUEST": "true"}
+
+
+@pytest.fixture
+def client_for():
+    def login(user):
+        client = Client()
+        client.force_login(user)
+        return client
+
+    return login
+
+
+def test_board_shows_the_thirteen_blocks_with_questions(client_for, social_worker, sbmc):
+    EntryFactory(instance=sbmc, block_key="channels", text="Market stall in Luleå")
+    response = client_for(social_worker).get(f"/tools/{sbmc.pk}/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    for block in sbmc.template.blocks.all():
+        assert block.label.replace("+", "+") in html or block.label in html
+        assert f'id="block-{block.key}"' in html
+    assert "Market stall in Luleå" in html
+    assert 'name="version" value="1"' in html
+    assert "1 of 13 blocks filled" in html
+
+
+def test_board_of_another_organisation_is_404(client_for, other_social_worker, sbmc):
+    assert client_for(other_social_worker).get(f"/tools/{sbmc.pk}/").status_code == 404
+
+
+def test_reviewer_sees_no_board(client_for, reviewer, sbmc):
+    assert client_for(reviewer).get(f"/tools/{sbmc.pk}/").status_code == 404
+
+
+def test_coordinator_reads_but_gets_no_forms_and_cannot_post(client_for, coordinator, sbmc):
+    client = client_for(coordinator)
+    response = client.get(f"/tools/{sbmc.pk}/")
+    assert response.status_code == 200
+    assert "tk-add-form" not in response.content.decode()
+    response = client.post(
+        f"/tools/{sbmc.pk}/entries/add/", {"block_key": "channels", "text": "x", "version": 1}
+    )
+    assert response.status_code == 403
+    assert not Entry.objects.exists()
+
+
+def test_add_entry_with_htmx_returns_the_board(client_for, social_worker, sbmc):
+    response = client_for(social_worker).post(
+        f"/tools/{sbmc.pk}/entries/add/",
+        {"block_key": "channels", "text": "Church café", "version": 1},
+        **HTMX,
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert html.startswith('<div id="tool-area"')
+    assert "Church café" in html
+    assert 'name="version" value="2"' in html
+    assert "add-channels" in response["HX-Trigger-After-Settle"]
+
+
+def test_add_entry_without_javascript_redirects_to_the_block(client_for, social_worker, sbmc):
+    response = client_for(social_worker).post(
+        f"/tools/{sbmc.pk}/entries/add/", {"block_key": "channels", "text": "Church café", "version": 1}
+    )
+    assert response.status_code == 302
+    assert response["Location"].endswith(f"/tools/{sbmc.pk}/#block-channels")
+
+
+def test_stale_form_gets_a_friendly_conflict_message_and_keeps_the_text(
+    client_for, social_worker, org_admin, sbmc
+):
+    services.entry_add(instance=sbmc, block_key="channels", text="Radio", by=org_admin)  # now version 2
+    response = client_for(social_worker).post(
+        f"/tools/{sbmc.pk}/entries/add/", {"block_key": "channels", "text": "My idea", "version": 1}, **HTMX
+    )
+    assert response.status_code == 409
+    html = response.content.decode()
+    assert "Your change was not saved." in html
+    assert "Someone else changed this tool" in html
+    assert "Radio" in html  # the current content
+    assert ">My idea</textarea>" in html  # what the person typed
+    assert 'name="version" value="2"' in html
+    assert list(Entry.objects.values_list("text", flat=True)) == ["Radio"]
+
+
+def test_stale_edit_without_javascript_is_409_too(client_for, social_worker, org_admin, sbmc):
+    entry = EntryFactory(instance=sbmc, text="Original")
+    services.entry_update(entry=entry, by=org_admin, text="Theirs")
+    response = client_for(social_worker).post(
+        f"/tools/{sbmc.pk}/entries/{entry.pk}/edit/", {"text": "Mine", "version": 1}
+    )
+    assert response.status_code == 409
+    assert "Mine</textarea>" in response.content.decode()
+    assert Entry.objects.get(pk=entry.pk).text == "Theirs"
+
+
+def test_edit_form_and_save(client_for, social_worker, sbmc):
+    entry = EntryFactory(instance=sbmc, text="Original")
+    client = client_for(social_worker)
+    form = client.get(f"/tools/{sbmc.pk}/entries/{entry.pk}/edit/", **HTMX)
+    assert form.status_code == 200
+    assert "Original</textarea>" in form.content.decode()
+    response = client.post(
+        f"/tools/{sbmc.pk}/entries/{entry.pk}/edit/", {"text": "Better", "version": 1}, **HTMX
+    )
+    assert response.status_code == 200
+    assert Entry.objects.get(pk=entry.pk).text == "Better"
+
+
+def test_move_and_delete_entries(client_for, social_worker, sbmc):
+    a = EntryFactory(instance=sbmc, block_key="channels", text="A", order=1)
+    b = EntryFactory(instance=sbmc, block_key="channels", text="B", order=2)
+    client = client_for(social_worker)
+    client.post(f"/tools/{sbmc.pk}/entries/{b.pk}/move/", {"direction": "up", "version": 1}, **HTMX)
+    assert list(Entry.objects.order_by("order").values_list("text", flat=True)) == ["B", "A"]
+    client.post(f"/tools/{sbmc.pk}/entries/{a.pk}/delete/", {"version": 2}, **HTMX)
+    assert list(Entry.objects.values_list("text", flat=True)) == ["B"]
+
+
+def test_entry_of_another_tool_is_404(client_for, social_worker, sbmc, project):
+    other = ToolInstanceFactory(project=project)
+    entry = EntryFactory(instance=other)
+    response = client_for(social_worker).post(f"/tools/{sbmc.pk}/entries/{entry.pk}/delete/", {"version": 1})
+    assert response.status_code == 404
+
+
+def test_mark_complete_refused_lists_findings(client_for, social_worker, sbmc):
+    response = client_for(social_worker).post(
+        f"/tools/{sbmc.pk}/update/", {"status": "complete", "title": "", "version": 1}, **HTMX
+    )
+    assert response.status_code == 400
+    assert "“Key resources” is still empty" in response.content.decode()
+    assert ToolInstance.objects.get(pk=sbmc.pk).status == "draft"
+
+
+def test_toc_editor_shows_diagram_and_findings(client_for, social_worker, toc):
+    OutcomeFactory(
+        instance=toc, level=Outcome.Level.IMPACT, text="Women live from their work", above_ceiling=True
+    )
+    response = client_for(social_worker).get(f"/tools/{toc.pk}/")
+    html = response.content.decode()
+    assert "<svg" in html
+    assert "Women live from their work" in html
+    assert "Nothing leads to “Women live from their work”" in html
+
+
+def test_toc_add_outcome_link_intervention_assumption(client_for, social_worker, toc, indicator):
+    client = client_for(social_worker)
+    base = f"/tools/{toc.pk}/toc"
+    r = client.post(
+        f"{base}/outcome/add/",
+        {"outcome-text": "Impact", "outcome-level": "impact", "outcome-version": 1},
+        **HTMX,
+    )
+    assert r.status_code == 200
+    client.post(
+        f"{base}/outcome/add/",
+        {
+            "outcome-text": "Early",
+            "outcome-level": "early",
+            "outcome-indicators": [indicator.pk],
+            "outcome-version": 2,
+        },
+        **HTMX,
+    )
+    impact, early = Outcome.objects.order_by("order")
+    assert impact.above_ceiling
+    r = client.post(
+        f"{base}/link/add/",
+        {
+            "link-source": early.pk,
+            "link-target": impact.pk,
+            "link-rationale": "Because",
+            "link-kind": "causal",
+            "link-version": 3,
+        },
+        **HTMX,
+    )
+    assert r.status_code == 200
+    client.post(
+        f"{base}/intervention/add/",
+        {"intervention-text": "Workshop", "intervention-outcomes": [early.pk], "intervention-version": 4},
+        **HTMX,
+    )
+    r = client.post(
+        f"{base}/assumption/add/",
+        {
+            "assumption-text": "People come",
+            "assumption-outcome": early.pk,
+            "assumption-status": "untested",
+            "assumption-version": 5,
+        },
+        **HTMX,
+    )
+    assert r.status_code == 200
+    assert "No problems found" in r.content.decode()
+
+
+def test_toc_add_with_stale_version_keeps_the_input(client_for, social_worker, toc):
+    OutcomeFactory(instance=toc, text="Existing")
+    ToolInstance.objects.filter(pk=toc.pk).update(version=5)
+    response = client_for(social_worker).post(
+        f"/tools/{toc.pk}/toc/outcome/add/",
+        {"outcome-text": "Lost?", "outcome-level": "early", "outcome-version": 1},
+        **HTMX,
+    )
+    assert response.status_code == 409
+    html = response.content.decode()
+    assert 'value="Lost?"' in html
+    assert 'name="outcome-version" value="5"' in html
+
+
+def test_outcome_edit_page_attaches_indicators(client_for, social_worker, toc, indicator):
+    outcome = OutcomeFactory(instance=toc, text="Early")
+    client = client_for(social_worker)
+    assert client.get(f"/tools/{toc.pk}/toc/outcome/{outcome.pk}/edit/").status_code == 200
+    response = client.post(
+        f"/tools/{toc.pk}/toc/outcome/{outcome.pk}/edit/",
+        {"text": "Early, sharper", "level": "early", "indicators": [indicator.pk], "version": 1},
+    )
+    assert response.status_code == 302
+    outcome.refresh_from_db()
+    assert outcome.text == "Early, sharper"
+    assert list(outcome.indicators.all()) == [indicator]
+
+
+def test_snapshots_page_and_diff(client_for, social_worker, sbmc):
+    client = client_for(social_worker)
+    EntryFactory(instance=sbmc, block_key="channels", text="Market")
+    assert client.post(f"/tools/{sbmc.pk}/snapshots/", {"note": "First workshop"}).status_code == 302
+    services.entry_add(instance=sbmc, block_key="revenue", text="Sales of fruit bags", by=social_worker)
+    page = client.get(f"/tools/{sbmc.pk}/snapshots/")
+    assert "First workshop" in page.content.decode()
+    diff = client.get(f"/tools/{sbmc.pk}/diff/?from=1&to=now")
+    html = diff.content.decode()
+    assert diff.status_code == 200
+    assert "Revenue: Sales of fruit bags" in html
+    assert "tk-added" in html
+
+
+def test_project_tools_page_creates_a_tool(client_for, social_worker, project):
+    client = client_for(social_worker)
+    response = client.post(
+        f"/projects/{project.pk}/tools/", {"template": "theory-of-change", "title": "Our ToC"}
+    )
+    tool = ToolInstance.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == f"/tools/{tool.pk}/"
+    assert tool.template.slug == "theory-of-change"
+
+
+def test_project_tools_page_of_another_organisation_is_404(client_for, other_social_worker, project):
+    assert client_for(other_social_worker).get(f"/projects/{project.pk}/tools/").status_code == 404
+
+
+@pytest.mark.parametrize("item_count", [1, 3])
+def test_project_tools_page_query_count(
+    client_for, social_worker, project, item_count, django_assert_num_queries
+):
+    for _ in range(item_count):
+        EntryFactory(instance=ToolInstanceFactory(project=project))
+    client = client_for(social_worker)
+    with django_assert_num_queries(9):
+        response = client.get(f"/projects/{project.pk}/tools/")
+    assert response.content.decode().count("/tools/") >= item_count
+
+
+@pytest.mark.parametrize("item_count", [1, 3])
+def test_board_query_count(client_for, social_worker, sbmc, item_count, django_assert_num_queries):
+    for i in range(item_count):
+        EntryFactory(instance=sbmc, block_key="channels", text=f"E{i}")
+    client = client_for(social_worker)
+    with django_assert_num_queries(12):
+        response = client.get(f"/tools/{sbmc.pk}/")
+    assert response.status_code == 200
+
+
+def test_pdf_and_blank_pdf_pages(client_for, social_worker, sbmc):
+    client = client_for(social_worker)
+    assert client.get(f"/tools/{sbmc.pk}/export.pdf")["Content-Type"] == "application/pdf"
+    assert client.get("/tools/templates/sbmc/blank.pdf").content.startswith(b"%PDF")
+
+
+def test_diagram_svg(client_for, social_worker, toc):
+    OutcomeFactory(instance=toc, text="Only one")
+    response = client_for(social_worker).get(f"/tools/{toc.pk}/diagram.svg")
+    assert response["Content-Type"] == "image/svg+xml"
+    assert b"Only one" in response.content
