@@ -315,7 +315,7 @@ def project_edit(request, pk):
         try:
             services.project_update(project=project, by=request.user, **form.service_data())
         except ValidationError as error:
-            project.refresh_from_db()
+            project.refresh_from_db()  # the service set the refused values on it
             add_service_errors(form, error)
         else:
             messages.success(request, _("Your changes were saved."))
@@ -432,6 +432,7 @@ def activity_edit(request, pk):
         try:
             services.activity_update(activity=activity, by=request.user, **form.service_data())
         except ValidationError as error:
+            activity.refresh_from_db()  # the service set the refused values on it
             add_service_errors(form, error)
         else:
             messages.success(request, _("The activity was updated."))
@@ -497,6 +498,7 @@ def indicator_edit(request, pk):
         try:
             services.indicator_update(indicator=indicator, by=request.user, **form.service_data())
         except ValidationError as error:
+            indicator.refresh_from_db()  # the service set the refused values on it
             add_service_errors(form, error)
         else:
             messages.success(request, _("The indicator was updated."))

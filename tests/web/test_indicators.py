@@ -122,3 +122,15 @@ def test_measurement_without_value_shows_error(client_for, social_worker, indica
 
     assert "value" in response.context["form"].errors
     assert not Measurement.objects.exists()
+
+
+def test_indicator_edit_refused_keeps_the_saved_values_on_the_page(client_for, social_worker, indicator):
+    response = client_for(social_worker).post(
+        reverse("microprojects:indicator_edit", args=[indicator.pk]),
+        {"name": "Renamed", "baseline": "0", "target": "200", "direction": "decrease"},
+    )
+
+    assert "direction" in response.context["form"].errors
+    assert "Edit indicator “Bags sold”" in response.text
+    indicator.refresh_from_db()
+    assert indicator.name == "Bags sold"
