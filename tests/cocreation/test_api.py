@@ -1,7 +1,6 @@
 """API: invites and moderation, a permission matrix, fixed query counts."""
 
 import pytest
-from django.urls import reverse
 
 from toolkit.cocreation.codes import token_hash
 from toolkit.cocreation.models import Contribution, Invite

@@ -159,9 +159,10 @@ def test_rate_limit_per_address_answers_429_kindly(client, invite_token, setting
     _invite, token = invite_token
     for _ in range(3):
         assert answer(client, token).status_code == 302
-    response = answer(client, token)
+    response = answer(client, token, text="My words are not lost")
     assert response.status_code == 429
     assert "please wait a while" in response.content.decode()
+    assert "My words are not lost" in response.content.decode()
     assert Contribution.objects.count() == 3
 
 

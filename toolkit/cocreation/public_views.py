@@ -11,6 +11,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import translation
+from django.utils.translation import pgettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -26,6 +27,11 @@ from .services import contribution_submit, contribution_withdraw
 RECEIPT_COOKIE = "sempre_client_receipt"
 RECEIPT_SALT = "sempre.cocreation.receipt-cookie"
 RECEIPT_COOKIE_MAX_AGE = 60 * 60 * 24  # one day: a workshop, not a tracking cookie
+TOO_MANY_MESSAGE = pgettext_lazy(
+    "client page",
+    "Many answers were sent from here in the last hour. "
+    "To protect this page, please wait a while and then try again.",
+)
 
 
 def _render(request, template, context, *, language, chosen, status=200):
@@ -114,13 +120,17 @@ def question(request, token, step):
     if not 1 <= step <= len(blocks):
         return _not_found(request, language=language, chosen=chosen)
     block = blocks[step - 1]
+    too_many = False
     with translation.override(language):
         form = ContributionForm(request.POST or None)
         if request.method == "POST":
             address, per_invite = ratelimit.address_limit(request), ratelimit.invite_limit(invite)
-            if address.exceeded() or per_invite.exceeded():
-                return _too_many(request, language=language, chosen=chosen)
-            if form.is_valid():
+            too_many = address.exceeded() or per_invite.exceeded()
+            if too_many:
+                # Show the form again with the client's text in it, so nothing they wrote is lost.
+                form.is_valid()
+                form.add_error(None, str(TOO_MANY_MESSAGE))
+            elif form.is_valid():
                 try:
                     _contribution, code = contribution_submit(
                         invite=invite,
@@ -175,7 +185,7 @@ def question(request, token, step):
         "form": form,
         "organisation": invite.tool.project.organisation,
     }
-    status = 400 if request.method == "POST" else 200
+    status = (429 if too_many else 400) if request.method == "POST" else 200
     return _render(
         request, "cocreation/public/question.html", context, language=language, chosen=chosen, status=status
     )

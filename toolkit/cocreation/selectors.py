@@ -26,10 +26,16 @@ def invite_list(user, *, tool=None) -> QuerySet[Invite]:
     invites = invites_visible_to(user)
     if tool is not None:
         invites = invites.filter(tool=tool)
-    return invites.select_related("tool", "tool__template", "tool__project", "created_by").annotate(
-        pending_count=Count("contributions", filter=Q(contributions__status=Contribution.Status.PENDING)),
-        accepted_count=Count("contributions", filter=Q(contributions__status=Contribution.Status.ACCEPTED)),
-    )
+    return (
+        invites.select_related("tool", "tool__template", "tool__project", "created_by")
+        .annotate(
+            pending_count=Count("contributions", filter=Q(contributions__status=Contribution.Status.PENDING)),
+            accepted_count=Count(
+                "contributions", filter=Q(contributions__status=Contribution.Status.ACCEPTED)
+            ),
+        )
+        .order_by("-created_at", "-id")
+    )  # aggregate queries ignore Meta.ordering
 
 
 def contributions_visible_to(user) -> QuerySet[Contribution]:

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from toolkit import services as toolkit_services
 from toolkit.models import ToolInstance
@@ -34,11 +35,15 @@ def _require(user, perm, obj):
 def _clean_text(text: str, field: str = "text") -> str:
     cleaned = plain_text(text)
     if not cleaned:
-        raise ValidationError({field: _("Please write something first.")}, code="required")
+        raise ValidationError(
+            {field: pgettext("client page", "Please write something first.")}, code="required"
+        )
     if len(cleaned) > TEXT_MAX_LENGTH:
         raise ValidationError(
             {
-                field: _("Please keep it shorter: at most %(max)s characters (now %(count)s).")
+                field: pgettext(
+                    "client page", "Please keep it shorter: at most %(max)s characters (now %(count)s)."
+                )
                 % {"max": TEXT_MAX_LENGTH, "count": len(cleaned)}
             },
             code="max_length",
@@ -51,7 +56,7 @@ def _clean_pseudonym(pseudonym: str) -> str:
     if len(cleaned) > PSEUDONYM_MAX_LENGTH:
         raise ValidationError(
             {
-                "pseudonym": _("Please use a shorter name: at most %(max)s characters.")
+                "pseudonym": pgettext("client page", "Please use a shorter name: at most %(max)s characters.")
                 % {"max": PSEUDONYM_MAX_LENGTH}
             },
             code="max_length",
@@ -140,9 +145,11 @@ def contribution_submit(
     (the given one, when the client already has one from this device, else a new one)."""
     errors = {}
     if not consent:
-        errors["consent"] = _("Please tick the box to say you agree, so we may keep your answer.")
+        errors["consent"] = pgettext(
+            "client page", "Please tick the box to say you agree, so we may keep your answer."
+        )
     if block_key not in {block.key for block in invite_blocks(invite)}:
-        errors["block_key"] = _("This question is not part of this invitation.")
+        errors["block_key"] = pgettext("client page", "This question is not part of this invitation.")
     try:
         text = _clean_text(text)
     except ValidationError as error:
@@ -162,7 +169,9 @@ def contribution_submit(
         expires_at__gt=now,
     ).update(contribution_count=F("contribution_count") + 1)
     if not taken:
-        raise ValidationError({"invite": _("This invitation is closed.")}, code="closed")
+        raise ValidationError(
+            {"invite": pgettext("client page", "This invitation has ended.")}, code="closed"
+        )
     receipt_code = receipt_code or receipt_new()
     contribution = Contribution.objects.create(
         tool=invite.tool,
