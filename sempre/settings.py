@@ -183,6 +183,10 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "sempre.reports.monthly_digest",
         "schedule": crontab(day_of_month="1", hour="6", minute="0"),
     },
+    "cocreation-purge-contributions": {
+        "task": "sempre.cocreation.purge_contributions",
+        "schedule": crontab(hour="3", minute="30"),
+    },
 }
 
 REST_FRAMEWORK = {
@@ -219,6 +223,8 @@ SIMPLE_HISTORY_HISTORY_ID_USE_UUID = False
 
 # Demo data and report files
 SEMPRE_REPORT_EXPIRY_DAYS = env.int("SEMPRE_REPORT_EXPIRY_DAYS", default=7)
+# Co-creation: rejected and withdrawn client contributions are deleted after this many days.
+COCREATION_RETENTION_DAYS = env.int("COCREATION_RETENTION_DAYS", default=30)
 # Report jobs: a running job whose worker has not beaten for LEASE seconds is taken as gone and
 # requeued by the sweep (at most MAX_ATTEMPTS claims); a queued job that no worker took within
 # REQUEUE_AFTER seconds is queued again. STEP_DELAY pauses after each progress step (fault tests).
