@@ -210,6 +210,23 @@ class ProjectFilter(django_filters.FilterSet):
         queryset=None, label=_("Organisation"), empty_label=_("All organisations")
     )
 
+    ordering = django_filters.OrderingFilter(
+        fields=(
+            ("title", "title"),
+            ("created_at", "created"),
+            ("participant_total", "participants"),
+            ("country", "country"),
+        ),
+        choices=[
+            ("title", _("Title")),
+            ("-created", _("Newest first")),
+            ("-participants", _("Most participants")),
+            ("country", _("Country")),
+        ],
+        label=_("Sort by"),
+        empty_label=None,
+    )
+
     class Meta:
         model = MicroProject
         fields = ["q", "country", "status", "target_group", "organisation"]

@@ -183,7 +183,11 @@ def project_list(request):
     queryset = project_list_selector(request.user)
     filterset = ProjectFilter(request.GET or None, queryset=queryset, request=request)
     projects = filterset.qs if filterset.is_bound and filterset.is_valid() else queryset
-    page = Paginator(projects.order_by("title", "pk"), PAGE_SIZE).get_page(request.GET.get("page"))
+    if not projects.query.order_by or not request.GET.get("ordering"):
+        projects = projects.order_by("title", "pk")
+    else:
+        projects = projects.order_by(*projects.query.order_by, "pk")  # a stable order for pages
+    page = Paginator(projects, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     context = {

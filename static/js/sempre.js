@@ -18,3 +18,10 @@ document.addEventListener("htmx:responseError", (event) => {
   const target = event.detail.target;
   if (target) target.removeAttribute("aria-busy");
 });
+
+// After a form comes back with errors, put the keyboard focus on the first field in error; its
+// label and error message are read out (they are linked with aria-describedby).
+document.addEventListener("DOMContentLoaded", () => {
+  const invalid = document.querySelector("main [aria-invalid='true']");
+  if (invalid) invalid.focus();
+});

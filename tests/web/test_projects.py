@@ -432,3 +432,19 @@ def test_list_htmx_history_restore_gets_the_whole_page(client_for, social_worker
 
     assert "<html" in response.text
     assert "HX-Request" in response["Vary"]
+
+
+def test_list_sorts_by_participants(client_for, coordinator, organisation):
+    from tests.factories import ActivityFactory
+
+    few = MicroProjectFactory(organisation=organisation, title="A few")
+    many = MicroProjectFactory(organisation=organisation, title="B many")
+    ActivityFactory(project=few, participants_total=2, women=None, men=None, participants_new=None)
+    ActivityFactory(project=many, participants_total=30, women=None, men=None, participants_new=None)
+    client = client_for(coordinator)
+
+    by_title = client.get(LIST).context["page"].object_list
+    by_participants = client.get(LIST, {"ordering": "-participants"}).context["page"].object_list
+
+    assert [p.title for p in by_title] == ["A few", "B many"]
+    assert [p.title for p in by_participants] == ["B many", "A few"]
