@@ -18,6 +18,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from django.utils.translation import gettext as _
+
 ATTRIBUTES = ("country", "organisation", "setting")
 NODE_LIMIT = 2_000_000
 
@@ -44,16 +46,21 @@ def validate_quotas(quotas) -> list[str]:
     """Error messages for malformed quota rules (empty when fine)."""
     errors = []
     if not isinstance(quotas, list):
-        return ["Quotas must be a list of rules."]
+        return [_("Quotas must be a list of rules.")]
     for index, rule in enumerate(quotas, start=1):
         if not isinstance(rule, dict) or rule.get("attribute") not in ATTRIBUTES:
-            errors.append(f"Rule {index}: attribute must be one of {', '.join(ATTRIBUTES)}.")
+            errors.append(
+                _("Rule %(index)s: the attribute must be one of %(names)s.")
+                % {"index": index, "names": ", ".join(ATTRIBUTES)}
+            )
             continue
         bounds = [k for k in ("max", "min") if k in rule]
         if len(bounds) != 1 or not isinstance(rule[bounds[0]], int) or rule[bounds[0]] < 0:
-            errors.append(f"Rule {index}: give exactly one of max or min, a whole number >= 0.")
+            errors.append(
+                _("Rule %(index)s: give exactly one of max or min, a whole number >= 0.") % {"index": index}
+            )
         elif bounds[0] == "min" and "value" not in rule:
-            errors.append(f"Rule {index}: a minimum needs a value (e.g. rural).")
+            errors.append(_("Rule %(index)s: a minimum needs a value (e.g. rural).") % {"index": index})
     return errors
 
 

@@ -12,11 +12,20 @@ fixed-size blocks, so memory stays bounded and results depend only on the seed.
 from __future__ import annotations
 
 import itertools
-import statistics
 from dataclasses import dataclass, field
 from datetime import datetime
 
 import numpy as np
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+TIE_BREAK_NAMES = {
+    "median": gettext_lazy("higher median total"),
+    "top_criterion": gettext_lazy("higher mean on the most heavily weighted criterion"),
+    "lower_spread": gettext_lazy("less disagreement between reviewers"),
+    "earlier_submission": gettext_lazy("earlier submission"),
+    "application id": gettext_lazy("order of submission records"),
+}
 
 DEFAULT_SEED = 20240601
 SHRINKAGE_STRENGTH = 2.0  # reviews' worth of prior belief that a reviewer is neither lenient nor strict
@@ -151,6 +160,42 @@ def _adjust(totals: np.ndarray, revs: np.ndarray, n_reviewers: int, method: str)
     return adjusted[:, 0] if squeeze else adjusted
 
 
+def _group_stats(values: np.ndarray, apps: np.ndarray, counts: np.ndarray):
+    """Mean and median of `values` per application (rows are grouped by application; NaN for
+    applications without rows)."""
+    n = len(counts)
+    means = np.full(n, np.nan)
+    medians = np.full(n, np.nan)
+    present = counts > 0
+    if not present.any():
+        return means, medians
+    starts = np.concatenate(([0], np.cumsum(counts)[:-1]))
+    means[present] = np.add.reduceat(values, starts[present]) / counts[present]
+    ordered = values[np.lexsort((values, apps))]
+    low = ordered[starts[present] + (counts[present] - 1) // 2]
+    high = ordered[starts[present] + counts[present] // 2]
+    medians[present] = (low + high) / 2
+    return means, medians
+
+
+def _group_spread(values: np.ndarray, apps: np.ndarray, counts: np.ndarray):
+    """Sample standard deviation (0 for one review) and range of `values` per application."""
+    n = len(counts)
+    spread = np.zeros(n)
+    spans = np.zeros(n)
+    present = counts > 0
+    if not present.any():
+        return spread, spans
+    starts = np.concatenate(([0], np.cumsum(counts)[:-1]))[present]
+    c = counts[present].astype(float)
+    sums = np.add.reduceat(values, starts)
+    squares = np.add.reduceat(values**2, starts)
+    variance = np.maximum(squares - sums**2 / c, 0.0) / np.maximum(c - 1, 1)
+    spread[present] = np.where(c >= 2, np.sqrt(variance), 0.0)
+    spans[present] = np.maximum.reduceat(values, starts) - np.minimum.reduceat(values, starts)
+    return spread, spans
+
+
 def _round(x: float | None) -> float | None:
     return None if x is None else round(float(x), 6)
 
@@ -195,10 +240,23 @@ def rank(
     adjusted = _adjust(raw, revs, n_reviewers, method) if len(raw) else raw
     used = adjusted if normalise else raw
 
+    n_apps = len(applications)
+    counts = np.bincount(apps, minlength=n_apps)
+    lows = np.array([c.scale_min for c in criteria], dtype=float)
+    spans = np.array([c.scale_max - c.scale_min for c in criteria], dtype=float)
+    scores = unit * spans + lows
+    stats = {
+        "raw": _group_stats(raw, apps, counts),
+        "adjusted": _group_stats(adjusted, apps, counts),
+        "used": _group_stats(used, apps, counts),
+    }
+    criterion_stats = [_group_stats(scores[:, j], apps, counts) for j in range(len(criteria))]
+    spread, total_range = _group_spread(raw, apps, counts)
+    starts = np.concatenate(([0], np.cumsum(counts)[:-1]))
+
     rows: list[RankingRow] = []
     for i, app in enumerate(applications):
-        mask = apps == i
-        count = int(mask.sum())
+        count = int(counts[i])
         if count == 0:
             rows.append(
                 RankingRow(
@@ -206,31 +264,24 @@ def rank(
                 )
             )
             continue
-        r, a = raw[mask], adjusted[mask]
-        crit_scores = {
-            c.id: [float(row[j] * (c.scale_max - c.scale_min) + c.scale_min) for row in unit[mask]]
-            for j, c in enumerate(criteria)
-        }
-        spread = float(np.std(r, ddof=1)) if count >= 2 else 0.0
-        total_range = float(r.max() - r.min())
         rows.append(
             RankingRow(
                 application_id=app.id,
                 title=app.title,
                 rank=None,
-                score=_round(float(used[mask].mean())),
-                raw_mean=_round(r.mean()),
-                raw_median=_round(np.median(r)),
-                adjusted_mean=_round(a.mean()),
-                adjusted_median=_round(np.median(a)),
-                spread=_round(spread),
-                total_range=_round(total_range),
+                score=_round(stats["used"][0][i]),
+                raw_mean=_round(stats["raw"][0][i]),
+                raw_median=_round(stats["raw"][1][i]),
+                adjusted_mean=_round(stats["adjusted"][0][i]),
+                adjusted_median=_round(stats["adjusted"][1][i]),
+                spread=_round(spread[i]),
+                total_range=_round(total_range[i]),
                 review_count=count,
-                disagreement=count >= 2 and total_range >= DISAGREEMENT_RANGE,
-                criterion_means={cid: _round(statistics.fmean(v)) for cid, v in crit_scores.items()},
-                criterion_medians={cid: _round(statistics.median(v)) for cid, v in crit_scores.items()},
+                disagreement=bool(count >= 2 and total_range[i] >= DISAGREEMENT_RANGE),
+                criterion_means={c.id: _round(criterion_stats[j][0][i]) for j, c in enumerate(criteria)},
+                criterion_medians={c.id: _round(criterion_stats[j][1][i]) for j, c in enumerate(criteria)},
                 in_top_n=False,
-                raw_totals=[_round(x) for x in r],
+                raw_totals=[_round(x) for x in raw[starts[i] : starts[i] + count]],
             )
         )
     top_criterion_id = max(criteria, key=lambda c: (c.weight, -criteria.index(c))).id if criteria else None
@@ -260,6 +311,7 @@ def rank(
         seed=seed,
     )
     app_position = {a.id: i for i, a in enumerate(applications)}
+    texts = _explanation_texts()
     for row in rows:
         if row.score is None:
             row.p_top_n = 0.0
@@ -268,7 +320,7 @@ def rank(
             continue
         row.p_top_n = round(float(probabilities[app_position[row.application_id]]), 4)
         row.label = "safe" if row.p_top_n >= SAFE_AT else "out" if row.p_top_n <= OUT_AT else "borderline"
-        row.explanation = _explain(row, criteria, weights, cut_off, next_in, normalise)
+        row.explanation = _explain(row, criteria, weights, cut_off, next_in, normalise, texts)
     return Ranking(rows, places, normalise, method, draws, seed, weights, cut_off)
 
 
@@ -289,7 +341,21 @@ def _note_tie_breaks(rows, key, tie_break):
         previous.tie_broken_by = previous.tie_broken_by or row.tie_broken_by
 
 
-def _explain(row, criteria, weights, cut_off, next_in, normalise) -> Explanation:
+def _explanation_texts() -> dict:
+    """The explanation's sentences, translated once per ranking (not once per row)."""
+    return {
+        "raw": _("Raw mean %(mean).1f = %(parts)s."),
+        "adjusted": _("Reviewer normalisation %(adjustment)+.1f gives %(adjusted).1f."),
+        "above": _("%(margin).1f points above the first application below the cut-off."),
+        "level": _("Level with the cut-off; out on the tie-break."),
+        "below": _("%(margin).1f points below the cut-off."),
+        "tie": _("Tie broken by: %(key)s."),
+        "disagree": _("Reviewers disagree: consider one more review."),
+        "keys": {key: str(name) for key, name in TIE_BREAK_NAMES.items()},
+    }
+
+
+def _explain(row, criteria, weights, cut_off, next_in, normalise, texts) -> Explanation:
     contributions = {}
     for c in criteria:
         mean = row.criterion_means[c.id]
@@ -304,20 +370,61 @@ def _explain(row, criteria, weights, cut_off, next_in, normalise) -> Explanation
     else:
         margin = round(row.score - cut_off, 2)
     parts = ", ".join(f"{name} {points:.1f}" for name, points in contributions.items())
-    text = f"Raw mean {row.raw_mean:.1f} = {parts}."
+    sentences = [texts["raw"] % {"mean": row.raw_mean, "parts": parts}]
     if normalise:
-        text += f" Reviewer normalisation {adjustment:+.1f} gives {row.adjusted_mean:.1f}."
+        sentences.append(texts["adjusted"] % {"adjustment": adjustment, "adjusted": row.adjusted_mean})
     if margin is not None:
-        text += (
-            f" {margin:.1f} points above the first application below the cut-off."
-            if row.in_top_n
-            else f" {-margin:.1f} points below the cut-off."
-        )
+        if row.in_top_n:
+            sentences.append(texts["above"] % {"margin": margin})
+        elif margin == 0:
+            sentences.append(texts["level"])
+        else:
+            sentences.append(texts["below"] % {"margin": -margin})
     if row.tie_broken_by:
-        text += f" Tie broken by {row.tie_broken_by}."
+        sentences.append(texts["tie"] % {"key": texts["keys"].get(row.tie_broken_by, row.tie_broken_by)})
     if row.disagreement:
-        text += " Reviewers disagree: consider one more review."
-    return Explanation(contributions, adjustment, margin, text)
+        sentences.append(texts["disagree"])
+    return Explanation(contributions, adjustment, margin, " ".join(sentences))
+
+
+class _LinearNormaliser:
+    """Reviewer normalisation for many weight vectors at once.
+
+    Totals are linear in the weights (t = 100 * u . w), so each reviewer's mean (and second
+    moment) of totals under a weight vector follows from the mean vector (and second-moment
+    matrix) of their rescaled scores: per draw it costs reviewers x criteria, not reviews.
+    """
+
+    def __init__(self, unit, revs, n_reviewers, method):
+        self.revs, self.method = revs, method
+        self.counts = np.bincount(revs, minlength=n_reviewers).astype(float)
+        sums = np.zeros((n_reviewers, unit.shape[1]))
+        np.add.at(sums, revs, unit)
+        self.mean_unit = sums / self.counts[:, None]
+        self.grand_unit = unit.mean(axis=0)
+        if method == "zscore":
+            outer = unit[:, :, None] * unit[:, None, :]
+            second = np.zeros((n_reviewers, unit.shape[1], unit.shape[1]))
+            np.add.at(second, revs, outer)
+            self.second_unit = second / self.counts[:, None, None]
+            self.grand_second = outer.mean(axis=0)
+
+    def __call__(self, totals, weights):
+        means = self.mean_unit @ weights * 100.0  # reviewers x draws
+        grand = self.grand_unit @ weights * 100.0  # draws
+        if self.method == "zscore":
+            second = np.einsum("rij,id,jd->rd", self.second_unit, weights, weights) * 1e4
+            sds = np.sqrt(np.maximum(second - means**2, 0.0))
+            grand_second = np.einsum("ij,id,jd->d", self.grand_second, weights, weights) * 1e4
+            grand_sd = np.sqrt(np.maximum(grand_second - grand**2, 0.0))
+            usable = (self.counts[:, None] >= 2) & (sds > 1e-9)
+            scale = np.where(usable, grand_sd / np.where(sds > 1e-9, sds, 1.0), 1.0)
+            adjusted = grand + (totals - means[self.revs]) * scale[self.revs]
+        else:
+            shrink = self.counts / (self.counts + SHRINKAGE_STRENGTH)
+            leniency = shrink[:, None] * (means - grand)
+            adjusted = totals - leniency[self.revs]
+        return np.clip(adjusted, 0.0, 100.0, out=adjusted)
 
 
 def stability(
@@ -333,8 +440,10 @@ def stability(
     if reviewed.sum() <= places:
         return reviewed.astype(float)
     starts = np.concatenate(([0], np.cumsum(counts)[:-1]))
-    row_start, row_count = starts[apps], counts[apps]
+    row_start, row_count = starts[apps], counts[apps].astype(np.float32)
     first_rows = starts[reviewed]
+    divisor = counts[reviewed][:, None]
+    normaliser = _LinearNormaliser(unit, revs, n_reviewers, method) if normalise else None
     rng = np.random.default_rng(seed)
     done = 0
     while done < draws:
@@ -343,14 +452,17 @@ def stability(
         weights = w[:, None] * factors
         weights /= weights.sum(axis=0, keepdims=True)
         totals = unit @ weights * 100.0
-        if normalise:
-            totals = _adjust(totals, revs, n_reviewers, method)
-        picks = row_start[:, None] + (rng.random((len(unit), block)) * row_count[:, None]).astype(int)
+        if normaliser is not None:
+            totals = normaliser(totals, weights)
+        offsets = rng.random((len(unit), block), dtype=np.float32)
+        offsets *= row_count[:, None]
+        picks = offsets.astype(np.intp)
+        picks += row_start[:, None]
         sample = np.take_along_axis(totals, picks, axis=0)
         means = np.full((n_apps, block), -np.inf)
-        means[reviewed] = np.add.reduceat(sample, first_rows, axis=0) / counts[reviewed][:, None]
+        means[reviewed] = np.add.reduceat(sample, first_rows, axis=0) / divisor
         threshold = np.partition(means, n_apps - places, axis=0)[n_apps - places]
-        in_top += (means >= threshold).sum(axis=1)
+        in_top += np.count_nonzero(means >= threshold, axis=1)
         done += block
     return in_top / draws
 

@@ -119,7 +119,8 @@ def test_explanation_contributions_add_up_and_margin_to_cut_off():
     assert sum(rows[10].explanation.contributions.values()) == pytest.approx(rows[10].raw_mean)
     assert rows[10].explanation.margin == 0.0  # tied with z, which is out on the tie-break
     assert rows[20].explanation.margin == -35.0
-    assert "Tie broken by top_criterion" in rows[30].explanation.text
+    assert "Tie broken by: higher mean on the most heavily weighted criterion" in rows[30].explanation.text
+    assert "Level with the cut-off" in rows[30].explanation.text
 
 
 def test_application_without_reviews_comes_last():
@@ -182,3 +183,16 @@ def test_two_thousand_draws_for_a_thousand_applications_under_two_seconds():
     elapsed = time.perf_counter() - start
     assert len(ranking.rows) == 1000
     assert elapsed < 2.0, elapsed
+
+
+@pytest.mark.parametrize("method", ["shrinkage", "zscore"])
+def test_monte_carlo_normalisation_matches_the_direct_one(method):
+    from accelerator.ranking import _adjust, _LinearNormaliser, _review_matrix
+
+    criteria, apps, reviews = random_round(40, n_reviewers=9)
+    unit, _apps, revs, n_reviewers = _review_matrix(criteria, apps, reviews)
+    weights = np.array([[0.3, 0.4], [0.3, 0.1], [0.2, 0.3], [0.2, 0.2]])
+    totals = unit @ weights * 100
+    direct = np.column_stack([_adjust(totals[:, d], revs, n_reviewers, method) for d in range(2)])
+    linear = _LinearNormaliser(unit, revs, n_reviewers, method)(totals.copy(), weights)
+    assert np.allclose(direct, linear)
