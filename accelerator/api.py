@@ -6,6 +6,7 @@ from dataclasses import asdict
 
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -419,7 +420,7 @@ class RoundViewSet(
             ApplicationSerializer(page, many=True, context={"request": request}).data
         )
 
-    @extend_schema(responses=serializers.ListSerializer(child=serializers.DictField()))
+    @extend_schema(responses=OpenApiTypes.OBJECT)
     @action(detail=True, methods=["get"])
     def eligibility(self, request, pk=None):
         """Each of one's projects with the eligibility checks, explained."""
@@ -486,7 +487,7 @@ class RoundViewSet(
             OpenApiParameter("draws", int, description=str(_("Monte Carlo draws for stability (0-5000)."))),
             OpenApiParameter("seed", int),
         ],
-        responses=serializers.DictField(),
+        responses=OpenApiTypes.OBJECT,
     )
     @action(detail=True, methods=["get"])
     def ranking(self, request, pk=None):
@@ -504,7 +505,7 @@ class RoundViewSet(
         data["weights"] = {str(k): v for k, v in ranking.weights.items()}
         return Response(data)
 
-    @extend_schema(responses=serializers.DictField())
+    @extend_schema(responses=OpenApiTypes.OBJECT)
     @action(detail=True, methods=["get"])
     def portfolio(self, request, pk=None):
         """The best `places` applications that satisfy the quotas, exactly, next to the
@@ -526,7 +527,7 @@ class RoundViewSet(
         page = self.paginate_queryset(selectors.decisions_of(round).order_by("application_id"))
         return self.get_paginated_response(DecisionSerializer(page, many=True).data)
 
-    @extend_schema(request=CloseSerializer, responses=serializers.DictField())
+    @extend_schema(request=CloseSerializer, responses=OpenApiTypes.OBJECT)
     @action(detail=True, methods=["post"])
     def close(self, request, pk=None):
         """Close the decision: freezes the immutable record and notifies the applicants."""
@@ -579,6 +580,7 @@ class ReviewViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     """A reviewer's own reviews. POST saves a draft or, with `"submit": true`, submits."""
 
     serializer_class = ReviewSerializer
+    queryset = Review.objects.none()  # for the schema; requests use get_queryset
     permission_classes = [RulesPermission]
     rules_permissions = {"create": is_reviewer}
 

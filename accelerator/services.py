@@ -729,7 +729,7 @@ def applicants_notify(*, round: Round) -> int:
     for pk in Application.objects.filter(round=round, notified_at__isnull=True).values_list("pk", flat=True):
         with transaction.atomic():
             application = (
-                Application.objects.select_for_update()
+                Application.objects.select_for_update(of=("self",))
                 .select_related("project", "round", "submitted_by", "decision")
                 .filter(pk=pk, notified_at__isnull=True)
                 .first()
