@@ -20,7 +20,7 @@ from .codes import RECEIPT_ALPHABET, RECEIPT_GROUP, RECEIPT_LENGTH, token_hash
 from .models import Invite
 from .services import contribution_accept, contribution_reject, contribution_submit, contribution_withdraw
 
-DEMO_CANVASES = 7
+DEMO_CANVASES = 8
 
 # The language the clients of each country are invited in; Narva's clients mostly speak Russian.
 COUNTRY_LANGUAGE = {
@@ -198,20 +198,42 @@ def _seed_tool(tool: ToolInstance, index: int, by, stdout) -> int:
     return len(_ideas_for(tool, index))
 
 
-def seed(*, stdout) -> None:
-    tools = list(
+def _demo_tools() -> list[ToolInstance]:
+    """One canvas per country (the Syrian cooperative's first, for Arabic), then one Theory of Change."""
+    canvases = (
         ToolInstance.objects.filter(template__slug="sbmc")
         .select_related("project", "project__organisation", "template")
-        .order_by("project__created_at", "project_id", "id")[:DEMO_CANVASES]
+        .order_by("project__created_at", "project_id", "id")
     )
+    canvases = sorted(canvases, key=lambda tool: "Syrian" not in tool.project.title)  # stable sort
+    tools, countries = [], set()
+    for tool in canvases:
+        country = str(tool.project.country)
+        if country not in countries:
+            countries.add(country)
+            tools.append(tool)
     toc = (
         ToolInstance.objects.filter(template__slug="theory-of-change")
         .select_related("project", "project__organisation", "template")
         .order_by("project__created_at", "project_id", "id")
         .first()
     )
-    if toc is not None:
-        tools.append(toc)
+    return [*tools[:DEMO_CANVASES], *([toc] if toc else [])]
+
+
+def seed(*, stdout) -> None:
+    # Later seeders add tools, which could change the pick: once any demo invite exists, keep those.
+    candidates = ToolInstance.objects.filter(template__slug__in=["sbmc", "theory-of-change"]).select_related(
+        "project", "template"
+    )
+    by_hash = {token_hash(demo_token(tool)): tool for tool in candidates}
+    seeded = set(Invite.objects.filter(token_hash__in=by_hash).values_list("token_hash", flat=True))
+    if seeded:
+        stdout.write("co-creation: demo client links (already there)\n")
+        for tool in sorted((by_hash[h] for h in seeded), key=lambda t: (t.project.title, t.template.slug)):
+            stdout.write(f"  {tool.project.title[:50]} ({tool.template.slug}): /c/{demo_token(tool)}/\n")
+        return
+    tools = _demo_tools()
     stdout.write("co-creation: demo client links\n")
     contributions = 0
     for index, tool in enumerate(tools):
