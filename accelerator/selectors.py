@@ -90,7 +90,9 @@ def assignment_board(round: Round) -> QuerySet[Application]:
         .prefetch_related(
             Prefetch(
                 "assignments",
-                queryset=ReviewAssignment.objects.select_related("reviewer", "review").order_by("pk"),
+                queryset=ReviewAssignment.objects.select_related(
+                    "reviewer", "reviewer__reviewer_profile", "review"
+                ).order_by("pk"),
             )
         )
         .order_by("submitted_at", "pk")

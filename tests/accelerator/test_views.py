@@ -248,3 +248,24 @@ def test_inbox_queries(client, coordinator, round_, django_assert_num_queries, i
     login(client, reviewer)
     with django_assert_num_queries(4):  # session, user, assignments, memberships (menu)
         assert client.get(reverse("accelerator:inbox")).status_code == 200
+
+
+def test_project_page_shows_eligibility_and_apply_link(client, social_worker, organisation, round_):
+    from tests.factories import MicroProjectFactory
+
+    draft = MicroProjectFactory(organisation=organisation, status="draft")
+    ready = ready_project(social_worker)
+    login(client, social_worker)
+    page = client.get(reverse("microprojects:detail", args=[draft.pk])).content.decode()
+    assert "not eligible yet" in page
+    assert "There is no Theory of Change yet." in page
+    page = client.get(reverse("microprojects:detail", args=[ready.pk])).content.decode()
+    assert reverse("accelerator:apply", args=[round_.pk, ready.pk]) in page
+
+
+def test_dashboard_shows_open_reviews(client, coordinator, round_):
+    reviewer = reviewer_from("DK")
+    services.assignment_create(application=submit(round_), reviewer=reviewer, by=coordinator)
+    login(client, reviewer)
+    page = client.get(reverse("dashboard")).content.decode()
+    assert "1 review to do." in page
