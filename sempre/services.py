@@ -3,6 +3,8 @@
 `user_add` is what `manage.py adduser` (and any provisioning script) calls: it creates or updates
 a user, gives them a role, and creates the organisation on first use. Errors are
 `ValidationError`s keyed by field name, in plain words; nothing is written when one is raised.
+There is no `by` argument and no permission check: the callers are trusted operators (the command
+line, provisioning scripts). A web or API form for managing staff must check permissions itself.
 """
 
 from dataclasses import dataclass

@@ -285,3 +285,18 @@ def test_seed_demo_loads_in_production_when_explicitly_allowed(db, only_micropro
     settings.PRODUCTION = True
     call_command("seed_demo", "--allow-production", stdout=io.StringIO())
     assert MicroProject.objects.count() == 30
+
+
+def test_target_groups_are_seeded_by_the_migration_with_stable_slugs(db):
+    from microprojects.models import TargetGroup
+
+    assert list(TargetGroup.objects.order_by("order").values_list("slug", flat=True)) == [
+        "migrants-refugees",
+        "people-with-disabilities",
+        "low-income",
+        "older-people",
+        "young-neet",
+        "long-term-unemployed",
+        "others",
+    ]
+    assert TargetGroup.objects.get(slug="young-neet").name == "Young people not in work or education"
