@@ -287,10 +287,23 @@ def test_seed_demo_loads_in_production_when_explicitly_allowed(db, only_micropro
     assert MicroProject.objects.count() == 30
 
 
-def test_target_groups_are_seeded_by_the_migration_with_stable_slugs(db):
+def test_target_group_migration_seeds_seven_groups_with_stable_slugs_once(db):
+    """Runs the migration's function itself: a transactional test elsewhere may have flushed the
+    rows the migration created when the test database was built."""
+    import importlib
+
+    from django.apps import apps as global_apps
+
     from microprojects.models import TargetGroup
 
-    assert list(TargetGroup.objects.order_by("order").values_list("slug", flat=True)) == [
+    migration = importlib.import_module("microprojects.migrations.0002_seed_target_groups")
+    TargetGroup.objects.all().delete()
+    migration.seed_target_groups(global_apps, None)
+    migration.seed_target_groups(global_apps, None)
+    rows = list(TargetGroup.objects.order_by("order").values_list("slug", "name"))
+    assert rows == list(demo.TARGET_GROUPS)
+    slugs = [slug for slug, _name in rows]
+    assert slugs == [
         "migrants-refugees",
         "people-with-disabilities",
         "low-income",
@@ -300,3 +313,12 @@ def test_target_groups_are_seeded_by_the_migration_with_stable_slugs(db):
         "others",
     ]
     assert TargetGroup.objects.get(slug="young-neet").name == "Young people not in work or education"
+
+
+def test_seed_demo_recreates_deleted_target_groups(db):
+    from microprojects.models import TargetGroup
+
+    TargetGroup.objects.all().delete()
+    demo.seed(stdout=io.StringIO())
+    assert TargetGroup.objects.count() == 7
+    assert MicroProject.objects.filter(target_groups__slug="migrants-refugees").exists()
