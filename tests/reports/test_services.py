@@ -408,3 +408,44 @@ def test_a_colleague_cannot_download_someone_elses_report(social_worker, make_re
     job = make_report(social_worker, "project", {"project": project.pk})
     colleague = MembershipFactory(organisation=organisation).user
     assert not services.report_may_download(user=colleague, job=job)
+
+
+def slow_past_the_soft_limit(ctx):
+    from celery.exceptions import SoftTimeLimitExceeded
+
+    raise SoftTimeLimitExceeded()
+
+
+def test_the_soft_time_limit_fails_the_job_in_plain_words(coordinator):
+    from sempre.reports import kinds
+
+    job = queued_job(coordinator)
+    kind = kinds.KINDS["programme_csv"]
+    patched = kind.__class__(**{**kind.__dict__, "render": slow_past_the_soft_limit})
+    with mock.patch.dict(kinds.KINDS, {"programme_csv": patched}):
+        assert services.report_run(job_id=job.pk, worker="w", heartbeat=False) == "failed"
+    job.refresh_from_db()
+    assert job.status == Status.FAILED
+    assert "took too long" in job.error
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_heartbeat_thread_beats_while_the_renderer_works(coordinator, settings):
+    settings.SEMPRE_REPORT_HEARTBEAT_SECONDS = 0.1
+    job = queued_job(coordinator)
+    attempt = services.report_claim(job_id=job.pk, worker="w")
+    claimed_at = ReportJob.objects.get(pk=job.pk).heartbeat_at
+    with services._heartbeat(job.pk, attempt, enabled=True):
+        import time
+
+        time.sleep(0.6)
+    assert ReportJob.objects.get(pk=job.pk).heartbeat_at > claimed_at
+
+
+def test_beat_schedule_names_registered_tasks(settings):
+    from sempre.celery import app
+
+    app.loader.import_default_modules()
+    ours = {"sempre.reports.sweep", "sempre.reports.expire", "sempre.reports.monthly_digest"}
+    assert ours <= {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
+    assert ours <= set(app.tasks)
