@@ -83,6 +83,16 @@ class LinkForm(OutcomeChoiceMixin, VersionedForm):
         self.fields["target"].queryset = self.outcomes_of(instance)
 
 
+class LinkEditForm(VersionedForm):
+    rationale = forms.CharField(
+        label=_("Because (rationale)"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+    kind = forms.ChoiceField(label=_("Kind"), choices=CausalLink.Kind.choices)
+
+    def __init__(self, *args, instance: ToolInstance, **kwargs):
+        super().__init__(*args, **kwargs)
+
+
 class InterventionForm(OutcomeChoiceMixin, VersionedForm):
     text = forms.CharField(label=_("Intervention"), max_length=300)
     outputs = forms.CharField(label=_("Outputs"), widget=forms.Textarea(attrs={"rows": 2}), required=False)

@@ -25,6 +25,7 @@ from .forms import (
     AssumptionForm,
     EntryForm,
     InterventionForm,
+    LinkEditForm,
     LinkForm,
     MoveForm,
     OutcomeForm,
@@ -451,60 +452,83 @@ def toc_delete_view(request, pk, kind, element_id):
     )
 
 
+TOC_EDIT = {
+    "outcome": (
+        OutcomeForm,
+        lambda o: {
+            "text": o.text,
+            "level": o.level,
+            "above_ceiling": o.above_ceiling,
+            "indicators": [i.pk for i in o.indicators.all()],
+        },
+        lambda o, d, **kw: services.outcome_update(
+            outcome=o,
+            text=d["text"],
+            level=d["level"],
+            above_ceiling=d["above_ceiling"],
+            indicators=d["indicators"],
+            **kw,
+        ),
+    ),
+    "link": (
+        LinkEditForm,
+        lambda link: {"rationale": link.rationale, "kind": link.kind},
+        lambda link, d, **kw: services.link_update(link=link, rationale=d["rationale"], kind=d["kind"], **kw),
+    ),
+    "intervention": (
+        InterventionForm,
+        lambda i: {"text": i.text, "outputs": i.outputs, "outcomes": [o.pk for o in i.outcomes.all()]},
+        lambda i, d, **kw: services.intervention_update(
+            intervention=i, text=d["text"], outputs=d["outputs"], outcomes=d["outcomes"], **kw
+        ),
+    ),
+    "assumption": (
+        AssumptionForm,
+        lambda a: {"text": a.text, "status": a.status, "outcome": a.outcome_id, "link": a.link_id},
+        lambda a, d, **kw: services.assumption_update(
+            assumption=a, text=d["text"], status=d["status"], outcome=d["outcome"], link=d["link"], **kw
+        ),
+    ),
+}
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
-def outcome_edit_view(request, pk, element_id):
-    """Change an outcome: its text, level, ceiling and the indicators attached to it."""
+def toc_edit_view(request, pk, kind, element_id):
+    """Change one element of the Theory of Change: an outcome (text, level, ceiling, indicators), a
+    link (rationale, kind), an intervention (text, outputs, outcomes) or an assumption."""
     instance = _tool(request, pk)
-    outcome = get_object_or_404(Outcome.objects.filter(instance=instance), pk=element_id)
-    outcome.instance = instance
+    if kind not in TOC_EDIT:
+        raise Http404
+    form_class, initial, update = TOC_EDIT[kind]
+    element = get_object_or_404(TOC_MODELS[kind].objects.filter(instance=instance), pk=element_id)
+    element.instance = instance
     if not _can_edit(request.user, instance):
         raise PermissionDenied
-    if request.method == "POST":
-        form = OutcomeForm(request.POST, instance=instance)
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                services.outcome_update(
-                    outcome=outcome,
-                    by=request.user,
-                    expected_version=data["version"],
-                    text=data["text"],
-                    level=data["level"],
-                    above_ceiling=data["above_ceiling"],
-                    indicators=data["indicators"],
-                )
-            except VersionConflict as conflict:
-                form = OutcomeForm(
-                    {**request.POST.dict(), "version": str(conflict.current_version)}
-                    | {"indicators": request.POST.getlist("indicators")},
-                    instance=instance,
-                )
-                return render(
-                    request,
-                    "toolkit/outcome_edit.html",
-                    {"instance": instance, "outcome": outcome, "form": form, "conflict": str(conflict)},
-                    status=409,
-                )
-            except ValidationError as error:
-                form.add_error(None, error)
-            else:
-                messages.success(request, _("The outcome was saved."))
-                return redirect(reverse("toolkit:tool", args=[instance.pk]) + f"#outcome-{outcome.pk}")
-    else:
-        form = OutcomeForm(
-            instance=instance,
-            initial={
-                "text": outcome.text,
-                "level": outcome.level,
-                "above_ceiling": outcome.above_ceiling,
-                "indicators": [i.pk for i in outcome.indicators.all()],
-                "version": instance.version,
-            },
-        )
-    return render(
-        request, "toolkit/outcome_edit.html", {"instance": instance, "outcome": outcome, "form": form}
-    )
+    context = {"instance": instance, "project": instance.project, "element": element, "kind": kind}
+    if request.method == "GET":
+        form = form_class(instance=instance, initial={**initial(element), "version": instance.version})
+        return render(request, "toolkit/toc_edit.html", {**context, "form": form})
+    form = form_class(request.POST, instance=instance)
+    if form.is_valid():
+        try:
+            update(element, form.cleaned_data, by=request.user, expected_version=form.cleaned_data["version"])
+        except VersionConflict as conflict:
+            data = request.POST.copy()
+            data["version"] = str(conflict.current_version)
+            form = form_class(data, instance=instance)
+            return render(
+                request,
+                "toolkit/toc_edit.html",
+                {**context, "form": form, "conflict": str(conflict)},
+                status=409,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect(reverse("toolkit:tool", args=[instance.pk]) + f"#{kind}-{element.pk}")
+    return render(request, "toolkit/toc_edit.html", {**context, "form": form}, status=400)
 
 
 @login_required
