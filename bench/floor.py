@@ -51,27 +51,50 @@ PROJECT_ACTIVITIES_SQL = """
     LIMIT %(limit)s OFFSET %(offset)s
 """
 
-# The programme-wide figures a coordinator's dashboard shows, in one statement.
+# The coordinator dashboard's programme figures (sempre.views._programme_panels), in one statement:
+# totals, projects and activities by country, by target group, and by month for the last 12 months.
 DASHBOARD_SQL = """
     SELECT
-      (SELECT json_object_agg(status, n) FROM
-         (SELECT status, count(*) AS n FROM microprojects_microproject GROUP BY status) s)
-        AS projects_by_status,
-      (SELECT json_object_agg(country, n) FROM
-         (SELECT country, count(*) AS n FROM microprojects_microproject GROUP BY country) c)
-        AS projects_by_country,
-      (SELECT count(*) FROM sempre_organisation) AS organisations,
       (SELECT json_build_object('activities', count(*), 'participants', coalesce(sum(participants_total), 0),
-              'new_participants', coalesce(sum(participants_new), 0),
-              'staff_hours', coalesce(sum(staff_hours), 0),
-              'volunteer_hours', coalesce(sum(volunteer_hours), 0))
-         FROM microprojects_activity) AS activity_totals,
-      (SELECT json_agg(m ORDER BY m.month) FROM
-         (SELECT date_trunc('month', date)::date AS month, count(*) AS activities,
-                 sum(participants_total) AS participants
-          FROM microprojects_activity GROUP BY 1) m) AS activities_by_month,
-      (SELECT count(*) FROM microprojects_indicator) AS indicators
+                                'hours', coalesce(sum(staff_hours + volunteer_hours), 0))
+         FROM microprojects_activity) AS totals,
+      (SELECT json_build_object('projects', count(*),
+                                'active_projects', count(*) FILTER (WHERE status = 'active'))
+         FROM microprojects_microproject) AS project_totals,
+      (SELECT json_agg(x ORDER BY x.country) FROM (
+         SELECT pc.country, pc.projects, coalesce(ac.activities, 0) AS activities,
+                coalesce(ac.participants, 0) AS participants, coalesce(ac.hours, 0) AS hours
+         FROM (SELECT country, count(*) AS projects FROM microprojects_microproject GROUP BY country) pc
+         LEFT JOIN (SELECT p.country, count(*) AS activities, sum(a.participants_total) AS participants,
+                           sum(a.staff_hours + a.volunteer_hours) AS hours
+                    FROM microprojects_activity a JOIN microprojects_microproject p ON p.id = a.project_id
+                    GROUP BY p.country) ac USING (country)) x) AS by_country,
+      (SELECT json_agg(x ORDER BY x.targetgroup_id) FROM (
+         SELECT pg.targetgroup_id, pg.projects, coalesce(ag.activities, 0) AS activities,
+                coalesce(ag.participants, 0) AS participants, coalesce(ag.hours, 0) AS hours
+         FROM (SELECT targetgroup_id, count(DISTINCT microproject_id) AS projects
+               FROM microprojects_microproject_target_groups GROUP BY targetgroup_id) pg
+         LEFT JOIN (SELECT t.targetgroup_id, count(*) AS activities,
+                           sum(a.participants_total) AS participants,
+                           sum(a.staff_hours + a.volunteer_hours) AS hours
+                    FROM microprojects_activity a
+                    JOIN microprojects_microproject_target_groups t ON t.microproject_id = a.project_id
+                    GROUP BY t.targetgroup_id) ag USING (targetgroup_id)) x) AS by_target_group,
+      (SELECT json_agg(m ORDER BY m.month) FROM (
+         SELECT date_trunc('month', date)::date AS month, count(*) AS activities,
+                sum(participants_total) AS participants
+         FROM microprojects_activity WHERE date >= %(first_month)s GROUP BY 1) m) AS by_month
 """
+
+
+def dashboard_params() -> dict:
+    """The first day of the month eleven months ago: the dashboard's twelve-month window."""
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    months = today.year * 12 + today.month - 1 - 11
+    return {"first_month": today.replace(year=months // 12, month=months % 12 + 1, day=1)}
+
 
 RANKING_SQL = """
     SELECT ap.id, p.title, ap.submitted_at, count(DISTINCT r.id) AS review_count,
@@ -134,7 +157,7 @@ def project_activities(request, pk):
 
 
 def dashboard(request):
-    return respond(fetch(DASHBOARD_SQL, {})[0])
+    return respond(fetch(DASHBOARD_SQL, dashboard_params())[0])
 
 
 def round_ranking(request, pk):

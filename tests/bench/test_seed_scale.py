@@ -90,3 +90,27 @@ def test_floor_lists_the_same_activities_as_the_api(seeded, client):
 
     assert floor_page["count"] == api["count"] == 100
     assert [a["id"] for a in floor_page["results"]] == [a["id"] for a in api["results"]]
+
+
+def test_hand_written_dashboard_sql_gives_the_dashboards_figures(seeded):
+    from bench.floor import DASHBOARD_SQL, dashboard_params, fetch
+    from sempre.views import _programme_panels
+
+    platform = _programme_panels(User.objects.get(username=COORDINATOR_USERNAME))
+    (handwritten,) = fetch(DASHBOARD_SQL, dashboard_params())
+
+    assert handwritten["totals"]["activities"] == platform["programme_totals"]["activities"] == 4000
+    assert handwritten["totals"]["participants"] == platform["programme_totals"]["participants"]
+    assert handwritten["project_totals"]["active_projects"] == platform["programme_totals"]["active_projects"]
+    by_country = {
+        row["country"]: (row["projects"], row["activities"], row["participants"])
+        for row in platform["by_country"]
+    }
+    assert {
+        row["country"]: (row["projects"], row["activities"], row["participants"])
+        for row in handwritten["by_country"]
+    } == by_country
+    by_group = {row["group"]: (row["projects"], row["activities"]) for row in platform["by_target_group"]}
+    assert {
+        row["targetgroup_id"]: (row["projects"], row["activities"]) for row in handwritten["by_target_group"]
+    } == by_group
