@@ -230,7 +230,7 @@ class TargetGroupViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
 
     serializer_class = TargetGroupSerializer
     permission_classes = [RulesPermission]
-    lookup_value_regex = r"\d+"
+    lookup_value_converter = "int"
     filterset_fields = ["slug"]
     search_fields = ["name", "slug"]
     ordering_fields = ["order", "name"]
@@ -253,7 +253,7 @@ class ProjectViewSet(
         "transition": "microprojects.change_microproject",
         "destroy": "microprojects.delete_microproject",
     }
-    lookup_value_regex = r"\d+"
+    lookup_value_converter = "int"
     filterset_class = ProjectFilter
     # The counts make this a GROUP BY query, for which Django drops Meta.ordering: name it here.
     ordering = ["-created_at", "-id"]
@@ -448,7 +448,7 @@ class ActivityViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         "partial_update": "microprojects.log_activity",
         "destroy": "microprojects.log_activity",
     }
-    lookup_value_regex = r"\d+"
+    lookup_value_converter = "int"
     filterset_class = ActivityFilter
     ordering = ["-date", "-id"]
     search_fields = ["title", "notes", "project__title"]
@@ -481,7 +481,7 @@ class IndicatorViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
         "partial_update": "microprojects.manage_indicators",
         "destroy": "microprojects.manage_indicators",
     }
-    lookup_value_regex = r"\d+"
+    lookup_value_converter = "int"
     filterset_class = IndicatorFilter
     ordering = ["project_id", "name", "id"]
     search_fields = ["name", "code", "project__title"]
@@ -511,7 +511,7 @@ class MeasurementViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     serializer_class = MeasurementSerializer
     permission_classes = [RulesPermission]
     rules_permissions = {"destroy": "microprojects.manage_indicators"}
-    lookup_value_regex = r"\d+"
+    lookup_value_converter = "int"
 
     def get_queryset(self):
         return selectors.measurements_visible_to(self.request.user).select_related("indicator__project")
@@ -524,17 +524,14 @@ class MeasurementViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
-router = SimpleRouter()
+# Path converters rather than regular expressions: ids are integers in the URLs and the schema.
+router = SimpleRouter(use_regex_path=False)
 router.register("target-groups", TargetGroupViewSet, basename="target-group")
 router.register("projects", ProjectViewSet, basename="project")
+router.register("projects/<int:project_pk>/activities", ProjectActivityViewSet, basename="project-activity")
+router.register("projects/<int:project_pk>/indicators", ProjectIndicatorViewSet, basename="project-indicator")
 router.register(
-    r"projects/(?P<project_pk>\d+)/activities", ProjectActivityViewSet, basename="project-activity"
-)
-router.register(
-    r"projects/(?P<project_pk>\d+)/indicators", ProjectIndicatorViewSet, basename="project-indicator"
-)
-router.register(
-    r"indicators/(?P<indicator_pk>\d+)/measurements",
+    "indicators/<int:indicator_pk>/measurements",
     IndicatorMeasurementViewSet,
     basename="indicator-measurement",
 )

@@ -77,7 +77,7 @@ class OrganisationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, view
 
     serializer_class = OrganisationSerializer
     permission_classes = [RulesPermission]
-    lookup_value_regex = r"\d+"
+    lookup_value_converter = "int"
     search_fields = ["name", "region"]
     ordering_fields = ["name", "country"]
     filterset_fields = ["country", "kind"]
@@ -86,7 +86,7 @@ class OrganisationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, view
         return organisations_visible_to(self.request.user).order_by("name")
 
 
-router = SimpleRouter()
+router = SimpleRouter(use_regex_path=False)
 router.register("organisations", OrganisationViewSet, basename="organisation")
 
 urlpatterns = [

@@ -191,3 +191,15 @@ def test_schema_is_served_as_json(client):
     response = client.get("/api/schema/?format=json")
     assert response.status_code == 200
     assert response.json()["openapi"].startswith("3.")
+
+
+@pytest.mark.django_db
+def test_schema_types_ids_in_paths_as_integers(client):
+    paths = client.get("/api/schema/?format=json").json()["paths"]
+    for path, name in (
+        ("/api/v1/projects/{id}/", "id"),
+        ("/api/v1/projects/{project_pk}/activities/", "project_pk"),
+        ("/api/v1/indicators/{indicator_pk}/measurements/", "indicator_pk"),
+    ):
+        (parameter,) = (p for p in paths[path]["get"]["parameters"] if p["name"] == name)
+        assert parameter["schema"]["type"] == "integer"
