@@ -8,6 +8,8 @@ app_name = "toolkit"
 
 urlpatterns = [
     path("projects/<int:project_id>/tools/", views.project_tools, name="project-tools"),
+    path("projects/<int:project_id>/tools/panel/", views.project_tools_panel, name="project-tools-panel"),
+    path("tools/recent/", views.recent_tools_panel, name="recent-tools-panel"),
     path("tools/templates/", views.templates_view, name="templates"),
     path("tools/templates/<slug:slug>/blank.pdf", views.blank_pdf_view, name="blank-pdf"),
     path("tools/<int:pk>/", views.tool_detail_view, name="tool"),

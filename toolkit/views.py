@@ -34,7 +34,7 @@ from .forms import (
     ToolUpdateForm,
 )
 from .models import Assumption, CausalLink, Entry, Intervention, Outcome, ToolInstance
-from .selectors import snapshots_of, templates_available, tool_detail, tool_list
+from .selectors import snapshots_of, templates_available, tool_detail, tool_list, tools_visible_to
 from .services import UNSET, VersionConflict
 from .validation import completeness, findings
 
@@ -90,6 +90,38 @@ def project_tools(request, project_id):
             "templates": templates_available(),
         },
     )
+
+
+RECENT_TOOLS_LENGTH = 6
+
+
+@login_required
+@require_GET
+def project_tools_panel(request, project_id):
+    """The tools part of the project page (loaded by htmx, so the page's own queries stay fixed)."""
+    project = get_object_or_404(projects_visible_to(request.user), pk=project_id)
+    tools = tool_list(request.user).filter(project=project).order_by("template__order", "-created_at", "-id")
+    return render(
+        request,
+        "toolkit/_project_tools_panel.html",
+        {
+            "project": project,
+            "tools": tools,
+            "can_create": request.user.has_perm("toolkit.add_toolinstance", project),
+        },
+    )
+
+
+@login_required
+@require_GET
+def recent_tools_panel(request):
+    """The dashboard's list of the tools changed last in the user's organisations."""
+    tools = (
+        tools_visible_to(request.user)
+        .filter(project__organisation_id__in=request.user.organisation_ids)
+        .order_by("-updated_at", "-id")[:RECENT_TOOLS_LENGTH]
+    )
+    return render(request, "toolkit/_recent_tools_panel.html", {"tools": tools})
 
 
 # Board and editor ---------------------------------------------------------------------------------

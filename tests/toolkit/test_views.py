@@ -329,3 +329,22 @@ def test_intervention_edit_with_stale_version_is_409(client_for, social_worker, 
 def test_coordinator_cannot_open_an_edit_page(client_for, coordinator, toc):
     outcome = OutcomeFactory(instance=toc)
     assert client_for(coordinator).get(f"/tools/{toc.pk}/toc/outcome/{outcome.pk}/edit/").status_code == 403
+
+
+def test_project_page_slot_loads_the_tools_panel(client_for, social_worker, sbmc, project):
+    client = client_for(social_worker)
+    page = client.get(f"/projects/{project.pk}/")
+    assert f"/projects/{project.pk}/tools/panel/" in page.content.decode()
+    panel = client.get(f"/projects/{project.pk}/tools/panel/")
+    assert f"/tools/{sbmc.pk}/" in panel.content.decode()
+
+
+def test_project_tools_panel_of_another_organisation_is_404(client_for, other_social_worker, project):
+    assert client_for(other_social_worker).get(f"/projects/{project.pk}/tools/panel/").status_code == 404
+
+
+def test_dashboard_slot_and_recent_tools(client_for, social_worker, other_social_worker, sbmc):
+    client = client_for(social_worker)
+    assert "/tools/recent/" in client.get("/").content.decode()
+    assert f"/tools/{sbmc.pk}/" in client.get("/tools/recent/").content.decode()
+    assert f"/tools/{sbmc.pk}/" not in client_for(other_social_worker).get("/tools/recent/").content.decode()
