@@ -168,6 +168,7 @@ def test_swagger_ui_renders_offline(client):
     assert "/api/schema/" in html
     external = re.findall(r"(?:src|href)\s*=\s*[\"']((?:https?:)?//[^\"']+)", html)
     assert external == []
+    assert re.findall(r"https?://[^\s\"'<>]+", html) == []
     assert "cdn" not in html.lower()
 
 
