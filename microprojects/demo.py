@@ -1102,9 +1102,11 @@ def _plan_project(spec: ProjectSpec, organisation: Organisation, users, referenc
         budget_eur=Decimal(spec.budget),
         created_by=leads[0],
     )
-    registered_at = _aware(
-        min(start - timedelta(days=rng.randint(10, 40)), reference), hour=rng.randint(8, 15)
+    # Registered a few weeks before it started; drafts (starting later) a few days before the reference date.
+    registered = min(
+        start - timedelta(days=rng.randint(10, 40)), reference - timedelta(days=rng.randint(1, 14))
     )
+    registered_at = _aware(registered, hour=rng.randint(8, 15))
     project._history_user = leads[0]
     project._history_date = registered_at
 
