@@ -323,9 +323,10 @@ def assignments_auto(*, round: Round, by, per_application: int | None = None) ->
     """Top every application up to k active reviewers.
 
     Rules, in order: never a reviewer from the applicant's organisation (nor one who declared a
-    conflict); prefer reviewers from another country, so at least one is foreign whenever anyone
-    foreign is free; balance the load (a reviewer above the fair share is used only when nobody
-    else fits); lowest id last, so the result is deterministic. Same-country picks are flagged.
+    conflict); at least one reviewer from another country whenever one is available (even above
+    the fair share); then balance the load (a reviewer above the fair share only when nobody else
+    fits); then prefer other countries; lowest id last, so the result is deterministic.
+    Same-country picks are flagged.
     """
     _require(by, "accelerator.manage_round")
     round = Round.objects.select_for_update().get(pk=round.pk)
@@ -372,15 +373,23 @@ def assignments_auto(*, round: Round, by, per_application: int | None = None) ->
     for application in sorted(applications, key=difficulty):
         country = str(application.project.country)
         pool = candidates(application)
+        has_foreign = any(
+            x.status == ReviewAssignment.Status.ACTIVE and countries.get(x.reviewer_id, "") != country
+            for x in application.assignments.all()
+        )
         for _slot in range(needed[application.pk]):
             if not pool:
                 break
-            best = min(
-                pool,
-                key=lambda r: (load[r.pk] >= fair_share, countries[r.pk] == country, load[r.pk], r.pk),
-            )
+
+            def preference(r, has_foreign=has_foreign, country=country):
+                foreign = countries[r.pk] != country
+                # The first foreign reviewer outranks the fair share; after that, load comes first.
+                return (not (foreign or has_foreign), load[r.pk] >= fair_share, not foreign, load[r.pk], r.pk)
+
+            best = min(pool, key=preference)
             pool.remove(best)
             load[best.pk] += 1
+            has_foreign = has_foreign or countries[best.pk] != country
             created.append(
                 ReviewAssignment(
                     application=application,

@@ -208,6 +208,17 @@ def test_auto_assign_flags_same_country_when_unavoidable(coordinator, round_):
     assert sorted(rows.values()) == [False, True]
 
 
+def test_auto_assign_gives_every_application_a_foreign_reviewer_even_above_fair_share(coordinator, round_):
+    apps = applications_in(round_, ["SE", "SE", "SE"])
+    foreign = reviewer_from("LV")
+    reviewer_from("SE")
+    reviewer_from("SE")
+    services.assignments_auto(round=round_, by=coordinator)
+    for app in apps:
+        assert foreign.pk in set(app.assignments.values_list("reviewer_id", flat=True))
+        assert app.assignments.filter(same_country=True).count() == 1
+
+
 def test_manual_assignment_refuses_own_organisation_reviewer(coordinator, round_):
     (app,) = applications_in(round_, ["SE"])
     insider = reviewer_from("SE")
