@@ -4,6 +4,7 @@ import json
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
 
 from sempre.forms import ServiceModelForm
 
@@ -158,6 +159,10 @@ class ReviewForm(forms.Form):
 
     def score_fields(self):
         return [self[f"score_{c.pk}"] for c in self.criteria]
+
+
+class ReviewerCountryForm(forms.Form):
+    country = CountryField().formfield(label=_("Country"))
 
 
 class ConflictForm(forms.Form):

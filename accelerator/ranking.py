@@ -517,7 +517,7 @@ def round_rank(
         reviews=reviews,
         places=round.places,
         tie_break=list(round.tie_break),
-        normalise=True if normalise is None else normalise,
+        normalise=normalise,
         method=round.normalisation,
         draws=draws,
         seed=seed,

@@ -33,6 +33,7 @@ from .models import (
     MonthlyFigure,
     Review,
     ReviewAssignment,
+    ReviewerProfile,
     Round,
     Score,
     StartUp,
@@ -273,6 +274,21 @@ def reviewer_country(reviewer: User) -> str:
         return profile.country
     memberships = sorted(reviewer.memberships.all(), key=lambda m: m.pk)
     return str(memberships[0].organisation.country) if memberships else ""
+
+
+@transaction.atomic
+def reviewer_country_set(*, reviewer: User, country: str, by) -> ReviewerProfile:
+    """Record the country a reviewer comes from (used to avoid same-country reviews)."""
+    from django_countries import countries
+
+    _require(by, "accelerator.manage_round")
+    country = (country or "").strip().upper()
+    if country not in dict(countries):
+        raise ValidationError({"country": _("Choose a country.")})
+    if not reviewer.is_reviewer:
+        raise ValidationError({"reviewer": _("%(name)s is not a reviewer.") % {"name": reviewer}})
+    profile, _created = ReviewerProfile.objects.update_or_create(user=reviewer, defaults={"country": country})
+    return profile
 
 
 def _reviewers():

@@ -14,6 +14,11 @@ urlpatterns = [
     path("rounds/<int:pk>/apply/<int:project_pk>/", views.apply, name="apply"),
     path("rounds/<int:pk>/assignments/", views.assignment_board, name="assignments"),
     path("rounds/<int:pk>/auto-assign/", views.auto_assign, name="auto-assign"),
+    path(
+        "rounds/<int:pk>/reviewers/<int:reviewer_pk>/country/",
+        views.reviewer_country,
+        name="reviewer-country",
+    ),
     path("rounds/<int:pk>/ranking/", views.ranking, name="ranking"),
     path("rounds/<int:pk>/decision/", views.decision, name="decision"),
     path("rounds/<int:pk>/decision/close/", views.close_decision, name="close"),

@@ -26,6 +26,7 @@ from .forms import (
     FigureForm,
     MentoringForm,
     MilestoneForm,
+    ReviewerCountryForm,
     ReviewForm,
     RoundForm,
     StartUpForm,
@@ -236,14 +237,41 @@ def assignment_board(request, pk):
     for application in applications:
         for assignment in application.assignments.all():
             if assignment.status == ReviewAssignment.Status.ACTIVE:
-                loads[assignment.reviewer] = loads.get(assignment.reviewer, 0) + 1
-    context = {
-        "round": round,
-        "applications": applications,
-        "form": form,
-        "loads": sorted(loads.items(), key=lambda item: str(item[0])),
-    }
+                loads[assignment.reviewer_id] = loads.get(assignment.reviewer_id, 0) + 1
+    reviewers = [
+        (
+            reviewer,
+            loads.get(reviewer.pk, 0),
+            ReviewerCountryForm(
+                prefix=f"r{reviewer.pk}",
+                initial={"country": getattr(getattr(reviewer, "reviewer_profile", None), "country", "")},
+            ),
+        )
+        for reviewer in _reviewers().select_related("reviewer_profile")
+    ]
+    context = {"round": round, "applications": applications, "form": form, "reviewers": reviewers}
     return render(request, "accelerator/assignments.html", context)
+
+
+@login_required
+@require_POST
+def reviewer_country(request, pk, reviewer_pk):
+    _coordinator(request.user)
+    round = _round(request.user, pk)
+    reviewer = get_object_or_404(_reviewers(), pk=reviewer_pk)
+    form = ReviewerCountryForm(request.POST, prefix=f"r{reviewer.pk}")
+    try:
+        if not form.is_valid():
+            raise ValidationError({"country": _("Choose a country.")})
+        services.reviewer_country_set(
+            reviewer=reviewer, country=form.cleaned_data["country"], by=request.user
+        )
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("Country of %(name)s saved.") % {"name": reviewer})
+    return redirect("accelerator:assignments", pk=round.pk)
 
 
 @login_required

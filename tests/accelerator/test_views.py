@@ -269,3 +269,18 @@ def test_dashboard_shows_open_reviews(client, coordinator, round_):
     login(client, reviewer)
     page = client.get(reverse("dashboard")).content.decode()
     assert "1 review to do." in page
+
+
+def test_coordinator_sets_a_reviewers_country_on_the_board(client, coordinator, social_worker, round_):
+    from accelerator.models import ReviewerProfile
+    from tests.factories import UserFactory
+
+    reviewer = UserFactory(is_reviewer=True)
+    url = reverse("accelerator:reviewer-country", args=[round_.pk, reviewer.pk])
+    login(client, social_worker)
+    assert client.post(url, {f"r{reviewer.pk}-country": "FI"}).status_code == 403
+    assert not ReviewerProfile.objects.exists()
+    login(client, coordinator)
+    assert str(reviewer) in client.get(reverse("accelerator:assignments", args=[round_.pk])).content.decode()
+    client.post(url, {f"r{reviewer.pk}-country": "FI"})
+    assert ReviewerProfile.objects.get(user=reviewer).country == "FI"
