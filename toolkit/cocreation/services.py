@@ -193,7 +193,7 @@ def contribution_withdraw(*, contribution: Contribution, receipt_code: str) -> C
     what it became in the tool is removed too. Withdrawing twice is a no-op."""
     if not contribution.receipt_hash or contribution.receipt_hash != receipt_hash(receipt_code):
         raise PermissionDenied(_("This receipt code does not fit this contribution."))
-    contribution = Contribution.objects.select_for_update().get(pk=contribution.pk)
+    contribution = Contribution.objects.select_for_update(of=("self",)).get(pk=contribution.pk)
     if contribution.status == Contribution.Status.WITHDRAWN:
         return contribution
     if contribution.status == Contribution.Status.ACCEPTED:
@@ -226,7 +226,7 @@ def _remove_accepted(contribution: Contribution) -> None:
 def _lock_pending(contribution: Contribution, by, perm="cocreation.moderate_contribution") -> Contribution:
     _require(by, perm, contribution)
     contribution = (
-        Contribution.objects.select_for_update()
+        Contribution.objects.select_for_update(of=("self",))
         .select_related("tool", "tool__template", "invite")
         .get(pk=contribution.pk)
     )
