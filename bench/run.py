@@ -272,11 +272,13 @@ def queries_per_list_endpoint(ctx: Context):
         for size in LIST_PAGE_SIZES:
             figures[f"queries @{size}"] = counts[size]
             figures[f"items @{size}"] = items[size]
-        note = (
-            ""
-            if items[LIST_PAGE_SIZES[-1]] > items[LIST_PAGE_SIZES[0]]
-            else "the list is short: sizes not told apart"
-        )
+        small, large = items[LIST_PAGE_SIZES[0]], items[LIST_PAGE_SIZES[-1]]
+        if large > small:
+            note = ""
+        elif small > LIST_PAGE_SIZES[0]:
+            note = "not paginated: the whole list at both sizes"
+        else:
+            note = "the list is short: sizes not told apart"
         rows.append(
             Row(
                 "1. SQL queries per list request",
@@ -699,6 +701,9 @@ def main(argv=None) -> int:
     parser.add_argument("--only", nargs="*", metavar="KEY", help="measurements (or key prefixes) to run")
     parser.add_argument("--list", action="store_true", help="list the measurements and exit")
     parser.add_argument("--requests", type=int, default=30, help="timed requests per page and per floor")
+    parser.add_argument(
+        "--budget", type=float, default=60, help="seconds of timed requests per page, at most"
+    )
     parser.add_argument(
         "--projects", type=int, default=10000, help="projects to seed when the database is empty"
     )
