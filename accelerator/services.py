@@ -229,15 +229,15 @@ def application_submit(
     existing = Application.objects.filter(round=round, project=project).first()
     if existing:
         return existing
-    if round.status != Round.Status.OPEN or now < round.opens_at:
-        raise ValidationError({"round": _("This round is not open for applications.")})
-    if now > round.closes_at:
+    if round.status != Round.Status.DRAFT and now > round.closes_at:
         raise ValidationError(
             {
                 "round": _("The deadline has passed: applications closed on %(deadline)s.")
                 % {"deadline": timezone.localtime(round.closes_at).strftime("%Y-%m-%d %H:%M")}
             }
         )
+    if round.status != Round.Status.OPEN or now < round.opens_at:
+        raise ValidationError({"round": _("This round is not open for applications.")})
     answers = dict(answers or {})
     missing = [q for q in round.questions if not str(answers.get(q, "")).strip()]
     unknown = [q for q in answers if q not in round.questions]

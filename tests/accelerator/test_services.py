@@ -134,6 +134,20 @@ def test_submit_after_deadline_is_a_clear_error(social_worker, round_):
     assert not Application.objects.exists()
 
 
+def test_submit_to_a_draft_round_is_refused(social_worker):
+    round = RoundFactory(status=Round.Status.DRAFT)
+    with pytest.raises(ValidationError, match="not open"):
+        services.application_submit(round=round, project=ready_project(social_worker), by=social_worker)
+
+
+def test_submit_after_the_round_moved_on_still_names_the_deadline(social_worker, round_):
+    Round.objects.filter(pk=round_.pk).update(
+        status=Round.Status.REVIEWING, closes_at=round_.opens_at + dt.timedelta(days=1)
+    )
+    with pytest.raises(ValidationError, match="deadline has passed"):
+        services.application_submit(round=round_, project=ready_project(social_worker), by=social_worker)
+
+
 def test_submit_refused_for_other_organisation(social_worker, other_social_worker, round_):
     project = ready_project(social_worker)
     with pytest.raises(PermissionDenied):
