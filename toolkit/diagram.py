@@ -24,7 +24,7 @@ PADDING = 10
 GAP_X = 24
 GAP_Y = 56
 MAX_PER_ROW = 7
-LEFT_MARGIN = 150
+LEFT_MARGIN = 175  # room for the layer names
 TOP_MARGIN = 56
 FONT = "DejaVu Sans, Verdana, Arial, sans-serif"
 
@@ -136,15 +136,21 @@ def toc_svg(instance: ToolInstance, *, highlight_findings: bool = True) -> str:
     # Place: each layer on one or more rows of at most MAX_PER_ROW nodes, centred.
     widest = max([min(len(layer), MAX_PER_ROW) for layer in layers] + [3])
     content_width = widest * NODE_WIDTH + (widest - 1) * GAP_X
+    # Rows of a wrapped layer are staggered by half a box, so arrows from a lower row run up
+    # through the gaps of the row above instead of behind its boxes.
+    stagger = (NODE_WIDTH + GAP_X) / 2
+    if any(len(layer) > MAX_PER_ROW for layer in layers):
+        content_width += stagger
     width = LEFT_MARGIN + content_width + 40
     y = TOP_MARGIN
     layer_bands = []  # (layer index, top, bottom)
     for index, layer in enumerate(layers):
         top = y
         rows = [layer[i : i + MAX_PER_ROW] for i in range(0, len(layer), MAX_PER_ROW)] or [[]]
-        for row in rows:
+        for row_index, row in enumerate(rows):
             row_width = len(row) * NODE_WIDTH + max(len(row) - 1, 0) * GAP_X
-            x = LEFT_MARGIN + (content_width - row_width) / 2
+            shift = stagger / 2 if row_index % 2 else -stagger / 2
+            x = LEFT_MARGIN + (content_width - row_width) / 2 + (shift if len(rows) > 1 else 0)
             row_height = 2 * PADDING + LINE_HEIGHT
             for node in row:
                 node.lines = _wrap(node.text)
@@ -163,7 +169,9 @@ def toc_svg(instance: ToolInstance, *, highlight_findings: bool = True) -> str:
         _("Early outcomes"),
         _("Interventions"),
     ]
-    title = _("Theory of Change: %(title)s") % {"title": instance.display_title}
+    title = instance.display_title
+    if title != instance.template.display_name():
+        title = _("Theory of Change: %(title)s") % {"title": title}
     description = _("%(outcomes)d outcomes, %(links)d links and %(interventions)d interventions.") % {
         "outcomes": len(outcomes),
         "links": len(links),

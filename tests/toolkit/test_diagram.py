@@ -3,7 +3,7 @@
 import xml.etree.ElementTree as ET
 
 from toolkit import services
-from toolkit.diagram import NODE_WIDTH, toc_svg
+from toolkit.diagram import GAP_X, LEFT_MARGIN, NODE_WIDTH, toc_svg
 from toolkit.models import CausalLink, Outcome
 from toolkit.selectors import with_content
 
@@ -74,7 +74,7 @@ def test_forty_outcomes_stay_readable(toc, social_worker, indicator):
             assert x1 + w1 <= x2 or x2 + w2 <= x1 or y1 + h1 <= y2 or y2 + h2 <= y1
     # Text stays at 12px and the drawing does not grow wider than a row of seven boxes.
     assert root.get("font-size") == "12"
-    assert float(root.get("width")) <= 150 + 7 * NODE_WIDTH + 6 * 24 + 40
+    assert float(root.get("width")) <= LEFT_MARGIN + 7.5 * NODE_WIDTH + 6.5 * GAP_X + 40
     assert svg.count("Outcome number") == 40
 
 
