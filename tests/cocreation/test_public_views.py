@@ -235,3 +235,11 @@ def test_question_page_labels_every_field(client, invite_token):
 def test_step_out_of_range_answers_404(client, invite_token):
     _invite, token = invite_token
     assert client.get(reverse("contribute:question", args=[token, 99])).status_code == 404
+
+
+def test_organisation_name_is_isolated_and_escaped(client, tool):
+    tool.project.organisation.name = "Kuldīga <Social> Service"
+    tool.project.organisation.save()
+    _invite, token = invite_with_token(tool=tool)
+    html = client.get(reverse("contribute:question", args=[token, 1]) + "?lang=ar").content.decode()
+    assert "<bdi>Kuldīga &lt;Social&gt; Service</bdi>" in html

@@ -11,6 +11,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import translation
+from django.utils.html import format_html
 from django.utils.translation import pgettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
@@ -42,6 +43,11 @@ def _render(request, template, context, *, language, chosen, status=200):
             "current_language": language,
             "retention_days": retention_days(),
         }
+        if context.get("invite") is not None:
+            # Isolated, so a Latin name keeps its order inside an Arabic sentence and vice versa.
+            context["organisation_name"] = format_html(
+                "<bdi>{}</bdi>", context["invite"].tool.project.organisation.name
+            )
         response = render(request, template, context, status=status)
         response.headers["Content-Language"] = language
     response.headers["Cache-Control"] = "no-store"

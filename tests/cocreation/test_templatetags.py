@@ -1,0 +1,29 @@
+import pytest
+from django.template import Context, Template
+from django.test import RequestFactory
+
+from .factories import ContributionFactory, InviteFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def render(source, user, **context):
+    request = RequestFactory().get("/")
+    request.user = user
+    return Template("{% load cocreation %}" + source).render(Context({"request": request, **context}))
+
+
+def test_dashboard_card_counts_only_own_pending(tool, other_tool, social_worker):
+    ContributionFactory.create_batch(2, invite=InviteFactory(tool=tool))
+    ContributionFactory(invite=InviteFactory(tool=tool), status="accepted")
+    ContributionFactory(invite=InviteFactory(tool=other_tool))
+    html = render('{% include "cocreation/_dashboard_card.html" %}', social_worker)
+    assert "<strong>2</strong>" in html
+
+
+def test_tool_actions_link_to_the_tool(tool, social_worker):
+    ContributionFactory(invite=InviteFactory(tool=tool))
+    html = render('{% include "cocreation/_tool_actions.html" %}', social_worker, tool=tool)
+    assert f"/co-creation/tools/{tool.pk}/invites/" in html
+    assert f"/co-creation/tools/{tool.pk}/on-behalf/" in html
+    assert "(1)" in html

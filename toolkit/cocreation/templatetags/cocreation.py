@@ -1,0 +1,26 @@
+"""Hooks other pages use to show co-creation: `{% load cocreation %}`.
+
+{% cocreation_pending_count as pending %}        contributions waiting for this user's review
+{% cocreation_tool_pending_count tool as n %}    ... for one tool
+"""
+
+from django import template
+
+from ..models import Contribution
+from ..selectors import contributions_visible_to, pending_count
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def cocreation_pending_count(context) -> int:
+    return pending_count(context["request"].user)
+
+
+@register.simple_tag(takes_context=True)
+def cocreation_tool_pending_count(context, tool) -> int:
+    return (
+        contributions_visible_to(context["request"].user)
+        .filter(tool=tool, status=Contribution.Status.PENDING)
+        .count()
+    )
