@@ -243,3 +243,25 @@ def test_organisation_name_is_isolated_and_escaped(client, tool):
     _invite, token = invite_with_token(tool=tool)
     html = client.get(reverse("contribute:question", args=[token, 1]) + "?lang=ar").content.decode()
     assert "<bdi>Kuldīga &lt;Social&gt; Service</bdi>" in html
+
+
+def test_thank_you_page_still_shows_after_the_last_place_is_taken(client, tool):
+    _invite, token = invite_with_token(tool=tool, max_contributions=1)
+    response = answer(client, token)
+    thanks = client.get(response.url)
+    assert thanks.status_code == 200
+    assert receipt_code_from(thanks)
+    assert "Next question" not in thanks.content.decode()
+
+
+def test_unknown_language_falls_back_to_the_invite_language(client, tool):
+    _invite, token = invite_with_token(tool=tool, language="pl")
+    response = client.get(reverse("contribute:start", args=[token]) + "?lang=xx")
+    assert '<html lang="pl"' in response.content.decode()
+    assert COOKIE_NAME not in response.cookies
+
+
+def test_next_question_follows_a_sent_answer(client, invite_token):
+    _invite, token = invite_token
+    thanks = client.get(answer(client, token, step=2).url)
+    assert reverse("contribute:question", args=[token, 3]) in thanks.content.decode()
