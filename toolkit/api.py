@@ -352,6 +352,8 @@ class ToolViewSet(VersionedMixin, mixins.RetrieveModelMixin, viewsets.GenericVie
 
     def retrieve(self, request, *args, **kwargs):
         instance = self.get_object()
+        if request.headers.get("If-None-Match") == etag(instance):  # cheap polling: unchanged
+            return Response(status=status.HTTP_304_NOT_MODIFIED, headers={"ETag": etag(instance)})
         return Response(self.get_serializer(instance).data, headers={"ETag": etag(instance)})
 
     def partial_update(self, request, *args, **kwargs):

@@ -311,3 +311,20 @@ def test_project_of_another_organisation_cannot_get_a_tool(as_user, other_social
     assert response.status_code == 404
     assert not ToolInstance.objects.exists()
     assert MicroProjectFactory  # imported for the fixtures' sake
+
+
+def test_if_none_match_answers_304_while_unchanged(as_user, social_worker, sbmc):
+    client = as_user(social_worker)
+    assert client.get(f"/api/v1/tools/{sbmc.pk}/", HTTP_IF_NONE_MATCH='"1"').status_code == 304
+    EntryFactory(instance=sbmc)
+    ToolInstance.objects.filter(pk=sbmc.pk).update(version=2)
+    assert client.get(f"/api/v1/tools/{sbmc.pk}/", HTTP_IF_NONE_MATCH='"1"').status_code == 200
+
+
+def test_delete_tool_needs_the_current_version(as_user, social_worker, sbmc):
+    client = as_user(social_worker)
+    assert client.delete(f"/api/v1/tools/{sbmc.pk}/").status_code == 428
+    ToolInstance.objects.filter(pk=sbmc.pk).update(version=3)
+    assert client.delete(f"/api/v1/tools/{sbmc.pk}/", HTTP_IF_MATCH='"2"').status_code == 409
+    assert client.delete(f"/api/v1/tools/{sbmc.pk}/", HTTP_IF_MATCH='"3"').status_code == 204
+    assert not ToolInstance.objects.exists()

@@ -348,3 +348,13 @@ def test_dashboard_slot_and_recent_tools(client_for, social_worker, other_social
     assert "/tools/recent/" in client.get("/").content.decode()
     assert f"/tools/{sbmc.pk}/" in client.get("/tools/recent/").content.decode()
     assert f"/tools/{sbmc.pk}/" not in client_for(other_social_worker).get("/tools/recent/").content.decode()
+
+
+def test_delete_tool_from_the_page(client_for, social_worker, sbmc, project):
+    client = client_for(social_worker)
+    page = client.get(f"/tools/{sbmc.pk}/").content.decode()
+    assert f'action="/tools/{sbmc.pk}/delete/"' in page
+    response = client.post(f"/tools/{sbmc.pk}/delete/", {"version": 1})
+    assert response.status_code == 302
+    assert response["Location"] == f"/projects/{project.pk}/tools/"
+    assert not ToolInstance.objects.exists()
