@@ -5,11 +5,14 @@ stored in the database.
 """
 
 import hashlib
+import logging
 import time
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import cache
+
+logger = logging.getLogger(__name__)
 
 WINDOW_SECONDS = 3600
 
@@ -46,17 +49,27 @@ class Limit:
     scope: str
     ident: str
 
+    # A cache outage must not lock clients out of a workshop: the limits then fail open (logged).
+
     def exceeded(self) -> bool:
-        return (cache.get(_key(self.scope, self.ident)) or 0) >= limit_for(self.scope)
+        try:
+            return (cache.get(_key(self.scope, self.ident)) or 0) >= limit_for(self.scope)
+        except Exception:  # any cache backend error: the page must still work
+            logger.warning("Rate limit cache unavailable; %s limit not checked", self.scope, exc_info=True)
+            return False
 
     def hit(self) -> int:
         key = _key(self.scope, self.ident)
-        cache.add(key, 0, timeout=WINDOW_SECONDS + 60)
         try:
-            return cache.incr(key)
-        except ValueError:  # expired between add and incr
-            cache.set(key, 1, timeout=WINDOW_SECONDS + 60)
-            return 1
+            cache.add(key, 0, timeout=WINDOW_SECONDS + 60)
+            try:
+                return cache.incr(key)
+            except ValueError:  # expired between add and incr
+                cache.set(key, 1, timeout=WINDOW_SECONDS + 60)
+                return 1
+        except Exception:  # as above
+            logger.warning("Rate limit cache unavailable; %s hit not counted", self.scope, exc_info=True)
+            return 0
 
 
 def address_limit(request) -> Limit:

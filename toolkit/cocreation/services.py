@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
+from sempre import audit
 from toolkit import services as toolkit_services
 from toolkit.models import ToolInstance
 
@@ -365,6 +366,13 @@ def contribution_add_on_behalf(
         consent_at=now,
         is_on_behalf=True,
         typed_by=by,
+    )
+    # The client's words stay out of the log: only who typed what kind of thing where.
+    audit.record(
+        actor=by,
+        action=audit.ON_BEHALF,
+        target=tool,
+        data={"contribution": contribution.pk, "block_key": block_key, "language": contribution.language},
     )
     return contribution_accept(contribution=contribution, by=by)
 
