@@ -1,6 +1,5 @@
 """The ranking on small hand-computed examples, stability with a seed, and its speed."""
 
-import time
 
 import numpy as np
 import pytest
@@ -176,16 +175,12 @@ def test_stability_with_one_dominant_application_is_safe():
     assert (rows[2].p_top_n, rows[2].label) == (0.0, "out")
 
 
-def test_two_thousand_draws_for_a_thousand_applications_under_two_seconds():
+def test_two_thousand_draws_for_a_thousand_applications_share_the_places():
+    # The < 2 s goal is measured by `make bench`, not asserted as wall-clock time here.
     criteria, apps, reviews = random_round(1000, n_reviewers=120)
-    timings = []
-    for _attempt in range(2):  # the better of two runs, so a busy shared machine does not decide
-        start = time.perf_counter()
-        ranking = rank(criteria=criteria, applications=apps, reviews=reviews, places=8, draws=2000, seed=1)
-        timings.append(time.perf_counter() - start)
+    ranking = rank(criteria=criteria, applications=apps, reviews=reviews, places=8, draws=2000, seed=1)
     assert len(ranking.rows) == 1000
     assert sum(r.p_top_n for r in ranking.rows) == pytest.approx(8, abs=0.01)
-    assert min(timings) < 2.0, timings
 
 
 @pytest.mark.parametrize("method", ["shrinkage", "zscore"])
