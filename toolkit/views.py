@@ -135,7 +135,7 @@ def _board_context(request, instance: ToolInstance, **extra) -> dict:
         "template": instance.template,
         "can_edit": can_edit,
         "completeness": completeness(instance),
-        "findings": findings(instance),
+        "findings": [(finding, _fix_url(instance, finding)) for finding in findings(instance)],
         "status_form": ToolUpdateForm(
             initial={"title": instance.title, "status": instance.status, "version": instance.version}
         ),
@@ -160,6 +160,16 @@ def _board_context(request, instance: ToolInstance, **extra) -> dict:
         ]
         context["entry_form"] = EntryForm(instance=instance)
     return context
+
+
+def _fix_url(instance: ToolInstance, finding) -> str:
+    """Where to fix a finding: the edit page of the element it names first, or the add form."""
+    for kind, key in finding.elements:
+        if kind in ("outcome", "link"):
+            return reverse("toolkit:toc-edit", args=[instance.pk, kind, key])
+        if kind == "block":
+            return f"#add-{key}"
+    return "#add-heading" if instance.template.is_graph else ""
 
 
 def _toc_forms(instance, bound: dict) -> dict:

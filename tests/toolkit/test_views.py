@@ -358,3 +358,11 @@ def test_delete_tool_from_the_page(client_for, social_worker, sbmc, project):
     assert response.status_code == 302
     assert response["Location"] == f"/projects/{project.pk}/tools/"
     assert not ToolInstance.objects.exists()
+
+
+def test_findings_link_to_where_they_are_fixed(client_for, social_worker, toc):
+    source = OutcomeFactory(instance=toc, text="Early")
+    target = OutcomeFactory(instance=toc, text="Impact", level=Outcome.Level.IMPACT, above_ceiling=True)
+    link = services.link_add(instance=toc, source=source, target=target, by=social_worker)
+    html = client_for(social_worker).get(f"/tools/{toc.pk}/").content.decode()
+    assert f'href="/tools/{toc.pk}/toc/link/{link.pk}/edit/">Fix' in html
