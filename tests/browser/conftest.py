@@ -1,0 +1,169 @@
+"""Browser journeys: Debian's chromium driven by Playwright against pytest-django's live server.
+
+- The browser is the binary Debian's `chromium` package installs (found on PATH); nothing is
+  downloaded. Without it the tests skip, except under SEMPRE_REQUIRE_SERVICES=1, where they fail.
+- Playwright's sync API runs an asyncio loop in this thread, so Django's "async unsafe" guard
+  would refuse the ORM calls the tests make to arrange data; DJANGO_ALLOW_ASYNC_UNSAFE lifts it
+  for the test process only.
+- Every page a journey loads is checked with axe-core (vendored from the npm registry in
+  vendor/): serious and critical violations fail the test, listed rule by rule. A page that was
+  loaded but never checked fails the test too, so no page slips through.
+"""
+
+import os
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+from ..conftest import require_service
+
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+HERE = Path(__file__).resolve().parent
+AXE_JS = HERE / "vendor" / "axe.min.js"
+PASSWORD = "secret-pass-123"  # tests/factories.UserFactory's password
+PHONE = {"width": 375, "height": 812}
+LAPTOP = {"width": 1280, "height": 800}
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+BLOCKING_IMPACTS = ("serious", "critical")
+# Run axe with the WCAG 2.x A/AA rules and the best practices it reports by default.
+AXE_RUN = """
+async () => {
+  const result = await axe.run(document, {resultTypes: ["violations"]});
+  return result.violations
+    .filter(v => ["serious", "critical"].includes(v.impact))
+    .map(v => ({
+      id: v.id, impact: v.impact, help: v.help,
+      nodes: v.nodes.slice(0, 5).map(n => ({target: n.target.join(" "), summary: n.failureSummary})),
+    }));
+}
+"""
+
+
+@pytest.fixture(scope="session")
+def browser():
+    executable = shutil.which("chromium")
+    require_service(executable is not None, "Debian's chromium (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@dataclass
+class Journey:
+    """One person's browser tab, with the accessibility bookkeeping of the pages it visited."""
+
+    page: object
+    base_url: str
+    checked: set = field(default_factory=set)
+    loaded: list = field(default_factory=list)
+    violations: list = field(default_factory=list)
+
+    def url(self, path: str) -> str:
+        return self.base_url + path
+
+    def goto(self, path: str):
+        response = self.page.goto(self.url(path))
+        assert response is not None, f"GET {path} gave no response"
+        assert response.ok, f"GET {path} answered {response.status}"
+        self.check()
+        return response
+
+    def login(self, username: str, password: str = PASSWORD):
+        page = self.page
+        page.goto(self.url("/accounts/login/"))
+        self.check()
+        page.get_by_label("Username").fill(username)
+        page.get_by_label("Password").fill(password)
+        page.get_by_role("button", name="Log in").click()
+        page.wait_for_load_state()
+        assert "/accounts/login/" not in page.url, f"login as {username} failed:\n{self.text()}"
+        self.check()
+
+    def logout(self):
+        self.page.context.clear_cookies()
+
+    def check(self, what: str = ""):
+        """Run axe-core on the page as it is now and remember serious/critical violations."""
+        page = self.page
+        page.wait_for_load_state()
+        if not page.evaluate("() => typeof window.axe !== 'undefined'"):
+            page.add_script_tag(path=str(AXE_JS))
+        found = page.evaluate(AXE_RUN)
+        path = urlsplit(page.url).path
+        self.checked.add(path)
+        for violation in found:
+            self.violations.append((path + (f" ({what})" if what else ""), violation))
+
+    def text(self) -> str:
+        return self.page.locator("main").inner_text()
+
+    def report(self) -> str:
+        lines = []
+        for where, violation in self.violations:
+            lines.append(f"{where}: [{violation['impact']}] {violation['id']}: {violation['help']}")
+            lines.extend(f"    {node['target']}: {node['summary']}" for node in violation["nodes"])
+        return "\n".join(lines)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    report = yield
+    if report.when == "call":
+        item.call_report = report
+    return report
+
+
+@pytest.fixture
+def open_journey(request, browser, live_server):
+    """open_journey(viewport=LAPTOP, locale="en-GB") -> a Journey in a fresh browser context.
+
+    At the end, every page loaded must have been checked with axe and have no serious or critical
+    violation."""
+    journeys = []
+
+    def open_(viewport=LAPTOP, locale="en-GB"):
+        # bypass_csp: axe is injected as a script; the pages themselves keep their policy.
+        context = browser.new_context(viewport=viewport, locale=locale, bypass_csp=True)
+        context.set_default_timeout(15_000)
+        page = context.new_page()
+        journey = Journey(page=page, base_url=live_server.url)
+        page.on(
+            "load",
+            lambda loaded: journey.loaded.append(urlsplit(loaded.url).path),
+        )
+        journeys.append(journey)
+        return journey
+
+    yield open_
+    report = getattr(request.node, "call_report", None)
+    if report is not None and report.failed:
+        for journey in journeys:  # where the person was when it went wrong
+            print(f"--- {journey.page.url} ---\n{journey.text()[:3000]}")
+    problems = []
+    for journey in journeys:
+        unchecked = sorted(
+            {path for path in journey.loaded if path not in journey.checked and not path.endswith(".pdf")}
+        )
+        if unchecked:
+            problems.append("pages loaded but not checked with axe: " + ", ".join(unchecked))
+        if journey.violations:
+            problems.append("serious or critical accessibility violations:\n" + journey.report())
+        journey.page.context.close()
+    if problems:
+        pytest.fail("\n".join(problems), pytrace=False)
