@@ -366,3 +366,18 @@ def test_findings_link_to_where_they_are_fixed(client_for, social_worker, toc):
     link = services.link_add(instance=toc, source=source, target=target, by=social_worker)
     html = client_for(social_worker).get(f"/tools/{toc.pk}/").content.decode()
     assert f'href="/tools/{toc.pk}/toc/link/{link.pk}/edit/">Fix' in html
+
+
+@pytest.mark.parametrize("slug", ["bmc", "empathy-map", "problem-tree", "stakeholder-map"])
+def test_every_canvas_renders_its_blocks(client_for, social_worker, project, slug):
+    tool = services.tool_create(project=project, template=slug, by=social_worker)
+    html = client_for(social_worker).get(f"/tools/{tool.pk}/").content.decode()
+    for block in tool.template.blocks.all():
+        assert f'id="add-{block.key}"' in html
+    assert f"tk-cols-{tool.template.layout_columns}" in html
+
+
+def test_board_in_german_uses_the_translated_block_texts(client_for, social_worker, sbmc):
+    client = client_for(social_worker)
+    html = client.get(f"/tools/{sbmc.pk}/", HTTP_ACCEPT_LANGUAGE="de").content.decode()
+    assert "Schlüsselressourcen" in html
