@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from microprojects.models import MicroProject
+from sempre import audit
 from sempre.models import User
 
 from . import eligibility as eligibility_module
@@ -583,6 +584,12 @@ def decision_record(
             "decided_by": by,
         },
     )
+    audit.record(
+        actor=by,
+        action=audit.DECISION,
+        target=application,
+        data={"outcome": outcome, "quota_override": bool(quota_override_reason.strip())},
+    )
     return decision
 
 
@@ -707,6 +714,9 @@ def round_close_decision(*, round: Round, by, quota_override_reason: str = "") -
     from .tasks import notify_applicants
 
     transaction.on_commit(lambda: notify_applicants.delay(round.pk))
+    audit.record(
+        actor=by, action=audit.DECISION_CLOSED, target=round, data={"selected": [a.pk for a in selected]}
+    )
     return record
 
 

@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class SempreConfig(AppConfig):
     name = "sempre"
     verbose_name = _("SEMPRE core")
+
+    def ready(self):
+        from . import audit
+
+        audit.connect_signals()  # logins and failed logins go to the audit log

@@ -7,6 +7,7 @@ form, so the error shows next to the field it names.
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 
 
 def add_service_errors(form: forms.BaseForm, error: ValidationError) -> None:
@@ -79,3 +80,42 @@ class DecimalInput(forms.NumberInput):
 
     def __init__(self, attrs=None):
         super().__init__(attrs={"inputmode": "decimal", "step": "any", **(attrs or {})})
+
+
+# Audit log filter (security) --------------------------------------------------------------------
+
+AUDIT_COLUMNS = (
+    "at",
+    "actor_label",
+    "action",
+    "target_type",
+    "target_id",
+    "target_label",
+    "data",
+    "ip_address",
+)
+
+
+class AuditFilterForm(forms.Form):
+    group = forms.ChoiceField(label=_("Kind of action"), required=False)
+    user = forms.CharField(label=_("User name"), required=False, max_length=150)
+    since = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    until = forms.DateField(label=_("Until"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args, **kwargs):
+        from .audit import GROUPS
+
+        super().__init__(*args, **kwargs)
+        self.fields["group"].choices = [("", _("All")), *GROUPS.items()]
+
+    def filter(self, events):
+        data = self.cleaned_data
+        if data.get("group"):
+            events = events.filter(action__startswith=data["group"] + ".")
+        if data.get("user"):
+            events = events.filter(actor_label__iexact=data["user"].strip())
+        if data.get("since"):
+            events = events.filter(at__date__gte=data["since"])
+        if data.get("until"):
+            events = events.filter(at__date__lte=data["until"])
+        return events

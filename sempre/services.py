@@ -17,6 +17,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django_countries import countries
 
+from . import audit
 from .models import Membership, Organisation, User
 
 PROGRAMME_ROLES = ("coordinator", "reviewer")
@@ -99,9 +100,11 @@ def user_add(
     email: str | None = None,
     first_name: str | None = None,
     last_name: str | None = None,
+    by: User | None = None,
 ) -> UserAddResult:
     """Create the user or update them, and give them `role`. Idempotent: running it again with the
-    same arguments changes nothing. The password of an existing user changes only when given."""
+    same arguments changes nothing. The password of an existing user changes only when given.
+    A role given or changed goes to the audit log, with `by` (None: the command line) as actor."""
     username = (username or "").strip()
     if not username:
         raise ValidationError({"username": _("Give a user name.")})
@@ -183,6 +186,13 @@ def user_add(
             membership.role = role
             membership.save(update_fields=["role"])
             role_added = True
+    if role_added:
+        audit.record(
+            actor=by,
+            action=audit.ROLE_CHANGED,
+            target=user,
+            data={"role": role, "organisation": organisation.name if organisation else ""},
+        )
     return UserAddResult(
         user=user,
         user_created=user_created,

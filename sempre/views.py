@@ -8,13 +8,18 @@ charts; reviewers are pointed to the accelerator. Other areas add panels through
 from datetime import date
 from decimal import Decimal
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, DecimalField, Exists, F, OuterRef, Sum, Value
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count, DecimalField, Exists, F, OuterRef, Q, Sum, Value
 from django.db.models.functions import Coalesce, TruncMonth
-from django.shortcuts import render
+from django.http import JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_countries import countries
+from rest_framework.authtoken.models import Token
 
 from microprojects.models import Activity, MicroProject, TargetGroup
 from microprojects.selectors import (
@@ -25,7 +30,10 @@ from microprojects.selectors import (
     projects_visible_to,
 )
 
-from . import charts
+from . import audit, charts
+from . import privacy as privacy_services
+from .forms import AUDIT_COLUMNS, AuditFilterForm
+from .models import AuditEvent, User
 
 MY_PROJECTS_LENGTH = 8
 RECENT_ACTIVITIES_LENGTH = 8
@@ -213,3 +221,99 @@ def _as_date(value) -> date:
 def _add_months(day: date, months: int) -> date:
     index = day.year * 12 + day.month - 1 + months
     return date(index // 12, index % 12 + 1, 1)
+
+
+# Audit log, personal data and API tokens (security) ---------------------------------------------
+
+AUDIT_PAGE_SIZE = 50
+
+
+def _coordinator_only(request):
+    if not request.user.is_coordinator:
+        raise PermissionDenied(_("Only programme coordinators may see this page."))
+
+
+@login_required
+def audit_log(request):
+    """The audit log, newest first, filterable by kind of action, user name and day; 50 a page.
+    Two queries whatever the page shows (count and page), the actor is a copied name."""
+    _coordinator_only(request)
+    form = AuditFilterForm(request.GET or None)
+    events = AuditEvent.objects.all()
+    if form.is_valid():
+        events = form.filter(events)
+    page = Paginator(events.only(*AUDIT_COLUMNS), AUDIT_PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "sempre/audit.html",
+        {"form": form, "page": page, "actions": audit.ACTIONS, "query": query.urlencode()},
+    )
+
+
+@login_required
+def privacy(request):
+    """Coordinators look a staff user up, download their data as JSON, or erase them."""
+    _coordinator_only(request)
+    query = request.GET.get("q", "").strip()
+    people = []
+    if query:
+        people = list(
+            User.objects.filter(
+                Q(username__icontains=query)
+                | Q(email__icontains=query)
+                | Q(first_name__icontains=query)
+                | Q(last_name__icontains=query)
+            ).order_by("username")[:20]
+        )
+    return render(request, "sempre/privacy.html", {"query": query, "people": people})
+
+
+@login_required
+def privacy_export(request, pk):
+    _coordinator_only(request)
+    person = get_object_or_404(User, pk=pk)
+    data = privacy_services.user_data_export(user=person, by=request.user)
+    response = JsonResponse(data, json_dumps_params={"indent": 2, "ensure_ascii": False})
+    response["Content-Disposition"] = f'attachment; filename="sempre-user-{person.pk}.json"'
+    return response
+
+
+@login_required
+def privacy_erase(request, pk):
+    _coordinator_only(request)
+    person = get_object_or_404(User, pk=pk)
+    error = ""
+    if request.method == "POST":
+        if request.POST.get("confirm_username", "").strip() != person.username:
+            error = _("Type the user name exactly to confirm.")
+        else:
+            try:
+                privacy_services.user_erase(user=person, by=request.user)
+            except ValidationError as refusal:
+                error = " ".join(refusal.messages)
+            else:
+                messages.success(
+                    request, _("The account was erased; what the person wrote stays, anonymised.")
+                )
+                return redirect("privacy")
+    return render(
+        request,
+        "sempre/privacy_erase.html",
+        {"person": person, "error": error},
+        status=400 if error else 200,
+    )
+
+
+@login_required
+def api_token(request):
+    """One's own API token: whether there is one, and a button to revoke it."""
+    if request.method == "POST":
+        if privacy_services.token_revoke(user=request.user, request=request):
+            messages.success(
+                request, _("Your API token was revoked. Programs using it can no longer sign in.")
+            )
+        return redirect("api-token")
+    token = Token.objects.filter(user=request.user).only("created").first()
+    return render(request, "sempre/privacy_token.html", {"token": token})

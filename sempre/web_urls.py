@@ -6,4 +6,9 @@ from . import views
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("healthz", lambda request: HttpResponse("ok", content_type="text/plain"), name="healthz"),
+    path("audit/", views.audit_log, name="audit"),
+    path("privacy/", views.privacy, name="privacy"),
+    path("privacy/users/<int:pk>/export.json", views.privacy_export, name="privacy-export"),
+    path("privacy/users/<int:pk>/erase/", views.privacy_erase, name="privacy-erase"),
+    path("account/api-token/", views.api_token, name="api-token"),
 ]

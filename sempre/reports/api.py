@@ -11,6 +11,8 @@ from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
 
+from sempre import audit
+
 from . import services
 from .kinds import get_kind
 from .models import ReportJob
@@ -169,6 +171,7 @@ def download_or_refusal(user, job: ReportJob):
     response["X-Content-Type-Options"] = "nosniff"
     if job.checksum:
         response["X-Checksum-SHA256"] = job.checksum
+    audit.record(actor=user, action=audit.REPORT_DOWNLOAD, target=job, data={"kind": job.kind})
     return response
 
 

@@ -8,6 +8,7 @@ from django.apps import apps
 from django.contrib.auth import authenticate
 from django.core.management import CommandError, call_command
 from django.db.models import F, Q
+from django.test import RequestFactory
 from django.utils import timezone
 
 from microprojects import demo
@@ -134,7 +135,9 @@ def test_every_printed_demo_login_works_with_the_shared_password(db, only_microp
     assert len(usernames) == len(set(usernames)) == User.objects.count()
     for username in usernames:
         assert f"  {username} " in output
-        assert authenticate(username=username, password=demo.DEMO_PASSWORD) is not None, username
+        # django-axes needs the request to throttle logins by user name and address.
+        request = RequestFactory().post("/accounts/login/")
+        assert authenticate(request, username=username, password=demo.DEMO_PASSWORD) is not None, username
 
 
 def test_demo_users_hold_every_role(seeded):
