@@ -113,13 +113,20 @@ def report_clean_params(*, kind, user, params) -> dict:
 
 @transaction.atomic
 def report_request(
-    *, by, kind: str, params: dict | None = None, language: str | None = None, email_when_done: bool = False
+    *,
+    by,
+    kind: str,
+    params: dict | None = None,
+    language: str | None = None,
+    email_when_done: bool = False,
+    enqueue: bool = True,
 ) -> tuple[ReportJob, bool]:
     """Ask for a report. Returns (job, created): an identical request (same person, kind,
     parameters and language) while one is queued or running returns that job.
 
     The render task is queued after commit; if the broker cannot be reached, the job stays queued
-    and `ReportQueueUnavailable` is raised after the commit (the sweep queues it later)."""
+    and `ReportQueueUnavailable` is raised after the commit (the sweep queues it later).
+    `enqueue=False` leaves running the job to the caller (demo data: `report_run` in-process)."""
     report_kind = get_kind(kind)
     if report_kind is None:
         raise ValidationError(
@@ -146,7 +153,8 @@ def report_request(
         if existing is None:  # the twin finished in between: nothing to return but a fresh try
             raise
         return existing, False
-    transaction.on_commit(partial(report_enqueue, job_id=job.pk))
+    if enqueue:
+        transaction.on_commit(partial(report_enqueue, job_id=job.pk))
     return job, True
 
 
