@@ -34,6 +34,7 @@ def test_create_invite_shows_link_and_qr_code_once(tool, social_worker):
     assert token_hash(token) == invite.token_hash
     assert "<svg" in html
     assert 'class="invite-sheet"' in html
+    assert "Dela dina idéer" in html  # the printed sheet speaks the invite's language (Swedish)
     # Another browser (no cookie) cannot see the link again: only the hash is stored.
     again = logged_in(social_worker).get(reverse("cocreation:invite", args=[invite.pk])).content.decode()
     assert token not in again
