@@ -13,7 +13,7 @@ Errors are `ValidationError` keyed by field name, or `PermissionDenied`.
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import F, Max
+from django.db.models import F, Max, ProtectedError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -171,7 +171,13 @@ def tool_update(
 def tool_delete(*, instance: ToolInstance, by, expected_version=None) -> None:
     _require(by, "toolkit.delete_toolinstance", instance)
     _touch(instance, expected_version)
-    instance.delete()
+    try:
+        instance.delete()
+    except ProtectedError:
+        # e.g. a snapshot an accelerator application holds on to
+        raise ValidationError(
+            {"instance": _("This tool is part of an accelerator application (its snapshot), so it is kept.")}
+        ) from None
 
 
 # Canvas entries -----------------------------------------------------------------------------------

@@ -253,6 +253,8 @@ def tool_delete_view(request, pk):
         services.tool_delete(instance=instance, by=request.user, expected_version=request.POST.get("version"))
     except VersionConflict as conflict:
         return _render_tool(request, pk, status=409, conflict=str(conflict))
+    except ValidationError as error:
+        return _render_tool(request, pk, status=400, errors=_error_messages(error))
     messages.success(request, _("The tool was deleted."))
     return redirect("toolkit:project-tools", project_id=project_id)
 

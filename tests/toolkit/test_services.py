@@ -308,3 +308,23 @@ def test_tool_delete_by_member(sbmc, social_worker):
 
 def test_factory_tool_instance_is_sbmc(db):
     assert ToolInstanceFactory().template.slug == "sbmc"
+
+
+def test_a_tool_frozen_in_an_accelerator_application_is_kept(sbmc, social_worker):
+    from django.utils import timezone
+
+    from accelerator.models import Application
+    from tests.accelerator.factories import RoundFactory
+
+    snapshot = services.snapshot_create(instance=sbmc, by=social_worker, note="Application")
+    Application.objects.create(
+        round=RoundFactory(),
+        project=sbmc.project,
+        sbmc_snapshot=snapshot,
+        submitted_by=social_worker,
+        submitted_at=timezone.now(),
+    )
+    with pytest.raises(ValidationError) as error:
+        services.tool_delete(instance=sbmc, by=social_worker)
+    assert "accelerator application" in error.value.message_dict["instance"][0]
+    assert ToolInstance.objects.filter(pk=sbmc.pk).exists()
