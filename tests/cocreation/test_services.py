@@ -349,3 +349,20 @@ def test_purge_task_runs_the_service(tool):
     )
     assert purge_contributions.delay().get() == 1
     assert not Contribution.objects.exists()
+
+
+def test_edited_text_is_stored_as_plain_text_too(tool, social_worker):
+    contribution, _code = submit(InviteFactory(tool=tool))
+    contribution_accept(
+        contribution=contribution, by=social_worker, text="<i>Evening</i> hours<script>x</script>"
+    )
+    contribution.refresh_from_db()
+    assert contribution.entry.text == "Evening hours"
+
+
+def test_on_behalf_text_is_stored_as_plain_text(tool, social_worker):
+    contribution = contribution_add_on_behalf(
+        tool=tool, block_key="channels", text="<b>Library</b>", by=social_worker, client_consents=True
+    )
+    assert contribution.text == "Library"
+    assert contribution.entry.text == "Library"
