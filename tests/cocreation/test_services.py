@@ -366,3 +366,15 @@ def test_on_behalf_text_is_stored_as_plain_text(tool, social_worker):
     )
     assert contribution.text == "Library"
     assert contribution.entry.text == "Library"
+
+
+def test_on_behalf_writes_an_audit_event_without_the_clients_words(tool, social_worker):
+    from sempre import audit
+    from sempre.models import AuditEvent
+
+    contribution_add_on_behalf(
+        tool=tool, block_key="channels", text="Ask at the library", by=social_worker, client_consents=True
+    )
+    event = AuditEvent.objects.get(action=audit.ON_BEHALF)
+    assert event.actor == social_worker
+    assert "library" not in str(event.data)
