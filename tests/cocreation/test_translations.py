@@ -48,23 +48,28 @@ def client_messages() -> set[str]:
 
 
 def read_po(path: Path) -> dict[tuple[str | None, str], tuple[str, bool]]:
-    """{(context, msgid): (msgstr, fuzzy)} from a .po file (singular messages)."""
+    """{(context, msgid): (msgstr, fuzzy)} from a .po file. A plural entry's msgstr is its first
+    form when every form is filled, else ""."""
     entries = {}
     for block in path.read_text(encoding="utf-8").split("\n\n"):
-        fuzzy = any(line.startswith("#,") and "fuzzy" in line for line in block.splitlines())
+        lines = [line for line in block.splitlines() if not line.startswith("#~")]
+        fuzzy = any(line.startswith("#,") and "fuzzy" in line for line in lines)
         fields: dict[str, str] = {}
         current = None
-        for line in block.splitlines():
-            match = re.match(r'^(msgctxt|msgid|msgstr) (".*")$', line)
+        for line in lines:
+            match = re.match(r'^(msgctxt|msgid|msgid_plural|msgstr(?:\[\d+\])?) (".*")$', line)
             if match:
                 current = match.group(1)
                 fields[current] = ast.literal_eval(match.group(2))
             elif line.startswith('"') and current:
                 fields[current] += ast.literal_eval(line)
-            elif not line.startswith('"'):
-                current = None if not line.startswith("#") else current
-        if fields.get("msgid"):
-            entries[(fields.get("msgctxt"), fields["msgid"])] = (fields.get("msgstr", ""), fuzzy)
+            else:
+                current = None
+        if not fields.get("msgid"):
+            continue
+        forms = [value for name, value in sorted(fields.items()) if name.startswith("msgstr")]
+        text = forms[0] if forms and all(form.strip() for form in forms) else ""
+        entries[(fields.get("msgctxt"), fields["msgid"])] = (text, fuzzy)
     return entries
 
 
@@ -131,3 +136,20 @@ def test_english_tool_prompts_come_from_the_templates():
             assert block.get("plain_question"), (
                 f"{fixture.stem}: {block['key']} has no plain-language question"
             )
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_no_fuzzy_guesses_are_left(language):
+    """A fuzzy entry is msgmerge's guess from a similar message: resolved or removed, never shipped."""
+    text = (ROOT / "locale" / language / "LC_MESSAGES" / "django.po").read_text(encoding="utf-8")
+    body = text.split("\n\n", 1)[1]  # the header may be marked fuzzy by tools; entries may not
+    assert "#, fuzzy" not in body
+
+
+def test_the_staff_ui_is_translated_into_german():
+    catalog = read_po(ROOT / "locale" / "de" / "LC_MESSAGES" / "django.po")
+    untranslated = [
+        msgid for (_context, msgid), (text, fuzzy) in catalog.items() if not text.strip() or fuzzy
+    ]
+    assert len(catalog) > 1000
+    assert not untranslated, untranslated[:10]
