@@ -227,6 +227,95 @@ def seed_canvas(project: MicroProject, by: User, *, full: bool) -> ToolInstance:
     return instance
 
 
+# The flagship's Theory of Change, written out: (key, level, text, indicator name or None).
+FLAGSHIP_OUTCOMES = (
+    ("impact", "impact", "Syrian newcomers in Luleå earn their living and feel at home in town", None),
+    ("living", "long_term", "Members live from their own work", None),
+    ("belong", "long_term", "Members are part of Luleå's working life", None),
+    (
+        "shops",
+        "intermediate",
+        "Grocery shops in town sell the bags all year",
+        "Grocery shops selling the bags",
+    ),
+    (
+        "income",
+        "intermediate",
+        "Members earn a regular income from the cooperative",
+        "Members with an income from the cooperative",
+    ),
+    ("run", "intermediate", "Members run the cooperative themselves", "Members of the cooperative"),
+    ("sew", "early", "Members sew bags to a standard shops accept", "Fruit bags sold"),
+    (
+        "swedish",
+        "early",
+        "Members price, invoice and talk to customers in Swedish",
+        "Members of the cooperative",
+    ),
+)
+FLAGSHIP_LINKS = (
+    ("sew", "shops", "Shops stock what looks as good as the plastic alternative and sells."),
+    ("swedish", "shops", "Shop owners buy from people they can talk to and who send proper invoices."),
+    ("shops", "income", "Steady orders from shops, not only market days, pay the members every month."),
+    ("swedish", "run", "Members who can price and invoice can take over from the social worker."),
+    ("income", "living", "A regular income grows into a living as sales grow."),
+    ("run", "belong", "Running a business makes members colleagues, customers and references in town."),
+    ("living", "impact", "Earning a living is the core of feeling independent."),
+    ("belong", "impact", "Being known at work is how people come to feel at home in a town."),
+)
+FLAGSHIP_INTERVENTIONS = (
+    ("Weekly sewing sessions in the workshop", "Three sessions a week, 9 members", ("sew",)),
+    ("Swedish for business: prices, invoices, customers", "Ten evening lessons", ("swedish",)),
+    (
+        "Pricing and costing workshop with Coompanion Norrbotten",
+        "A price list and a costing sheet",
+        ("swedish",),
+    ),
+)
+
+
+def seed_flagship_theory_of_change(project: MicroProject, by: User) -> ToolInstance:
+    instance = services.tool_create(project=project, template=TOC, by=by, title="Theory of Change")
+    indicators = {i.name: i for i in project.indicators.all()}
+    outcomes = {
+        key: services.outcome_add(
+            instance=instance,
+            by=by,
+            level=level,
+            text=text,
+            above_ceiling=level in ("impact", "long_term"),
+            indicators=[indicators[name]] if name in indicators else [],
+        )
+        for key, level, text, name in FLAGSHIP_OUTCOMES
+    }
+    links = {
+        (source, target): services.link_add(
+            instance=instance, by=by, source=outcomes[source], target=outcomes[target], rationale=rationale
+        )
+        for source, target, rationale in FLAGSHIP_LINKS
+    }
+    for text, outputs, served in FLAGSHIP_INTERVENTIONS:
+        services.intervention_add(
+            instance=instance, by=by, text=text, outputs=outputs, outcomes=[outcomes[k] for k in served]
+        )
+    services.assumption_add(
+        instance=instance,
+        by=by,
+        link=links[("sew", "shops")],
+        status="holds",
+        text="Shops keep paying 35 SEK for a set of three bags.",
+    )
+    services.assumption_add(
+        instance=instance,
+        by=by,
+        outcome=outcomes["income"],
+        status="doubtful",
+        text="Income from the cooperative does not reduce members' benefits to the same amount.",
+    )
+    services.tool_update(instance=instance, by=by, status=ToolInstance.Status.COMPLETE)
+    return instance
+
+
 def seed_theory_of_change(project: MicroProject, by: User, *, valid: bool) -> ToolInstance:
     """impact <- 2 long-term <- 2 intermediate <- early outcomes <- interventions, measured by the
     project's indicators. An invalid one keeps three typical findings to fix."""
@@ -352,6 +441,13 @@ def seed(*, stdout) -> None:
             seed_canvas(project, by, full=index % 3 != 2 or any(project.title.startswith(p) for p in WRITTEN))
             canvases += 1
         if index < TOC_PROJECTS and (project.pk, TOC) not in have:
-            seed_theory_of_change(project, by, valid=index % 2 == 0)
+            if project.title.startswith("Fruit bags from Luleå") and all(
+                name in {i.name for i in project.indicators.all()}
+                for _key, _level, _text, name in FLAGSHIP_OUTCOMES
+                if name
+            ):
+                seed_flagship_theory_of_change(project, by)
+            else:
+                seed_theory_of_change(project, by, valid=index % 2 == 0)
             tocs += 1
     stdout.write(f"toolkit: {canvases} canvases and {tocs} Theories of Change created")

@@ -23,6 +23,9 @@ def test_demo_gives_most_projects_a_canvas_and_ten_a_theory_of_change(db):
     assert len(tocs) == 10
     assert sum(1 for r in tocs if not r.toc_errors and r.toc.status == "complete") == 5
     assert sum(1 for r in tocs if r.toc_errors) == 5
+    flagship_toc = readiness[flagship.project_id].toc
+    assert flagship_toc.outcomes.count() == 8
+    assert readiness[flagship.project_id].toc_errors == []
 
     # Idempotent: a second run creates nothing and changes nothing.
     before = {t.pk: instance_state(t) for t in ToolInstance.objects.all()}
