@@ -25,6 +25,7 @@ class Row:
     passed: bool | None = None  # None: no goal, or nothing to judge
     status: str = "ok"  # ok | not available yet | error
     note: str = ""
+    key: str = ""  # the measurement that produced the row (set by Registry.run)
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -79,6 +80,7 @@ class Registry:
                 ]
             produced = [produced] if isinstance(produced, Row) else list(produced)
             for row in produced:
+                row.key = measurement.key
                 progress("   " + one_line(row))
             rows.extend(produced)
         return rows
@@ -187,3 +189,15 @@ def table(rows: list[Row]) -> str:
         return "  ".join(str(c)[: widths[i]].ljust(widths[i]) for i, c in enumerate(line)).rstrip()
 
     return "\n".join([fmt(header), fmt(["-" * w for w in widths]), *(fmt(line) for line in body)])
+
+
+def merge(previous: list[Row], fresh: list[Row], order: list[str]) -> list[Row]:
+    """previous rows with those of the measurements run again replaced by fresh ones, in registry order."""
+    rerun = {row.key for row in fresh}
+    kept = [row for row in previous if row.key not in rerun]
+    rank = {key: n for n, key in enumerate(order)}
+    return sorted(kept + fresh, key=lambda row: rank.get(row.key, len(rank)))
+
+
+def rows_from_json(data: dict) -> list[Row]:
+    return [Row(**row) for row in data.get("rows", [])]

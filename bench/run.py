@@ -54,6 +54,7 @@ EXPORT_MEMORY_MB = 300
 EXPORT_FLAT_TOLERANCE = 1.15  # "the same" peak memory at 100,000 and 1,000,000 rows: within 15 %
 PDF_SECONDS, PDF_MEMORY_MB = 60, 600
 RANKING_SECONDS = 2.0
+GUNICORN_TIMEOUT = 600
 SLOW_REQUEST_SECONDS = 5.0  # a page this slow is not warmed up: its first answer was the warm-up
 MIN_REQUESTS = 3
 EXPORT_SAMPLE_COUNTRY = "SE"  # 1/8 of the projects: about 125,000 activities at full scale
@@ -101,6 +102,9 @@ class Gunicorn:
             str(ROOT),
             "--log-level",
             "warning",
+            # gunicorn's default 30 s would kill the worker on a slow page (a 500); measure it instead.
+            "--timeout",
+            str(GUNICORN_TIMEOUT),
         ]
         self.process = subprocess.Popen(command, env=env, cwd=ROOT)  # noqa: S603 - our own interpreter
         deadline = time.monotonic() + 60
@@ -731,6 +735,11 @@ def main(argv=None) -> int:
         "--seed", type=int, default=0, metavar="N", help="re-seed with N projects before measuring"
     )
     parser.add_argument("--output", default=str(BENCH_DIR / "results"), help="results path without extension")
+    parser.add_argument(
+        "--merge",
+        action="store_true",
+        help="keep the other measurements' rows from the previous results file",
+    )
     args = parser.parse_args(argv)
     if args.list:
         for m in bench.measurements:
@@ -751,6 +760,10 @@ def main(argv=None) -> int:
     finally:
         if ctx.server:
             ctx.server.stop()
+    previous_path = Path(args.output + ".json")
+    if args.merge and previous_path.exists():
+        previous = json.loads(previous_path.read_text())
+        rows = harness.merge(harness.rows_from_json(previous), rows, bench.measurement_keys())
     meta = {
         "started": started.isoformat(timespec="seconds"),
         "database": database_name(url),

@@ -119,3 +119,31 @@ def test_table_lists_every_row():
     assert "project detail" in text
     assert "p50 ms 12.35" in text
     assert "error" in text.splitlines()[-1]
+
+
+def test_registry_marks_rows_with_their_measurement_key():
+    registry = Registry()
+    registry.register("pdf", "4", "pdf")(lambda ctx: Row("4", "pdf"))
+
+    (row,) = registry.run(None, progress=lambda text: None)
+
+    assert row.key == "pdf"
+
+
+def test_merge_replaces_rerun_measurements_and_keeps_the_rest_in_order():
+    previous = [
+        Row("1", "a", key="queries"),
+        Row("2", "old latency", key="latency"),
+        Row("4", "pdf", key="pdf"),
+    ]
+    fresh = [Row("2", "new latency", key="latency")]
+
+    merged = harness.merge(previous, fresh, ["queries", "latency", "pdf"])
+
+    assert [r.name for r in merged] == ["a", "new latency", "pdf"]
+
+
+def test_rows_survive_a_round_trip_through_json():
+    row = Row("5", "ranking", {"seconds": 1.0}, goal="< 2 s", passed=True, key="ranking")
+
+    assert harness.rows_from_json({"rows": [row.as_dict()]}) == [row]
