@@ -136,3 +136,45 @@ def test_pages_need_a_login(tool):
     response = Client().get(reverse("cocreation:queue"))
     assert response.status_code == 302
     assert "/accounts/login/" in response.url
+
+
+def test_accept_from_the_queue_with_htmx_swaps_the_row(tool, social_worker):
+    contribution = ContributionFactory(invite=InviteFactory(tool=tool))
+    response = logged_in(social_worker).post(
+        reverse("cocreation:contribution_accept", args=[contribution.pk]), HTTP_HX_REQUEST="true"
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert html.startswith(f'<tr id="contribution-{contribution.pk}">')
+    assert "Accepted" in html
+    contribution.refresh_from_db()
+    assert contribution.status == Contribution.Status.ACCEPTED
+
+
+def test_accept_from_the_queue_without_javascript_redirects(tool, social_worker):
+    contribution = ContributionFactory(invite=InviteFactory(tool=tool))
+    response = logged_in(social_worker).post(
+        reverse("cocreation:contribution_accept", args=[contribution.pk])
+    )
+    assert response.status_code == 302
+    contribution.refresh_from_db()
+    assert contribution.status == Contribution.Status.ACCEPTED
+
+
+def test_reject_a_rejected_one_with_htmx_shows_the_error_in_the_row(tool, social_worker):
+    contribution = ContributionFactory(invite=InviteFactory(tool=tool), status="withdrawn")
+    response = logged_in(social_worker).post(
+        reverse("cocreation:contribution_reject", args=[contribution.pk]), HTTP_HX_REQUEST="true"
+    )
+    assert response.status_code == 200
+    assert 'role="alert"' in response.content.decode()
+
+
+def test_other_organisation_cannot_accept_from_the_queue(tool, other_social_worker):
+    contribution = ContributionFactory(invite=InviteFactory(tool=tool))
+    response = logged_in(other_social_worker).post(
+        reverse("cocreation:contribution_accept", args=[contribution.pk]), HTTP_HX_REQUEST="true"
+    )
+    assert response.status_code == 404
+    contribution.refresh_from_db()
+    assert contribution.status == Contribution.Status.PENDING

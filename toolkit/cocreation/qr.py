@@ -23,4 +23,5 @@ def qr_svg(data: str, *, label: str = "") -> str:
     head, rest = svg.split(">", 1)
     head = " ".join(part for part in head.split(" ") if not part.startswith(("width=", "height=")))
     label = escape(label or data)
+    rest = rest.replace(' id="qr-path"', "")  # the page may show the code twice (screen and sheet)
     return f'{head} role="img" aria-label="{label}" focusable="false">{rest}'

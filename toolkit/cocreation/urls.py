@@ -13,5 +13,6 @@ urlpatterns = [
     path("invites/<int:pk>/", views.invite_detail, name="invite"),
     path("invites/<int:pk>/revoke/", views.invite_revoke_view, name="invite_revoke"),
     path("contributions/<int:pk>/", views.contribution_detail, name="contribution"),
+    path("contributions/<int:pk>/accept/", views.contribution_accept_view, name="contribution_accept"),
     path("contributions/<int:pk>/reject/", views.contribution_reject_view, name="contribution_reject"),
 ]

@@ -184,6 +184,39 @@ def _next_in_queue(request, contribution):
     return reverse("cocreation:queue") + f"?tool={contribution.tool_id}"
 
 
+def _row(request, pk, *, error=""):
+    """The queue row of a contribution, for htmx to swap in after an action."""
+    contribution = get_object_or_404(contribution_list(request.user), pk=pk)
+    contribution.block_label = block_labels([contribution.tool.template]).get(
+        (contribution.tool.template_id, contribution.block_key), contribution.block_key
+    )
+    return render(
+        request, "cocreation/_contribution_row.html", {"contribution": contribution, "error": error}
+    )
+
+
+def _messages_of(error: ValidationError) -> str:
+    return " ".join(m for ms in error.message_dict.values() for m in ms)
+
+
+@login_required
+@require_POST
+def contribution_accept_view(request, pk):
+    """Accept as it is (from the queue); editing first happens on the contribution's page."""
+    contribution = get_object_or_404(contribution_list(request.user), pk=pk)
+    try:
+        contribution_accept(contribution=contribution, by=request.user)
+    except ValidationError as error:
+        if request.htmx:
+            return _row(request, pk, error=_messages_of(error))
+        messages.error(request, _messages_of(error))
+        return redirect("cocreation:contribution", pk=contribution.pk)
+    if request.htmx:
+        return _row(request, pk)
+    messages.success(request, _("Accepted: it is now in the tool, marked as the client's contribution."))
+    return redirect(_next_in_queue(request, contribution))
+
+
 @login_required
 @require_POST
 def contribution_reject_view(request, pk):
@@ -193,8 +226,12 @@ def contribution_reject_view(request, pk):
     try:
         contribution_reject(contribution=contribution, by=request.user, note=note)
     except ValidationError as error:
-        messages.error(request, " ".join(m for ms in error.message_dict.values() for m in ms))
+        if request.htmx:
+            return _row(request, pk, error=_messages_of(error))
+        messages.error(request, _messages_of(error))
         return redirect("cocreation:contribution", pk=contribution.pk)
+    if request.htmx:
+        return _row(request, pk)
     messages.success(request, _("Not used. It will be deleted after the retention period."))
     return redirect(_next_in_queue(request, contribution))
 
