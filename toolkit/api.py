@@ -21,7 +21,6 @@ from microprojects.models import Indicator
 from microprojects.selectors import projects_visible_to
 
 from . import services
-from .diff import state_diff
 from .export import blank_pdf, tool_pdf
 from .models import (
     Assumption,
@@ -34,7 +33,7 @@ from .models import (
     ToolInstance,
     ToolTemplate,
 )
-from .selectors import snapshots_of, templates_available, tool_detail, tool_list, with_content
+from .selectors import snapshots_of, templates_available, tool_detail, tool_diff, tool_list, with_content
 from .services import UNSET, VersionConflict, parse_version
 from .validation import completeness, findings
 
@@ -532,31 +531,6 @@ class ToolViewSet(VersionedMixin, mixins.RetrieveModelMixin, viewsets.GenericVie
         response = HttpResponse(tool_pdf(instance), content_type="application/pdf")
         response["Content-Disposition"] = f'inline; filename="tool-{instance.pk}-v{instance.version}.pdf"'
         return response
-
-
-def resolve_state(instance: ToolInstance, reference) -> tuple[str, dict]:
-    """("#3", data) for snapshot number 3, ("now", current state) for "now"."""
-    if reference in (None, "", "now"):
-        return "now", services.instance_state(instance)
-    try:
-        number = int(reference)
-    except (TypeError, ValueError):
-        raise exceptions.ValidationError({"from": [_("Give a snapshot number or “now”.")]}) from None
-    snapshot = instance.snapshots.filter(number=number).first()
-    if snapshot is None:
-        raise exceptions.NotFound(_("There is no snapshot #%(number)s of this tool.") % {"number": number})
-    return f"#{number}", snapshot.data
-
-
-def tool_diff(instance: ToolInstance, start, end) -> dict:
-    if start in (None, ""):
-        newest = instance.snapshots.order_by("-number").first()
-        if newest is None:
-            raise exceptions.ValidationError({"from": [_("This tool has no snapshot yet.")]})
-        start = newest.number
-    start_label, old = resolve_state(instance, start)
-    end_label, new = resolve_state(instance, end)
-    return {"from": start_label, "to": end_label, **state_diff(old, new)}
 
 
 class ElementViewSet(

@@ -3,10 +3,14 @@ answer 404, and lists run a fixed number of queries (relations are prefetched)."
 
 from dataclasses import dataclass, field
 
+from django.core.exceptions import ValidationError
 from django.db.models import Count, Prefetch, QuerySet, prefetch_related_objects
+from django.http import Http404
+from django.utils.translation import gettext as _
 
 from microprojects.selectors import projects_visible_to
 
+from .diff import state_diff
 from .models import (
     Assumption,
     Block,
@@ -18,6 +22,7 @@ from .models import (
     ToolInstance,
     ToolTemplate,
 )
+from .services import instance_state
 from .validation import findings
 
 SBMC = "sbmc"
@@ -109,3 +114,29 @@ def readiness_by_project(project_ids) -> dict[int, Readiness]:
             readiness.toc = instance
             readiness.toc_errors = [finding.message for finding in findings(instance)]
     return result
+
+
+def _resolve_state(instance: ToolInstance, reference, field: str) -> tuple[str, dict]:
+    """("#3", data) for snapshot number 3, ("now", the current state) for "now"."""
+    if reference in (None, "", "now"):
+        return "now", instance_state(instance)
+    try:
+        number = int(reference)
+    except (TypeError, ValueError):
+        raise ValidationError({field: _("Give a snapshot number or “now”.")}) from None
+    snapshot = instance.snapshots.filter(number=number).first()
+    if snapshot is None:
+        raise Http404(_("There is no snapshot #%(number)s of this tool.") % {"number": number})
+    return f"#{number}", snapshot.data
+
+
+def tool_diff(instance: ToolInstance, start=None, end=None) -> dict:
+    """What changed from snapshot `start` (default: the newest) to `end` (a number or "now")."""
+    if start in (None, ""):
+        newest = instance.snapshots.order_by("-number").first()
+        if newest is None:
+            raise ValidationError({"from": _("This tool has no snapshot yet.")})
+        start = newest.number
+    start_label, old = _resolve_state(instance, start, "from")
+    end_label, new = _resolve_state(instance, end, "to")
+    return {"from": start_label, "to": end_label, **state_diff(old, new)}

@@ -13,12 +13,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
-from rest_framework.exceptions import APIException
 
 from microprojects.selectors import projects_visible_to
 
 from . import services
-from .api import tool_diff
 from .diagram import toc_svg
 from .export import blank_pdf, tool_pdf
 from .forms import (
@@ -34,7 +32,7 @@ from .forms import (
     ToolUpdateForm,
 )
 from .models import Assumption, CausalLink, Entry, Intervention, Outcome, ToolInstance
-from .selectors import snapshots_of, templates_available, tool_detail, tool_list, tools_visible_to
+from .selectors import snapshots_of, templates_available, tool_detail, tool_diff, tool_list, tools_visible_to
 from .services import UNSET, VersionConflict
 from .validation import completeness, findings
 
@@ -625,8 +623,10 @@ def diff_view(request, pk):
     if snapshots:
         try:
             diff = tool_diff(instance, start, end)
-        except APIException as problem:
-            error = problem.detail if isinstance(problem.detail, str) else _("Choose two snapshots.")
+        except ValidationError as problem:
+            error = " ".join(_error_messages(problem))
+        except Http404 as problem:
+            error = str(problem)
     names = _element_names(instance, snapshots)
     return render(
         request,

@@ -329,3 +329,9 @@ def test_delete_tool_needs_the_current_version(as_user, social_worker, sbmc):
     assert client.delete(f"/api/v1/tools/{sbmc.pk}/", HTTP_IF_MATCH='"2"').status_code == 409
     assert client.delete(f"/api/v1/tools/{sbmc.pk}/", HTTP_IF_MATCH='"3"').status_code == 204
     assert not ToolInstance.objects.exists()
+
+
+def test_diff_without_snapshots_names_the_field(as_user, social_worker, sbmc):
+    response = as_user(social_worker).get(f"/api/v1/tools/{sbmc.pk}/diff/")
+    assert response.status_code == 400
+    assert "from" in response.json()

@@ -381,3 +381,10 @@ def test_board_in_german_uses_the_translated_block_texts(client_for, social_work
     client = client_for(social_worker)
     html = client.get(f"/tools/{sbmc.pk}/", HTTP_ACCEPT_LANGUAGE="de").content.decode()
     assert "Schlüsselressourcen" in html
+
+
+def test_diff_page_names_an_unknown_snapshot(client_for, social_worker, sbmc):
+    services.snapshot_create(instance=sbmc, by=social_worker)
+    response = client_for(social_worker).get(f"/tools/{sbmc.pk}/diff/?from=7")
+    assert response.status_code == 200
+    assert "There is no snapshot #7 of this tool." in response.content.decode()
