@@ -9,6 +9,7 @@ live server and one chromium.
 
 import re
 
+import pypdf
 import pytest
 from django.utils import translation
 from playwright.sync_api import expect
@@ -20,6 +21,7 @@ from toolkit.cocreation.models import Contribution, Invite
 from toolkit.cocreation.selectors import invite_blocks
 from toolkit.models import CausalLink, ToolInstance
 
+from ..accelerator.factories import make_ready
 from ..factories import IndicatorFactory, MembershipFactory, MicroProjectFactory, UserFactory
 from .conftest import PHONE
 
@@ -66,6 +68,11 @@ def invite(anna, canvas):
     )
 
 
+def field(label: str) -> re.Pattern:
+    """A field's label as Django renders it, with or without the ':' suffix."""
+    return re.compile(rf"^{re.escape(label)}:?$")
+
+
 def client_text(language: str, message: str) -> str:
     """A client page message as the client reads it in their language."""
     with translation.override(language):
@@ -82,13 +89,13 @@ def test_social_worker_on_a_phone_registers_a_project_logs_an_activity_and_recor
 
     # Register the project
     journey.goto("/projects/new/")
-    page.get_by_label("Title", exact=True).fill("Fruit bags for Luleå")
-    page.get_by_label("Summary", exact=True).fill("Syrian newcomers pack and sell fruit bags at the market.")
-    page.get_by_label("Problem addressed", exact=True).fill("Newcomers have no income and few contacts.")
-    page.get_by_label("Region or municipality", exact=True).fill("Luleå")
-    page.get_by_label("Rural", exact=True).check()
-    page.get_by_label("Start date", exact=True).fill("2026-01-15")
-    page.get_by_label("Budget (EUR)", exact=True).fill("12000")
+    page.get_by_label(field("Title")).fill("Fruit bags for Luleå")
+    page.get_by_label(field("Summary")).fill("Syrian newcomers pack and sell fruit bags at the market.")
+    page.get_by_label(field("Problem addressed")).fill("Newcomers have no income and few contacts.")
+    page.get_by_label(field("Region or municipality")).fill("Luleå")
+    page.get_by_label(field("Rural")).check()
+    page.get_by_label(field("Start date")).fill("2026-01-15")
+    page.get_by_label(field("Budget (EUR)")).fill("12000")
     page.get_by_role("button", name="Register the project").click()
     journey.check()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Fruit bags for Luleå")
@@ -100,18 +107,18 @@ def test_social_worker_on_a_phone_registers_a_project_logs_an_activity_and_recor
     journey.check()
     page.get_by_role("button", name="Log an activity").first.click()
     journey.check()
-    page.get_by_label("Date", exact=True).fill("2026-02-03")
-    page.get_by_label("Title", exact=True).fill("Packing workshop")
-    page.get_by_label("Participants", exact=True).fill("12")
-    page.get_by_label("Of which new", exact=True).fill("5")
-    page.get_by_label("Women", exact=True).fill("8")
-    page.get_by_label("Men", exact=True).fill("3")
-    page.get_by_label("Gender not stated", exact=True).fill("2")  # 13: does not add up to 12
+    page.get_by_label(field("Date")).fill("2026-02-03")
+    page.get_by_label(field("Title")).fill("Packing workshop")
+    page.get_by_label(field("Participants")).fill("12")
+    page.get_by_label(field("Of which new")).fill("5")
+    page.get_by_label(field("Women")).fill("8")
+    page.get_by_label(field("Men")).fill("3")
+    page.get_by_label(field("Gender not stated")).fill("2")  # 13: does not add up to 12
     page.get_by_role("button", name="Log the activity").click()
     journey.check("activity form with an error")
     expect(page.locator("main")).to_contain_text("add up to")
     assert not Activity.objects.exists()
-    page.get_by_label("Gender not stated", exact=True).fill("1")
+    page.get_by_label(field("Gender not stated")).fill("1")
     page.get_by_role("button", name="Log the activity").click()
     journey.check()
     expect(page.locator("main")).to_contain_text("Packing workshop")
@@ -122,17 +129,17 @@ def test_social_worker_on_a_phone_registers_a_project_logs_an_activity_and_recor
     # Add an indicator and record a measurement
     page.get_by_role("button", name="Add an indicator").first.click()
     journey.check()
-    page.get_by_label("Name", exact=True).fill("Members with earned income")
-    page.get_by_label("Unit", exact=True).fill("people")
-    page.get_by_label("Baseline", exact=True).fill("0")
-    page.get_by_label("Target", exact=True).fill("20")
-    page.get_by_label("Target date", exact=True).fill("2026-12-31")
+    page.get_by_label(field("Name")).fill("Members with earned income")
+    page.get_by_label(field("Unit")).fill("people")
+    page.get_by_label(field("Baseline")).fill("0")
+    page.get_by_label(field("Target")).fill("20")
+    page.get_by_label(field("Target date")).fill("2026-12-31")
     page.get_by_role("button", name=re.compile("indicator", re.I)).click()
     journey.check()
     page.get_by_role("link", name=re.compile("Record a value")).click()
     journey.check()
-    page.get_by_label("Date", exact=True).fill("2026-03-01")
-    page.get_by_label("Value", exact=True).fill("6")
+    page.get_by_label(field("Date")).fill("2026-03-01")
+    page.get_by_label(field("Value")).fill("6")
     page.get_by_role("button", name="Record the value").click()
     journey.check()
     measurement = Measurement.objects.get()
@@ -200,12 +207,10 @@ def test_social_worker_fills_in_a_canvas_builds_a_theory_of_change_and_invites_c
         ("The cooperative sells bags every week", "Intermediate outcome", False),
         ("Members price their products", "Early outcome", True),
     ):
-        add_outcome.get_by_label("Outcome", exact=True).fill(text)
-        add_outcome.get_by_label("Level", exact=True).select_option(label=level)
+        add_outcome.get_by_label(field("Outcome")).fill(text)
+        add_outcome.get_by_label(field("Level")).select_option(label=level)
         if with_indicator:
-            add_outcome.get_by_label("Indicators", exact=True).select_option(
-                label="Members with earned income"
-            )
+            add_outcome.get_by_label(field("Indicators")).select_option(label="Members with earned income")
         add_outcome.get_by_role("button", name="Add outcome").click()
         expect(page.get_by_role("region", name="Outcomes")).to_contain_text(text)
     add_link = page.locator("#add-link")
@@ -220,9 +225,9 @@ def test_social_worker_fills_in_a_canvas_builds_a_theory_of_change_and_invites_c
         ),
         start=1,
     ):
-        add_link.get_by_label("This outcome", exact=True).select_option(label=source)
-        add_link.get_by_label("leads to", exact=True).select_option(label=target)
-        add_link.get_by_label("Because (rationale)", exact=True).fill(rationale)
+        add_link.get_by_label(field("This outcome")).select_option(label=source)
+        add_link.get_by_label(field("leads to")).select_option(label=target)
+        add_link.get_by_label(field("Because (rationale)")).fill(rationale)
         add_link.get_by_role("button", name="Link").click()
         expect(page.locator("li[id^=link-]")).to_have_count(count)
     assert CausalLink.objects.filter(instance=toc).count() == 2
@@ -232,7 +237,7 @@ def test_social_worker_fills_in_a_canvas_builds_a_theory_of_change_and_invites_c
     expect(page.locator("svg[role=img]").first).to_be_visible()
 
     # Marking it complete is refused with what to fix
-    page.locator(".tk-status-form").get_by_label("Status", exact=True).select_option(label="Complete")
+    page.locator(".tk-status-form").get_by_label(field("Status")).select_option(label="Complete")
     page.locator(".tk-status-form").get_by_role("button", name="Save").click()
     expect(page.locator("main")).to_contain_text("rationale")
     journey.check("refused completion")
@@ -249,15 +254,15 @@ def test_social_worker_fills_in_a_canvas_builds_a_theory_of_change_and_invites_c
         journey.check(f"fixing: {message}")
         form = page.locator("main form").filter(has=page.get_by_role("button", name=re.compile("Save")))
         if "rationale" in message.lower():
-            form.get_by_label("Because (rationale)", exact=True).fill("Regular sales are an income")
+            form.get_by_label(field("Because (rationale)")).fill("Regular sales are an income")
         elif "indicator" in message.lower():
-            form.get_by_label("Indicators", exact=True).select_option(label="Members with earned income")
+            form.get_by_label(field("Indicators")).select_option(label="Members with earned income")
         elif "intervention" in message.lower():
             page.go_back()
             journey.check()
             add_intervention = page.locator("#add-intervention")
-            add_intervention.get_by_label("Intervention", exact=True).fill("Pricing workshop")
-            add_intervention.get_by_label("Outcomes it serves", exact=True).select_option(
+            add_intervention.get_by_label(field("Intervention")).fill("Pricing workshop")
+            add_intervention.get_by_label(field("Outcomes it serves")).select_option(
                 label="Members price their products"
             )
             add_intervention.get_by_role("button", name="Add intervention").click()
@@ -270,7 +275,7 @@ def test_social_worker_fills_in_a_canvas_builds_a_theory_of_change_and_invites_c
         findings = page.locator(".tk-findings")
     expect(findings.get_by_role("link", name=re.compile("^Fix"))).to_have_count(0)
 
-    page.locator(".tk-status-form").get_by_label("Status", exact=True).select_option(label="Complete")
+    page.locator(".tk-status-form").get_by_label(field("Status")).select_option(label="Complete")
     page.locator(".tk-status-form").get_by_role("button", name="Save").click()
     expect(page.locator(".tk-status .badge")).to_have_text("Complete")
     journey.check("complete Theory of Change")
@@ -396,3 +401,120 @@ def test_social_worker_accepts_a_contribution_and_it_appears_on_the_canvas_as_th
     expect(block).to_contain_text("from a client (Amal)")
     entry = canvas.entries.get()
     assert entry.source == "client"
+
+
+def test_coordinator_runs_a_round_from_criteria_to_the_selection_report(
+    open_journey, anna, fruit_bags, coordinator, report_worker
+):
+    make_ready(fruit_bags, anna)  # journeys 1 and 2 show a canvas and a Theory of Change being made
+    reviewers = [UserFactory(username=name, is_reviewer=True) for name in ("ingrid", "tomas")]
+
+    # The coordinator creates a round with two criteria and opens it
+    coordinator_tab = open_journey()
+    page = coordinator_tab.page
+    coordinator_tab.login("coordinator")
+    page.get_by_role("link", name="Accelerator").first.click()
+    coordinator_tab.check()
+    page.get_by_role("button", name="New round").click()
+    coordinator_tab.check()
+    page.get_by_label(field("Title")).fill("Accelerator 2027")
+    page.get_by_label(field("Opens")).fill("2026-01-01T09:00")
+    page.get_by_label(field("Closes")).fill("2027-12-31T17:00")
+    page.get_by_label(field("Review deadline")).fill("2028-01-31T17:00")
+    page.get_by_label(field("Places")).fill("1")
+    page.get_by_label(field("Reviewers per application")).fill("2")
+    page.get_by_role("button", name="Save").click()
+    coordinator_tab.check()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Accelerator 2027")
+    for name, weight in (("Social value", "2"), ("Earned income", "1")):
+        page.get_by_text("Add a criterion", exact=True).click()  # a <details> disclosure
+        page.get_by_label(field("Name")).fill(name)
+        page.get_by_label(field("Weight")).fill(weight)
+        page.get_by_role("button", name="Add the criterion").click()
+        coordinator_tab.check()
+        expect(page.locator("main")).to_contain_text(name)
+    page.get_by_role("button", name=re.compile("Move to: Open")).click()
+    coordinator_tab.check()
+    round_url = page.url
+
+    # The social worker applies for her project
+    worker_tab = open_journey()
+    worker_page = worker_tab.page
+    worker_tab.login("anna")
+    worker_tab.goto(f"/projects/{fruit_bags.pk}/")
+    worker_page.get_by_role("button", name="Accelerator 2027").click()
+    worker_tab.check()
+    worker_page.get_by_role("button", name="Submit the application").click()
+    worker_tab.check()
+    application = fruit_bags.applications.get()
+    assert application.sbmc_snapshot_id is not None
+    assert application.toc_snapshot_id is not None
+
+    # The coordinator closes applications and assigns reviewers automatically
+    page.goto(round_url)
+    coordinator_tab.check()
+    page.get_by_role("button", name=re.compile("Move to: Review")).click()
+    coordinator_tab.check()
+    page.get_by_role("link", name=re.compile("Assign", re.I)).first.click()
+    coordinator_tab.check()
+    page.get_by_role("button", name=re.compile("Assign automatically")).click()
+    coordinator_tab.check()
+    assert application.assignments.count() == 2
+
+    # Two reviewers score
+    for reviewer, (social_value, income) in zip(reviewers, (("4", "3"), ("5", "2")), strict=True):
+        reviewer_tab = open_journey()
+        reviewer_page = reviewer_tab.page
+        reviewer_tab.login(reviewer.username)
+        reviewer_page.get_by_role("button", name="Open my review inbox").click()
+        reviewer_tab.check()
+        reviewer_page.get_by_role("link", name="Fruit bags for Luleå").click()
+        reviewer_tab.check()
+        reviewer_page.get_by_label(field("Social value")).select_option(social_value)
+        reviewer_page.get_by_label(field("Earned income")).select_option(income)
+        reviewer_page.get_by_label(field("Comment")).fill("Clients shaped the product themselves.")
+        reviewer_page.get_by_label(field("Recommendation")).select_option(index=1)
+        reviewer_page.get_by_label(field("Confidence")).select_option("4")
+        reviewer_page.get_by_role("button", name="Submit the review").click()
+        reviewer_tab.check()
+    assert application.assignments.filter(review__submitted_at__isnull=False).count() == 2
+
+    # The coordinator views the ranking and decides
+    page.goto(round_url)
+    coordinator_tab.check()
+    page.get_by_role("button", name=re.compile("Move to: Decid")).click()
+    coordinator_tab.check()
+    page.get_by_role("link", name=re.compile("Ranking")).first.click()
+    coordinator_tab.check()
+    ranking = page.get_by_role("table").first
+    expect(ranking).to_contain_text("Fruit bags for Luleå")
+    # on a 0-100 scale, weighted 2:1: 2/3 x 4.5/5 + 1/3 x 2.5/5 = 60.0 + 16.7 = 76.7
+    expect(ranking).to_contain_text("76.7")
+    page.get_by_role("link", name=re.compile("Decision")).first.click()
+    coordinator_tab.check()
+    page.get_by_label(field("Decision")).select_option("selected")
+    page.get_by_label(field("Rationale")).fill("Strong client voice and first sales.")
+    page.get_by_role("button", name="Save the decision").click()
+    coordinator_tab.check()
+    page.get_by_role("button", name="Close and notify").click()
+    coordinator_tab.check()
+    application.round.refresh_from_db()
+    assert application.round.status == "decided"
+
+    # The selection report: requested, progress watched, PDF downloaded
+    page.get_by_role("link", name="Reports", exact=True).click()
+    coordinator_tab.check()
+    page.get_by_label(field("Report")).select_option(label="Accelerator selection (PDF)")
+    page.get_by_label(field("Accelerator round")).select_option(label="Accelerator 2027")
+    page.get_by_role("button", name="Make the report").click()
+    coordinator_tab.check("report requested")
+    download_link = page.get_by_role("link", name=re.compile(r"^Download .*\.pdf"))
+    expect(download_link).to_be_visible(timeout=90_000)
+    coordinator_tab.check("report ready")
+    with page.expect_download() as download_info:
+        download_link.click()
+    pdf_path = download_info.value.path()
+    reader = pypdf.PdfReader(pdf_path)
+    text = "\n".join(page_.extract_text() for page_ in reader.pages)
+    assert "Fruit bags for Luleå" in text
+    assert "Social value" in text
