@@ -568,10 +568,11 @@ class AssignmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
     @action(detail=True, methods=["post"])
     def conflict(self, request, pk=None):
         """Declare a conflict of interest: the assignment is withdrawn."""
+        assignment = self.get_object()  # first: someone else's assignment is 404, whatever the body
         data = ConflictSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         assignment = services.assignment_declare_conflict(
-            assignment=self.get_object(), by=request.user, reason=data.validated_data["reason"]
+            assignment=assignment, by=request.user, reason=data.validated_data["reason"]
         )
         return Response(AssignmentSerializer(assignment).data)
 

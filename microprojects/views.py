@@ -333,7 +333,13 @@ def project_delete(request, pk):
     _require(request.user, "microprojects.delete_microproject", project)
     if request.method == "POST":
         title = project.title
-        services.project_delete(project=project, by=request.user)
+        try:
+            services.project_delete(project=project, by=request.user)
+        except ValidationError as error:
+            # e.g. an accelerator application refers to it: say so on the project page, no 500.
+            for message in error.messages:
+                messages.error(request, message)
+            return redirect(_detail_url(project))
         messages.success(request, _("The project “%(title)s” was deleted.") % {"title": title})
         return redirect("microprojects:list")
     return render(

@@ -1,0 +1,80 @@
+"""Plumbing of the permission matrix: routes from the URL configuration, one logged-in client per
+role, outcome classification and a checksum of the whole database."""
+
+import hashlib
+
+from django.apps import apps
+from django.conf import settings
+from django.urls import URLPattern, URLResolver, get_resolver
+from rest_framework.test import APIClient
+
+# Tables a refused request may still write: the session of the person asking, login throttling.
+VOLATILE_TABLES = {"django_session", "axes_accessattempt", "axes_accesslog", "axes_accessfailurelog"}
+WRITE_METHODS = ("post", "put", "patch", "delete")
+
+
+def routes():
+    """(name, pattern, callback) for every route, namespaces joined with ':'."""
+
+    def walk(patterns, prefix, namespace):
+        for entry in patterns:
+            if isinstance(entry, URLResolver):
+                inner = entry.namespace
+                joined = f"{namespace}:{inner}" if namespace and inner else inner or namespace
+                yield from walk(entry.url_patterns, prefix + str(entry.pattern), joined)
+            elif isinstance(entry, URLPattern):
+                name = entry.name and (f"{namespace}:{entry.name}" if namespace else entry.name)
+                yield name, prefix + str(entry.pattern), entry.callback
+
+    return list(walk(get_resolver().url_patterns, "", None))
+
+
+def write_methods(callback) -> tuple[str, ...]:
+    """The write methods a view answers: DRF routers say so (`actions`), APIViews by their handlers;
+    a plain Django view gets POST (it decides itself what a POST does)."""
+    actions = getattr(callback, "actions", None)
+    if actions:
+        return tuple(m for m in WRITE_METHODS if m in actions)
+    view_class = getattr(callback, "cls", None) or getattr(callback, "view_class", None)
+    if view_class is not None:
+        return tuple(m for m in WRITE_METHODS if hasattr(view_class, m))
+    return ("post",)
+
+
+def classify(response) -> str:
+    """'ok' (done), 'bad' (let through the permission check, then refused as invalid or stale),
+    'login' (sent to the login page), or the refusal's status code."""
+    code = response.status_code
+    if code in (301, 302, 303) and response.get("Location", "").split("?")[0].endswith(
+        settings.LOGIN_URL if settings.LOGIN_URL.startswith("/") else "/accounts/login/"
+    ):
+        return "login"
+    if code < 400:
+        return "ok"
+    if code in (400, 409, 410, 412, 415, 422, 428):
+        return "bad"  # through the permission check, refused as invalid or out of date
+    return str(code)
+
+
+def database_checksum() -> str:
+    digest = hashlib.sha256()
+    for model in sorted(apps.get_models(), key=lambda m: m._meta.db_table):
+        if model._meta.db_table in VOLATILE_TABLES or model._meta.proxy or not model._meta.managed:
+            continue
+        digest.update(model._meta.db_table.encode())
+        for row in model._base_manager.order_by("pk").values_list():
+            digest.update(repr(row).encode())
+    return digest.hexdigest()
+
+
+def clients(world, client_token) -> dict:
+    """One client per role; the client invite holder has opened its invite link."""
+    result = {"anon": APIClient(enforce_csrf_checks=False)}
+    client = APIClient()
+    client.get(f"/c/{client_token}/")
+    result["client"] = client
+    for role, user in world.users.items():
+        c = APIClient()
+        c.force_login(user)
+        result[role] = c
+    return result
