@@ -227,7 +227,11 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     # Several models have a `status`; name each choice set after its model.
-    "ENUM_NAME_OVERRIDES": {"MicroProjectStatusEnum": "microprojects.models.MicroProject.Status"},
+    "ENUM_NAME_OVERRIDES": {
+        "MicroProjectStatusEnum": "microprojects.models.MicroProject.Status",
+        "RoundStatusEnum": "accelerator.models.Round.Status",
+        "ToolStatusEnum": "toolkit.models.ToolInstance.Status",
+    },
 }
 
 SIMPLE_HISTORY_HISTORY_ID_USE_UUID = False
