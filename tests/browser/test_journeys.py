@@ -70,7 +70,7 @@ def invite(anna, canvas):
 
 def field(label: str) -> re.Pattern:
     """A field's label as Django renders it, with or without the ':' suffix."""
-    return re.compile(rf"^{re.escape(label)}:?$")
+    return re.compile(rf"^\s*{re.escape(label)}:?\s*$")
 
 
 def client_text(language: str, message: str) -> str:
