@@ -68,8 +68,22 @@ ROUND_FIELDS = (
 OPEN_ROUND_FIELDS = ("description", "closes_at", "review_deadline")
 
 
+# A round's dates fall in this span; outside it a date is a typo (and years like 1000 have no
+# modern time-zone offset to show it with).
+ROUND_YEARS = (2000, 2100)
+
+
 def _round_check(round: Round):
     errors = {}
+    for field in ("opens_at", "closes_at", "review_deadline"):
+        value = getattr(round, field)
+        if value and not ROUND_YEARS[0] <= value.year <= ROUND_YEARS[1]:
+            errors[field] = _("Give a date between the years %(first)s and %(last)s.") % {
+                "first": ROUND_YEARS[0],
+                "last": ROUND_YEARS[1],
+            }
+    if errors:
+        raise ValidationError(errors)
     if round.opens_at and round.closes_at and round.closes_at <= round.opens_at:
         errors["closes_at"] = _("The round must close after it opens.")
     if round.closes_at and round.review_deadline and round.review_deadline < round.closes_at:

@@ -4,6 +4,8 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from sempre.api_support import IdFilter
+
 from .models import Activity, Indicator, Measurement, MicroProject
 
 
@@ -13,11 +15,9 @@ class ProjectFilter(django_filters.FilterSet):
     )
     status = django_filters.MultipleChoiceFilter(choices=MicroProject.Status.choices, label=_("Status"))
     setting = django_filters.ChoiceFilter(choices=MicroProject.Setting.choices, label=_("Rural or urban"))
-    organisation = django_filters.NumberFilter(field_name="organisation_id", label=_("Organisation id"))
+    organisation = IdFilter(field_name="organisation_id", label=_("Organisation id"))
     target_group = django_filters.CharFilter(method="filter_target_group", label=_("Target group id or slug"))
-    lead_social_worker = django_filters.NumberFilter(
-        field_name="lead_social_workers", label=_("Lead social worker (user id)")
-    )
+    lead_social_worker = IdFilter(field_name="lead_social_workers", label=_("Lead social worker (user id)"))
     start_date = django_filters.DateFromToRangeFilter(label=_("Start date between"))
     end_date = django_filters.DateFromToRangeFilter(label=_("End date between"))
 
@@ -42,10 +42,8 @@ class ProjectFilter(django_filters.FilterSet):
 
 
 class ActivityFilter(django_filters.FilterSet):
-    project = django_filters.NumberFilter(field_name="project_id", label=_("Project id"))
-    organisation = django_filters.NumberFilter(
-        field_name="project__organisation_id", label=_("Organisation id")
-    )
+    project = IdFilter(field_name="project_id", label=_("Project id"))
+    organisation = IdFilter(field_name="project__organisation_id", label=_("Organisation id"))
     country = django_filters.CharFilter(
         field_name="project__country", lookup_expr="iexact", label=_("Country")
     )
@@ -58,7 +56,7 @@ class ActivityFilter(django_filters.FilterSet):
 
 
 class IndicatorFilter(django_filters.FilterSet):
-    project = django_filters.NumberFilter(field_name="project_id", label=_("Project id"))
+    project = IdFilter(field_name="project_id", label=_("Project id"))
     direction = django_filters.ChoiceFilter(choices=Indicator.Direction.choices, label=_("Direction"))
     code = django_filters.CharFilter(lookup_expr="iexact", label=_("Code"))
     target_date = django_filters.DateFromToRangeFilter(label=_("Target date between"))

@@ -1,6 +1,8 @@
 """Shared API plumbing: pagination, error format, and the permission class that maps actions
 to `rules` permissions."""
 
+import django_filters
+from django import forms
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
@@ -18,7 +20,9 @@ def validation_error_detail(error: DjangoValidationError):
     """A Django ValidationError as DRF detail: {"field": ["message", ...]}."""
     if hasattr(error, "error_dict"):
         return {
-            ("non_field_errors" if field == "__all__" else field): [str(m) for e in errors for m in e.messages]
+            ("non_field_errors" if field == "__all__" else field): [
+                str(m) for e in errors for m in e.messages
+            ]
             for field, errors in error.error_dict.items()
         }
     return {"non_field_errors": [str(m) for m in error.messages]}
@@ -33,3 +37,15 @@ def exception_handler(exc, context):
     elif isinstance(exc, Http404):
         exc = exceptions.NotFound()
     return drf_exception_handler(exc, context)
+
+
+class IdFilter(django_filters.NumberFilter):
+    """A filter on an object id: a whole number within the database's id range. A number like
+    -5e159 is a 400 naming the parameter, not an integer overflow in the database (a 500)."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", 2**63 - 1)
+        super().__init__(*args, **kwargs)

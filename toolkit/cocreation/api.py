@@ -14,6 +14,8 @@ from rest_framework import generics, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from sempre.api_support import IdFilter
+
 from .models import Contribution, Invite
 from .selectors import contribution_list, invite_list, invites_visible_to, tools_open_to
 from .services import contribution_accept, contribution_reject, invite_create, invite_revoke
@@ -59,8 +61,8 @@ class NewInviteSerializer(InviteSerializer):
 
 class ContributionSerializer(serializers.ModelSerializer):
     invite_label = serializers.CharField(source="invite.label", read_only=True, default="")
-    moderated_by = serializers.StringRelatedField()
-    typed_by = serializers.StringRelatedField()
+    moderated_by = serializers.StringRelatedField(allow_null=True)  # null until moderated
+    typed_by = serializers.StringRelatedField(allow_null=True)  # null unless typed on behalf
 
     class Meta:
         model = Contribution
@@ -99,8 +101,8 @@ class RejectSerializer(serializers.Serializer):
 
 class ContributionFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(choices=Contribution.Status.choices)
-    tool = django_filters.NumberFilter(field_name="tool_id")
-    invite = django_filters.NumberFilter(field_name="invite_id")
+    tool = IdFilter(field_name="tool_id")
+    invite = IdFilter(field_name="invite_id")
     block_key = django_filters.CharFilter()
 
     class Meta:

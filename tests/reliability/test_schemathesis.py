@@ -1,0 +1,66 @@
+"""schemathesis against /api/schema/: every operation, as a social worker and as a coordinator,
+in-process through the WSGI application (no network), a few generated requests each.
+
+Checks: no 5xx, and every response conforms to the schema (body, content type). The number of
+examples per operation is SEMPRE_SCHEMATHESIS_EXAMPLES (default 3), so the run stays bounded.
+"""
+
+import os
+import time
+
+import pytest
+import schemathesis
+from hypothesis import HealthCheck, Phase, given, settings
+from rest_framework.authtoken.models import Token
+from schemathesis.checks import content_type_conformance, not_a_server_error, response_schema_conformance
+
+from sempre.wsgi import application
+from tests.security.world import build_world
+
+EXAMPLES = int(os.environ.get("SEMPRE_SCHEMATHESIS_EXAMPLES", "3"))
+TIME_BUDGET_SECONDS = float(os.environ.get("SEMPRE_SCHEMATHESIS_BUDGET", "240"))
+CHECKS = [not_a_server_error, response_schema_conformance, content_type_conformance]
+
+pytestmark = pytest.mark.django_db
+
+
+def _run(operation, headers):
+    @given(case=operation.as_strategy())
+    @settings(
+        max_examples=EXAMPLES,
+        deadline=None,
+        database=None,
+        derandomize=True,
+        phases=[Phase.explicit, Phase.generate],
+        suppress_health_check=list(HealthCheck),
+    )
+    def check(case):
+        case.cookies = {}  # the token is the credential; no stray session cookie
+        case.call_and_validate(headers=headers, checks=CHECKS)
+
+    check()
+
+
+@pytest.mark.parametrize("role", ["sw", "coord"])
+def test_every_api_operation_survives_generated_requests(role):
+    world = build_world()
+    token = Token.objects.create(user=world.users[role]).key
+    headers = {"Authorization": f"Token {token}"}
+    schema = schemathesis.openapi.from_wsgi("/api/schema/?format=json", application)
+    started, failures, tried = time.monotonic(), [], 0
+    for result in schema.get_all_operations():
+        operation = result.ok()
+        if operation.path == "/api/v1/auth/token/" and operation.method.upper() == "DELETE":
+            continue  # would revoke the very token this run uses
+        if time.monotonic() - started > TIME_BUDGET_SECONDS:
+            failures.append(f"time budget of {TIME_BUDGET_SECONDS:.0f}s spent after {tried} operations")
+            break
+        tried += 1
+        try:
+            _run(operation, headers)
+        except (KeyboardInterrupt, SystemExit):
+            raise
+        except BaseException as error:  # noqa: BLE001 - collect every operation's failures (a group)
+            failures.append(f"{operation.method.upper()} {operation.path}: {str(error).strip()[:1500]}")
+    assert tried > 50
+    assert not failures, "\n\n".join(failures)
