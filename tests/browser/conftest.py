@@ -187,7 +187,7 @@ def redis_available(url: str) -> bool:
 def report_worker(settings, tmp_path):
     """With REDIS_URL set (CI): a `celery worker` subprocess on a queue of this test, pointed at the
     test database (PostgreSQL, committed data: the live server's transactional DB) and at the test's
-    media folder; yields the worker's log path. Without REDIS_URL: nothing to start, report tasks run
+    media folder; yields the worker's queue name. Without REDIS_URL: nothing to start, report tasks run
     in-process (eager) in the live server's thread; yields None."""
     import signal
     import subprocess
@@ -237,7 +237,7 @@ def report_worker(settings, tmp_path):
                 pytest.fail("the Celery worker did not start:\n" + log_path.read_text()[-3000:])
             time.sleep(0.2)
         assert worker.poll() is None, log_path.read_text()[-3000:]
-        yield log_path
+        yield queue
     finally:
         if worker.poll() is None:
             os.killpg(worker.pid, signal.SIGTERM)  # warm shutdown

@@ -15,6 +15,7 @@ from django.utils import translation
 from playwright.sync_api import expect
 
 from microprojects.models import Activity, Measurement, MicroProject
+from sempre.reports.models import ReportJob
 from toolkit import services as toolkit_services
 from toolkit.cocreation import services as cocreation_services
 from toolkit.cocreation.models import Contribution, Invite
@@ -518,3 +519,6 @@ def test_coordinator_runs_a_round_from_criteria_to_the_selection_report(
     text = "\n".join(page_.extract_text() for page_ in reader.pages)
     assert "Fruit bags for Luleå" in text
     assert "Social value" in text
+    job = ReportJob.objects.get(kind="selection")
+    if report_worker is not None:  # made by the worker process, not in the web process
+        assert job.worker.startswith(report_worker), job.worker
