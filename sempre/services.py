@@ -13,7 +13,7 @@ from django.contrib.auth.hashers import check_password
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 from django_countries import countries
 
@@ -87,8 +87,24 @@ def _organisation_get_or_create(*, name: str, country: str | None, region: str, 
     return organisation, True
 
 
+def user_add(**kwargs) -> UserAddResult:
+    """Create the user or update them, and give them `role` (see `_user_add` for the arguments).
+
+    Two provisioning runs adding the same new person (or organisation) at once both pass the
+    "does it exist?" check; the loser's INSERT then breaks a unique constraint. Its transaction
+    is rolled back and it runs once more, now finding the winner's rows: a clean retry, no error.
+    """
+    for attempt in range(3):
+        try:
+            return _user_add(**kwargs)
+        except IntegrityError:
+            if attempt == 2:
+                raise
+    raise AssertionError("unreachable")
+
+
 @transaction.atomic
-def user_add(
+def _user_add(
     *,
     username: str,
     role: str,
@@ -175,7 +191,8 @@ def user_add(
         user.is_reviewer = role_added = dirty = True
 
     if dirty:
-        user.full_clean(exclude=["password"])
+        # the unique user name is left to the database: a race ends in IntegrityError and a retry
+        user.full_clean(exclude=["password"], validate_unique=False)
         user.save()
     if organisation is not None:
         membership, created = Membership.objects.get_or_create(
