@@ -760,17 +760,20 @@ def main(argv=None) -> int:
     finally:
         if ctx.server:
             ctx.server.stop()
+    command = "python bench/run.py " + " ".join(argv if argv is not None else sys.argv[1:])
     previous_path = Path(args.output + ".json")
     if args.merge and previous_path.exists():
         previous = json.loads(previous_path.read_text())
         rows = harness.merge(harness.rows_from_json(previous), rows, bench.measurement_keys())
+        earlier = previous.get("meta", {})
+        command = f"{earlier.get('command', '?')} (from {earlier.get('started', '?')}); then {command}"
     meta = {
         "started": started.isoformat(timespec="seconds"),
         "database": database_name(url),
         "data": table_counts(),
         "machine": machine(),
         "requests_per_page": args.requests,
-        "command": "python bench/run.py " + " ".join(argv if argv is not None else sys.argv[1:]),
+        "command": command,
     }
     Path(args.output + ".json").write_text(
         json.dumps({"meta": meta, "rows": [r.as_dict() for r in rows]}, indent=2, default=str) + "\n"
@@ -782,7 +785,7 @@ def main(argv=None) -> int:
         "",
         "Data: " + ", ".join(f"{k} {v:,}" for k, v in meta["data"].items()) + ".",
         "",
-        f"Command: `{meta['command']}`",
+        f"Command: {meta['command']}",
     ]
     Path(args.output + ".md").write_text(harness.markdown(rows, preamble=preamble))
     print()
