@@ -20,8 +20,6 @@ import pytest
 
 from ..conftest import require_service
 
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
 HERE = Path(__file__).resolve().parent
 AXE_JS = HERE / "vendor" / "axe.min.js"
 PASSWORD = "secret-pass-123"  # tests/factories.UserFactory's password
@@ -58,6 +56,8 @@ def browser():
     require_service(executable is not None, "Debian's chromium (apt-get install chromium)")
     from playwright.sync_api import sync_playwright
 
+    # Set only once a browser test runs, and for this test process only (see the module docstring).
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
         yield browser
