@@ -83,7 +83,7 @@ def test_the_same_membership_added_concurrently_is_one_membership():
             role="social_worker",
             organisation_name=world.organisation.name,
             password="a-long-pass-phrase-42",
-        )  # fmt: skip
+        )
     )
     errors = [r for r in results if isinstance(r, Exception)]
     assert errors == []  # the losers retried and found the winner's user and organisation
