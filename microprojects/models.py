@@ -54,7 +54,9 @@ class MicroProject(models.Model):
     problem = models.TextField(_("problem addressed"), blank=True)
     country = CountryField(_("country"))
     region = models.CharField(_("region or municipality"), max_length=200, blank=True)
-    setting = models.CharField(_("rural or urban"), max_length=8, choices=Setting.choices, default=Setting.RURAL)
+    setting = models.CharField(
+        _("rural or urban"), max_length=8, choices=Setting.choices, default=Setting.RURAL
+    )
     target_groups = models.ManyToManyField(
         TargetGroup, related_name="projects", blank=True, verbose_name=_("target groups")
     )
@@ -70,7 +72,10 @@ class MicroProject(models.Model):
         validators=[MinValueValidator(Decimal("0"))],
     )
     lead_social_workers = models.ManyToManyField(
-        settings.AUTH_USER_MODEL, related_name="led_projects", blank=True, verbose_name=_("lead social workers")
+        settings.AUTH_USER_MODEL,
+        related_name="led_projects",
+        blank=True,
+        verbose_name=_("lead social workers"),
     )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -78,7 +83,9 @@ class MicroProject(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    history = HistoricalRecords(m2m_fields=[target_groups, lead_social_workers], excluded_fields=["updated_at"])
+    history = HistoricalRecords(
+        m2m_fields=[target_groups, lead_social_workers], excluded_fields=["updated_at"]
+    )
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -86,11 +93,14 @@ class MicroProject(models.Model):
         verbose_name_plural = _("micro projects")
         constraints = [
             models.CheckConstraint(
-                condition=Q(end_date__isnull=True) | Q(start_date__isnull=True) | Q(end_date__gte=models.F("start_date")),
+                condition=Q(end_date__isnull=True)
+                | Q(start_date__isnull=True)
+                | Q(end_date__gte=models.F("start_date")),
                 name="project_end_after_start",
             ),
             models.CheckConstraint(
-                condition=Q(budget_eur__isnull=True) | Q(budget_eur__gte=0), name="project_budget_not_negative"
+                condition=Q(budget_eur__isnull=True) | Q(budget_eur__gte=0),
+                name="project_budget_not_negative",
             ),
         ]
         indexes = [
@@ -156,7 +166,8 @@ class Activity(models.Model):
         indexes = [models.Index(fields=["project", "-date"]), models.Index(fields=["date"])]
         constraints = [
             models.CheckConstraint(
-                condition=Q(participants_new__isnull=True) | Q(participants_new__lte=models.F("participants_total")),
+                condition=Q(participants_new__isnull=True)
+                | Q(participants_new__lte=models.F("participants_total")),
                 name="activity_new_within_total",
             ),
         ]

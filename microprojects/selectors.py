@@ -104,7 +104,9 @@ def with_progress(indicators: QuerySet[Indicator]) -> QuerySet[Indicator]:
             When(baseline__isnull=True, then=Value(None)),
             When(target__isnull=True, then=Value(None)),
             default=ExpressionWrapper(
-                (F("latest_value") - F("baseline")) * Value(100) / NullIf(F("target") - F("baseline"), Value(0)),
+                (F("latest_value") - F("baseline"))
+                * Value(100)
+                / NullIf(F("target") - F("baseline"), Value(0)),
                 output_field=decimal,
             ),
             output_field=decimal,

@@ -141,8 +141,8 @@ def project_delete(*, project: MicroProject, by) -> None:
         # e.g. an accelerator application refers to it: a 400 in plain words, not a server error.
         raise ValidationError(
             _(
-                "This project cannot be deleted because other records refer to it (for example an accelerator "
-                "application). Discontinue it instead."
+                "This project cannot be deleted because other records refer to it "
+                "(for example an accelerator application). Discontinue it instead."
             )
         ) from error
 
@@ -170,9 +170,9 @@ def activity_validate_counts(values: dict) -> None:
             "new": new,
             "total": total,
         }
-    for name, fields, label in (
-        ("gender", Activity.GENDER_FIELDS, _("by gender")),
-        ("age", Activity.AGE_FIELDS, _("by age")),
+    for fields, label in (
+        (Activity.GENDER_FIELDS, _("by gender")),
+        (Activity.AGE_FIELDS, _("by age")),
     ):
         filled = [values.get(f) for f in fields if values.get(f) is not None]
         if filled and sum(filled) != total:
@@ -236,11 +236,19 @@ def _indicator_check(indicator: Indicator):
     ):
         raise ValidationError({"target": _("The target must differ from the baseline.")})
     if indicator.baseline is not None and indicator.target is not None:
-        wants = Indicator.Direction.INCREASE if indicator.target > indicator.baseline else Indicator.Direction.DECREASE
+        wants = (
+            Indicator.Direction.INCREASE
+            if indicator.target > indicator.baseline
+            else Indicator.Direction.DECREASE
+        )
         if indicator.direction != wants:
             raise ValidationError(
-                {"direction": _("A target of %(target)s from a baseline of %(baseline)s means “%(wants)s”.")
-                 % {"target": indicator.target, "baseline": indicator.baseline, "wants": wants.label}}
+                {
+                    "direction": _(
+                        "A target of %(target)s from a baseline of %(baseline)s means “%(wants)s”."
+                    )
+                    % {"target": indicator.target, "baseline": indicator.baseline, "wants": wants.label}
+                }
             )
     indicator.full_clean(exclude=["project"])
 

@@ -16,9 +16,19 @@ ROOT = Path(__file__).resolve().parent.parent
 def resolve(target: str) -> list[str]:
     with tempfile.TemporaryDirectory() as tmp:
         report = Path(tmp) / "report.json"
-        subprocess.run(
-            [sys.executable, "-m", "pip", "install", "--quiet", "--dry-run", "--ignore-installed",
-             "--report", str(report), target],
+        subprocess.run(  # noqa: S603 - our own interpreter running pip with fixed arguments
+            [
+                sys.executable,
+                "-m",
+                "pip",
+                "install",
+                "--quiet",
+                "--dry-run",
+                "--ignore-installed",
+                "--report",
+                str(report),
+                target,
+            ],
             check=True,
             cwd=ROOT,
         )

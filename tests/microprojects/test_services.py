@@ -40,7 +40,8 @@ def test_project_transition_wrong_move_names_allowed_ones(project, social_worker
     with pytest.raises(ValidationError) as error:
         services.project_transition(project=project, by=social_worker, status="completed")
     message = error.value.message_dict["status"][0]
-    assert "Active" in message and "Discontinued" in message
+    assert "Active" in message
+    assert "Discontinued" in message
     project.refresh_from_db()
     assert project.status == MicroProject.Status.DRAFT
 
@@ -68,7 +69,9 @@ def test_project_update_by_other_organisation_is_denied(project, other_social_wo
 )
 def test_activity_log_breakdown_must_add_up(project, social_worker, counts, field):
     with pytest.raises(ValidationError) as error:
-        services.activity_log(project=project, by=social_worker, date=dt.date(2025, 1, 1), title="W", **counts)
+        services.activity_log(
+            project=project, by=social_worker, date=dt.date(2025, 1, 1), title="W", **counts
+        )
     assert field in error.value.message_dict
     assert not Activity.objects.exists()
 
@@ -86,4 +89,5 @@ def test_activity_log_with_complete_breakdowns(project, social_worker):
         age_18_29=4,
         age_30_54=6,
     )
-    assert activity.pk and activity.created_by == social_worker
+    assert activity.pk
+    assert activity.created_by == social_worker
