@@ -1,0 +1,141 @@
+"""Backup and restore, as docs/security.md describes it: pg_dump (custom format) of the demo
+database plus a tar of the media folder, restored with pg_restore into an empty database and
+an empty folder. Every table keeps every row (counted per table) and every file its bytes.
+
+Needs PostgreSQL and its client tools; it makes databases of its own (unique names) and drops them.
+"""
+
+import hashlib
+import os
+import shutil
+import subprocess
+import sys
+import tarfile
+import uuid
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.db import connection
+
+from ..conftest import require_service
+
+pytestmark = pytest.mark.services
+
+ROOT = Path(settings.BASE_DIR)
+TIMEOUT = 600
+
+
+def _server() -> dict | None:
+    if connection.vendor != "postgresql" or not shutil.which("pg_dump") or not shutil.which("pg_restore"):
+        return None
+    params = connection.settings_dict
+    return {
+        "host": params.get("HOST") or "127.0.0.1",
+        "port": str(params.get("PORT") or 5432),
+        "user": params.get("USER") or "postgres",
+        "password": params.get("PASSWORD") or "",
+    }
+
+
+def _url(server, name):
+    auth = server["user"] + (f":{server['password']}" if server["password"] else "")
+    return f"postgres://{auth}@{server['host']}:{server['port']}/{name}"
+
+
+def _pg(server, *args):
+    env = {**os.environ, "PGPASSWORD": server["password"]}
+    base = ["-h", server["host"], "-p", server["port"], "-U", server["user"]]
+    command = [args[0], *base, *args[1:]]
+    subprocess.run(command, check=True, env=env, capture_output=True, timeout=TIMEOUT)
+
+
+def _manage(database_url, media, *args, stdin=None):
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "SEMPRE_MEDIA_ROOT": str(media),
+        "SEMPRE_ENV": "development",
+    }
+    env.pop("REDIS_URL", None)  # reports render in-process (eager) for the seeded file
+    command = [sys.executable, "manage.py", *args]
+    result = subprocess.run(
+        command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=TIMEOUT, input=stdin
+    )
+    assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-4000:]
+    return result.stdout
+
+
+COUNT_ROWS = """
+import json
+from django.db import connection
+with connection.cursor() as cursor:
+    cursor.execute("select tablename from pg_tables where schemaname = 'public' order by tablename")
+    tables = [row[0] for row in cursor.fetchall()]
+    counts = {}
+    for table in tables:
+        cursor.execute(f'select count(*) from "{table}"')
+        counts[table] = cursor.fetchone()[0]
+print(json.dumps(counts))
+"""
+
+MAKE_REPORT = """
+from sempre.models import User
+from sempre.reports import services
+job, _ = services.report_request(by=User.objects.get(username="coordinator"), kind="programme_csv", params={})
+job.refresh_from_db()
+print(job.status, job.file.name)
+"""
+
+
+def _files(folder: Path) -> dict[str, str]:
+    return {
+        str(path.relative_to(folder)): hashlib.sha256(path.read_bytes()).hexdigest()
+        for path in sorted(folder.rglob("*"))
+        if path.is_file()
+    }
+
+
+def test_the_demo_database_and_media_survive_dump_and_restore(tmp_path):
+    import json
+
+    server = _server()
+    require_service(server is not None, "PostgreSQL with pg_dump/pg_restore")
+    tag = uuid.uuid4().hex[:10]
+    source, target = f"sempre_backup_src_{tag}", f"sempre_backup_dst_{tag}"
+    media, restored_media = tmp_path / "media", tmp_path / "restored-media"
+    dump, media_archive = tmp_path / "sempre.dump", tmp_path / "media.tar.gz"
+    _pg(server, "createdb", source)
+    try:
+        _manage(_url(server, source), media, "migrate", "--no-input", "-v0")
+        _manage(_url(server, source), media, "seed_demo")
+        made = _manage(_url(server, source), media, "shell", "--no-imports", "-c", MAKE_REPORT)
+        assert made.startswith("succeeded"), made
+
+        # the backup
+        _pg(server, "pg_dump", "--format=custom", "--no-owner", f"--file={dump}", source)
+        with tarfile.open(media_archive, "w:gz") as archive:
+            archive.add(media, arcname=".")
+
+        # the restore, into an empty database and an empty folder
+        _pg(server, "createdb", target)
+        _pg(server, "pg_restore", "--no-owner", "--exit-on-error", f"--dbname={target}", str(dump))
+        restored_media.mkdir()
+        with tarfile.open(media_archive) as archive:
+            archive.extractall(restored_media, filter="data")
+
+        before = json.loads(_manage(_url(server, source), media, "shell", "--no-imports", "-c", COUNT_ROWS))
+        after = json.loads(
+            _manage(_url(server, target), restored_media, "shell", "--no-imports", "-c", COUNT_ROWS)
+        )
+        assert before["microprojects_microproject"] >= 30  # really the demo data
+        assert before["reports_reportjob"] >= 1
+        assert after == before
+        files = _files(media)
+        assert files  # the report file, at least
+        assert _files(restored_media) == files
+        # the restored installation is complete: no migration missing
+        _manage(_url(server, target), restored_media, "migrate", "--check")
+    finally:
+        _pg(server, "dropdb", "--if-exists", "--force", source)
+        _pg(server, "dropdb", "--if-exists", "--force", target)
