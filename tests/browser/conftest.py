@@ -36,6 +36,20 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 BLOCKING_IMPACTS = ("serious", "critical")
+# Elements reaching past the right edge of a phone's viewport whose parent does not: where to look
+# when a page scrolls sideways (an absolutely positioned child can escape its parent's scroller).
+WIDE_ELEMENTS = """
+width => {
+  const found = [];
+  for (const element of document.querySelectorAll("body *")) {
+    const parent = element.parentElement;
+    if (element.getBoundingClientRect().right <= width + 1) continue;
+    if (parent && parent.getBoundingClientRect().right > width + 1) continue;
+    found.push(element.tagName.toLowerCase() + "." + element.className);
+  }
+  return found.slice(0, 5).join(", ");
+}
+"""
 # Run axe with the WCAG 2.x A/AA rules and the best practices it reports by default.
 AXE_RUN = """
 async () => {
@@ -73,6 +87,7 @@ class Journey:
     checked: set = field(default_factory=set)
     loaded: list = field(default_factory=list)
     violations: list = field(default_factory=list)
+    too_wide: list = field(default_factory=list)
 
     def url(self, path: str) -> str:
         return self.base_url + path
@@ -109,6 +124,13 @@ class Journey:
         self.checked.add(path)
         for violation in found:
             self.violations.append((path + (f" ({what})" if what else ""), violation))
+        # On a phone the page must fit its width: no sideways scrolling of the whole page.
+        width = page.viewport_size["width"]
+        if width <= PHONE["width"]:
+            scroll_width = page.evaluate("() => document.documentElement.scrollWidth")
+            if scroll_width > width:
+                culprits = page.evaluate(WIDE_ELEMENTS, width)
+                self.too_wide.append(f"{path}: {scroll_width} px wide on a {width} px phone: {culprits}")
 
     def text(self) -> str:
         return self.page.locator("main").inner_text()
@@ -162,6 +184,8 @@ def open_journey(request, browser, live_server):
         )
         if unchecked:
             problems.append("pages loaded but not checked with axe: " + ", ".join(unchecked))
+        if journey.too_wide:
+            problems.append("pages wider than the phone:\n" + "\n".join(journey.too_wide))
         if journey.violations:
             problems.append("serious or critical accessibility violations:\n" + journey.report())
         journey.page.context.close()

@@ -522,3 +522,16 @@ def test_coordinator_runs_a_round_from_criteria_to_the_selection_report(
     job = ReportJob.objects.get(kind="selection")
     if report_worker is not None:  # made by the worker process, not in the web process
         assert job.worker.startswith(report_worker), job.worker
+
+
+def test_the_phone_check_reports_a_page_wider_than_the_phone(open_journey, live_server):
+    journey = open_journey(viewport=PHONE)
+    journey.page.goto(live_server.url + "/accounts/login/")
+    journey.page.set_content(
+        '<html lang="en"><head><title>Wide</title></head><body><main><h1>Wide</h1>'
+        '<div class="too-wide" style="width: 900px">x</div></main></body></html>'
+    )
+    journey.check()
+    assert len(journey.too_wide) == 1
+    assert "px wide on a 375 px phone: div.too-wide" in journey.too_wide[0]
+    journey.too_wide.clear()  # expected here; the fixture would fail the test otherwise
