@@ -7,7 +7,6 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from .kinds import kinds_for
-from .params import ProgrammeParams, ProjectParams
 
 
 class ReportRequestForm(forms.Form):
@@ -20,14 +19,24 @@ class ReportRequestForm(forms.Form):
         self.kinds = {kind.name: kind for kind in kinds_for(user)}
         self.fields["kind"].choices = [(name, kind.label) for name, kind in self.kinds.items()]
         self.fields["language"].initial = translation.get_language()
-        self.param_fields = {}
-        for params_form in {kind.params_form for kind in self.kinds.values()}:
+        # One fieldset per parameters form, in the order of the kinds (labelled by its legend).
+        self.fieldsets = []
+        seen = set()
+        for kind in self.kinds.values():
+            params_form = kind.params_form
+            if params_form in seen or not params_form.base_fields:
+                continue
+            seen.add(params_form)
+            names = []
             for name, field in params_form(user=user).fields.items():
                 field.required = False  # required per kind; the service names what is missing
                 self.fields[name] = field
-                self.param_fields[name] = field
-        self.project_fields = [self[name] for name in ProjectParams.base_fields if name in self.fields]
-        self.programme_fields = [self[name] for name in ProgrammeParams.base_fields if name in self.fields]
+                names.append(name)
+            self.fieldsets.append((params_form.legend, names))
+
+    @property
+    def bound_fieldsets(self):
+        return [(legend, [self[name] for name in names]) for legend, names in self.fieldsets]
 
     def params(self) -> dict:
         """The raw parameters of the chosen kind, as the API would send them."""

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from sempre.rules import is_coordinator, is_org_staff
 
 from . import params
-from .renderers import exports, pdf
+from .renderers import accelerator, exports, pdf
 from .renderers.base import RenderContext
 
 PDF = ("pdf", "application/pdf")
@@ -94,5 +94,38 @@ register(
         render=exports.render_programme_csv,
         may_request=is_coordinator,
         description=_("One row per activity, for spreadsheets and statistics software."),
+    )
+)
+register(
+    ReportKind(
+        name="selection",
+        label=_("Accelerator selection (PDF)"),
+        file_format=PDF,
+        params_form=params.SelectionParams,
+        render=accelerator.render_selection_pdf,
+        may_request=is_coordinator,
+        description=_("Criteria and weights, ranking with raw and adjusted scores, explanations, decisions."),
+    )
+)
+register(
+    ReportKind(
+        name="selection_xlsx",
+        label=_("Accelerator selection (Excel)"),
+        file_format=XLSX,
+        params_form=params.SelectionParams,
+        render=accelerator.render_selection_xlsx,
+        may_request=is_coordinator,
+        description=_("Sheets of criteria, the ranking with every figure, and the decisions."),
+    )
+)
+register(
+    ReportKind(
+        name="startups",
+        label=_("Start-ups (PDF)"),
+        file_format=PDF,
+        params_form=params.NoParams,
+        render=accelerator.render_startups_pdf,
+        may_request=is_coordinator,
+        description=_("Self-sufficiency over time, milestones and monthly figures of every start-up."),
     )
 )

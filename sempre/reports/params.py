@@ -13,6 +13,8 @@ from microprojects.selectors import organisations_visible_to, projects_visible_t
 
 
 class ReportParamsForm(forms.Form):
+    legend = ""  # the fieldset's legend on the Reports page
+
     def __init__(self, *args, user, **kwargs):
         self.user = user
         super().__init__(*args, **kwargs)
@@ -23,6 +25,7 @@ class NoParams(ReportParamsForm):
 
 
 class ProjectParams(ReportParamsForm):
+    legend = _("For a project report")
     project = forms.ModelChoiceField(
         label=_("Project"),
         queryset=None,
@@ -35,6 +38,7 @@ class ProjectParams(ReportParamsForm):
 
 
 class ProgrammeParams(ReportParamsForm):
+    legend = _("For programme reports (optional filters)")
     country = forms.ChoiceField(label=_("Country"), required=False)
     organisation = forms.ModelChoiceField(
         label=_("Organisation"),
@@ -58,6 +62,21 @@ class ProgrammeParams(ReportParamsForm):
         if start and end and end < start:
             self.add_error("date_to", _("The end of the period must be on or after its start."))
         return cleaned
+
+
+class SelectionParams(ReportParamsForm):
+    legend = _("For accelerator selection reports")
+    round = forms.ModelChoiceField(
+        label=_("Accelerator round"),
+        queryset=None,
+        error_messages={"invalid_choice": _("There is no such accelerator round.")},
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        from accelerator.selectors import rounds_visible_to
+
+        super().__init__(*args, user=user, **kwargs)
+        self.fields["round"].queryset = rounds_visible_to(user).order_by("-opens_at", "-pk")
 
 
 def normalise(cleaned: dict) -> dict:

@@ -40,8 +40,11 @@ def test_page_offers_only_the_kinds_one_may_ask_for(web, social_worker, project)
 def test_coordinator_is_offered_programme_reports_with_filters(web, coordinator):
     page = web(coordinator).get(URL)
     kinds = [value for value, _label in page.context["form"].fields["kind"].choices]
-    assert set(kinds) == {"project", "programme", "programme_xlsx", "programme_csv"}
+    assert set(kinds) == {
+        "project", "programme", "programme_xlsx", "programme_csv", "selection", "selection_xlsx", "startups",
+    }  # fmt: skip
     assert b'<label for="id_country">' in page.content
+    assert b'<label for="id_round">' in page.content
 
 
 def test_post_queues_the_report_and_shows_its_progress(
@@ -113,3 +116,17 @@ def test_page_runs_a_fixed_number_of_queries(
     with django_assert_num_queries(5):
         page = client.get(URL)
     assert len(page.context["jobs"]) == item_count
+
+
+@pytest.mark.django_db(transaction=True)  # real commits: the task is sent inside the request
+def test_post_while_redis_is_unreachable_keeps_the_job_and_says_so(coordinator):
+    import kombu.exceptions
+
+    client = Client()
+    client.force_login(coordinator)
+    down = kombu.exceptions.OperationalError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
+    with mock.patch.object(render_report, "apply_async", side_effect=down):
+        response = client.post(URL, {"kind": "programme_csv", "language": "en"}, follow=True)
+    assert response.status_code == 200
+    assert "cannot be reached just now" in response.content.decode()
+    assert ReportJob.objects.get().status == "queued"

@@ -37,14 +37,15 @@ def safe_text(value):
     return value
 
 
-def write_pdf(ctx: RenderContext, template: str, context: dict) -> None:
+def write_pdf(ctx: RenderContext, template: str, context: dict, extra_css=()) -> None:
     """Render an HTML template to PDF with WeasyPrint. Images and fonts are embedded; nothing is
     fetched from the network."""
     from weasyprint import CSS, HTML  # imported here: it loads Pango, which only workers need
 
     html = render_to_string(template, {"job": ctx.job, "requester": ctx.user, **context})
     HTML(string=html, base_url=str(settings.BASE_DIR / "static"), url_fetcher=_no_network).write_pdf(
-        target=str(ctx.path), stylesheets=[CSS(filename=str(PDF_STYLESHEET))]
+        target=str(ctx.path),
+        stylesheets=[CSS(filename=str(PDF_STYLESHEET)), *(CSS(string=css) for css in extra_css)],
     )
 
 

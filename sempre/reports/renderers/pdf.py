@@ -2,9 +2,11 @@
 (sempre.charts) and laid out by WeasyPrint. Rendered in the job's language (the caller wraps the
 renderer in `translation.override`)."""
 
+import re
 from datetime import date
 
 from django.utils import formats
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django_countries import countries
 
@@ -137,13 +139,35 @@ def render_project_pdf(ctx: RenderContext) -> None:
     context.update(_indicator_context(selectors.indicators_with_progress(project.indicators.all())))
     context["boards"] = _toolkit_boards(project)
     ctx.progress(3, steps)
-    write_pdf(ctx, "reports/pdf/project.html", context)
+    write_pdf(ctx, "reports/pdf/project.html", context, extra_css=[_board_css()] if context["boards"] else ())
     ctx.progress(steps, steps)
 
 
-def _toolkit_boards(project) -> list:
-    """The project's Social Business Model Canvas and Theory of Change, when the toolkit has them."""
-    return []
+def _toolkit_boards(project) -> list[dict]:
+    """The project's latest Social Business Model Canvas and Theory of Change, when it has them,
+    as the toolkit prints them (`toolkit.export.board_html`)."""
+    from toolkit.export import board_html
+    from toolkit.models import ToolInstance
+    from toolkit.selectors import SBMC, THEORY_OF_CHANGE, with_content
+
+    latest = {}
+    for instance in with_content(
+        ToolInstance.objects.filter(project=project, template__slug__in=[SBMC, THEORY_OF_CHANGE])
+    ):
+        latest.setdefault(instance.template.slug, instance)  # newest first (the model's ordering)
+    return [
+        {"title": latest[slug].display_title, "html": mark_safe(board_html(latest[slug]))}  # noqa: S308 - the toolkit's template
+        for slug in (SBMC, THEORY_OF_CHANGE)
+        if slug in latest
+    ]
+
+
+def _board_css() -> str:
+    """The toolkit's print styles for boards, without its page size: boards go on A3 landscape
+    pages of their own (see `@page board` in pdf.css)."""
+    from toolkit.export import board_css
+
+    return re.sub(r"@page\s*\{[^}]*\}", "", board_css())
 
 
 def _filters_description(params: dict) -> list[tuple[str, str]]:
@@ -229,7 +253,7 @@ def render_programme_pdf(ctx: RenderContext) -> None:
         "started": _("Less than half way"),
         "no_data": _("No measurement yet"),
     }
-    context["indicators"] = indicators
+    context["indicator_count"] = len(indicators)
     context["indicator_bands"] = [(band_labels[key], count) for key, count in bands.items()]
     context["indicator_chart"] = (
         charts.bar_chart(
@@ -241,7 +265,14 @@ def render_programme_pdf(ctx: RenderContext) -> None:
         else ""
     )
     ctx.progress(4, steps)
+    per_project: dict[int, list] = {}
+    for indicator in indicators:
+        per_project.setdefault(indicator.project_id, []).append(indicator)
     context["projects"] = list(selectors.projects_with_totals(projects, params))
+    for project in context["projects"]:
+        mine = per_project.get(project.pk, [])
+        project.indicator_count = len(mine)
+        project.indicators_reached = _indicator_bands(mine)["reached"]
     ctx.progress(5, steps)
     write_pdf(ctx, "reports/pdf/programme.html", context)
     ctx.progress(steps, steps)

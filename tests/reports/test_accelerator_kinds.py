@@ -1,0 +1,113 @@
+"""Reports built on the accelerator (selection PDF/XLSX, start-ups PDF) and the toolkit boards in
+the project PDF. The data is made with the other areas' models and services."""
+
+import datetime as dt
+import io
+
+import pypdf
+import pytest
+from django.core.exceptions import PermissionDenied
+from django.utils import timezone
+from openpyxl import load_workbook
+
+from accelerator.models import (
+    Application,
+    Decision,
+    Milestone,
+    MonthlyFigure,
+    Review,
+    ReviewAssignment,
+    Score,
+    StartUp,
+)
+from sempre.reports import services
+
+from ..accelerator.factories import CriterionFactory, RoundFactory, make_ready
+from ..factories import UserFactory
+
+
+def pdf_text(job) -> str:
+    with job.file.open("rb") as handle:
+        return "\n".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(handle.read())).pages)
+
+
+@pytest.fixture
+def decided_round(project, other_project, coordinator):
+    the_round = RoundFactory(title="Spring 2026", places=1)
+    impact = CriterionFactory(round=the_round, name="Social impact", weight=3)
+    income = CriterionFactory(round=the_round, name="Earned income", weight=1)
+    reviewers = [UserFactory(username=f"jury{n}", is_reviewer=True) for n in range(2)]
+    applications = {}
+    for item, scores in ((project, (5, 4)), (other_project, (2, 3))):
+        application = Application.objects.create(round=the_round, project=item, submitted_at=timezone.now())
+        applications[item.pk] = application
+        for reviewer in reviewers:
+            assignment = ReviewAssignment.objects.create(application=application, reviewer=reviewer)
+            review = Review.objects.create(assignment=assignment, submitted_at=timezone.now())
+            Score.objects.create(review=review, criterion=impact, value=scores[0])
+            Score.objects.create(review=review, criterion=income, value=scores[1])
+    Decision.objects.create(
+        application=applications[project.pk],
+        outcome=Decision.Outcome.SELECTED,
+        rationale="Clients designed the fruit bags themselves.",
+        decided_by=coordinator,
+    )
+    startup = StartUp.objects.create(application=applications[project.pk], name="Fruit Bags Luleå ek. för.")
+    MonthlyFigure.objects.create(startup=startup, month=dt.date(2026, 1, 1), earned_income=600, costs=1200)
+    MonthlyFigure.objects.create(startup=startup, month=dt.date(2026, 2, 1), earned_income=900, costs=1000)
+    Milestone.objects.create(startup=startup, title="First regular customer", due=timezone.localdate())
+    return the_round
+
+
+def test_selection_pdf_holds_weights_ranking_and_rationales(make_report, coordinator, decided_round):
+    job = make_report(coordinator, "selection", {"round": decided_round.pk})
+    assert job.status == "succeeded", job.error
+    text = pdf_text(job)
+    for heading in ("Selection: Spring 2026", "Criteria and weights", "Ranking", "Explanations",
+                    "Decisions and rationales"):  # fmt: skip
+        assert heading in text
+    assert "Social impact 3 75.0 %" in text
+    assert "Fruit bags for Luleå" in text
+    assert "Clients designed the fruit bags themselves." in text
+
+
+def test_selection_xlsx_ranks_the_better_application_first(make_report, coordinator, decided_round):
+    job = make_report(coordinator, "selection_xlsx", {"round": decided_round.pk})
+    assert job.status == "succeeded", job.error
+    with job.file.open("rb") as handle:
+        workbook = load_workbook(io.BytesIO(handle.read()), read_only=True)
+    assert workbook.sheetnames == ["Criteria", "Ranking", "Decisions"]
+    ranking = list(workbook["Ranking"].iter_rows(values_only=True))
+    assert [(row[0], row[2]) for row in ranking[1:]] == [
+        (1, "Fruit bags for Luleå"),
+        (2, "Repair café Kuldīga"),
+    ]
+    decisions = list(workbook["Decisions"].iter_rows(values_only=True))
+    assert decisions[1][2:4] == ("Selected", "Clients designed the fruit bags themselves.")
+
+
+def test_startups_pdf_holds_self_sufficiency_and_figures(make_report, coordinator, decided_round):
+    job = make_report(coordinator, "startups", {})
+    assert job.status == "succeeded", job.error
+    text = pdf_text(job)
+    assert "Self-sufficiency over time" in text
+    assert "Fruit Bags Luleå ek. för." in text
+    assert "90 %" in text  # 900 / 1000 in the latest month
+    assert "First regular customer" in text
+
+
+@pytest.mark.parametrize("kind", ["selection", "selection_xlsx", "startups"])
+def test_accelerator_reports_are_for_coordinators(social_worker, kind, decided_round):
+    with pytest.raises(PermissionDenied):
+        services.report_request(by=social_worker, kind=kind, params={"round": decided_round.pk})
+
+
+def test_project_pdf_includes_the_canvas_and_the_theory_of_change(make_report, social_worker, project):
+    make_ready(project, social_worker)
+    job = make_report(social_worker, "project", {"project": project.pk})
+    assert job.status == "succeeded", job.error
+    text = pdf_text(job)
+    assert "Social Business Model Canvas" in text
+    assert "About social_value_proposition" in text  # an entry on the canvas
+    assert "People live well" in text  # the impact of the theory of change
+    assert "Weekly café" in text
