@@ -119,7 +119,7 @@ def main() -> None:
                 print(f"{name:<28} {rows:>8} {peak:>9.2f} {seconds:>8.2f} {size / 2**20:>9.2f} {ratio:>10}")
         print("\nFlat means the streamed rows stay near 1.0x while the rows grow 10x.")
         if base < CHUNK_SIZE:
-            print(f"Note: N is below the chunk size ({CHUNK_SIZE} rows), so at N the whole export is one chunk.")
+            print(f"Note: N is below the chunk size ({CHUNK_SIZE} rows): at N the export is one chunk.")
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)
 
