@@ -13,7 +13,9 @@ class ProjectFilter(django_filters.FilterSet):
     country = django_filters.CharFilter(
         field_name="country", lookup_expr="iexact", label=_("Country (ISO 3166-1 alpha-2 code)")
     )
-    status = django_filters.MultipleChoiceFilter(choices=MicroProject.Status.choices, label=_("Status"))
+    status = django_filters.MultipleChoiceFilter(
+        choices=MicroProject.Status.choices, label=_("Status"), distinct=False
+    )
     setting = django_filters.ChoiceFilter(choices=MicroProject.Setting.choices, label=_("Rural or urban"))
     organisation = IdFilter(field_name="organisation_id", label=_("Organisation id"))
     target_group = django_filters.CharFilter(method="filter_target_group", label=_("Target group id or slug"))

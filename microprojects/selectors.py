@@ -43,6 +43,18 @@ def projects_visible_to(user) -> QuerySet[MicroProject]:
     return MicroProject.objects.filter(organisation_id__in=user.organisation_ids)
 
 
+def _aggregate_per_row(rows: QuerySet, key: str, aggregate):
+    """`aggregate` over the related `rows` of each outer row, as a correlated subquery (0 when none).
+
+    Subqueries rather than joins + GROUP BY: counting through joins multiplies rows and made the
+    project list take seconds at programme scale (see docs/performance.md)."""
+    return Coalesce(Subquery(rows.order_by().values(key).annotate(value=aggregate).values("value")[:1]), 0)
+
+
+def _per_project(aggregate):
+    return _aggregate_per_row(Activity.objects.filter(project=OuterRef("pk")), "project", aggregate)
+
+
 def project_list(user) -> QuerySet[MicroProject]:
     """Projects for lists: organisation joined, target groups and leads prefetched, counts annotated."""
     return (
@@ -53,17 +65,8 @@ def project_list(user) -> QuerySet[MicroProject]:
             "lead_social_workers",
         )
         .annotate(
-            activity_count=Count("activities", distinct=True),
-            participant_total=Coalesce(
-                Subquery(
-                    Activity.objects.filter(project=OuterRef("pk"))
-                    .order_by()
-                    .values("project")
-                    .annotate(total=Sum("participants_total"))
-                    .values("total")[:1]
-                ),
-                0,
-            ),
+            activity_count=_per_project(Count("pk")),
+            participant_total=_per_project(Sum("participants_total")),
         )
     )
 
@@ -97,7 +100,9 @@ def with_progress(indicators: QuerySet[Indicator]) -> QuerySet[Indicator]:
     return indicators.annotate(
         latest_value=Subquery(latest.values("value")[:1]),
         latest_date=Subquery(latest.values("date")[:1]),
-        measurement_count=Count("measurements", distinct=True),
+        measurement_count=_aggregate_per_row(
+            Measurement.objects.filter(indicator=OuterRef("pk")), "indicator", Count("pk")
+        ),
     ).annotate(
         progress=Case(
             When(latest_value__isnull=True, then=Value(None)),

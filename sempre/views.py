@@ -122,33 +122,43 @@ def _programme_panels(user) -> dict:
         output_field=DecimalField(max_digits=14, decimal_places=2),
     )
 
-    totals = activities.aggregate(
-        activities=Count("id"), participants=Coalesce(Sum("participants_total"), 0), hours=hours
-    )
-    totals["projects"] = projects.count()
-    totals["active_projects"] = projects.filter(status=MicroProject.Status.ACTIVE).count()
-
-    by_country = _merge(
-        projects.values("country").annotate(projects=Count("id")),
-        activities.values(country=F("project__country")).annotate(
+    # One scan of the activities, grouped per project; the roll-ups by country and by target group
+    # then read these per-project rows (one per project), not the activities again.
+    per_project = {
+        row["project_id"]: row
+        for row in activities.values("project_id").annotate(
             activities=Count("id"), participants=Coalesce(Sum("participants_total"), 0), hours=hours
-        ),
-        key="country",
-    )
+        )
+    }
+
+    def empty(**key):
+        return {**key, "projects": 0, "activities": 0, "participants": 0, "hours": Decimal(0)}
+
+    def add(row, project_id):
+        row["projects"] += 1
+        figures = per_project.get(project_id)
+        if figures:
+            for name in ("activities", "participants", "hours"):
+                row[name] += figures[name]
+
+    totals = empty()
+    totals["active_projects"] = 0
+    countries_seen: dict = {}
+    for project_id, country, status in projects.values_list("id", "country", "status"):
+        add(countries_seen.setdefault(country, empty(country=country)), project_id)
+        add(totals, project_id)
+        totals["active_projects"] += status == MicroProject.Status.ACTIVE
+    by_country = list(countries_seen.values())
     for row in by_country:
         row["label"] = countries.name(row["country"]) or row["country"]
     by_country.sort(key=lambda row: str(row["label"]))
 
     groups = {group.pk: group for group in TargetGroup.objects.all()}
-    by_group = _merge(
-        projects.filter(target_groups__isnull=False)
-        .values(group=F("target_groups"))
-        .annotate(projects=Count("id", distinct=True)),
-        activities.filter(project__target_groups__isnull=False)
-        .values(group=F("project__target_groups"))
-        .annotate(activities=Count("id"), participants=Coalesce(Sum("participants_total"), 0), hours=hours),
-        key="group",
-    )
+    groups_seen: dict = {}
+    links = MicroProject.target_groups.through.objects.filter(microproject__in=projects)
+    for project_id, group_id in links.values_list("microproject_id", "targetgroup_id"):
+        add(groups_seen.setdefault(group_id, empty(group=group_id)), project_id)
+    by_group = list(groups_seen.values())
     for row in by_group:
         row["label"] = str(groups[row["group"]]) if row["group"] in groups else "?"
     by_group.sort(
@@ -163,16 +173,6 @@ def _programme_panels(user) -> dict:
         "target_group_chart": _breakdown_chart(by_group, title=_("Participants by target group")),
         "monthly_chart": _monthly_chart(activities),
     }
-
-
-def _merge(*querysets, key) -> list[dict]:
-    """Join aggregate rows from several GROUP BY queries on their key; missing numbers are 0."""
-    merged: dict = {}
-    for queryset in querysets:
-        for row in queryset:
-            merged.setdefault(row[key], {key: row[key]}).update(row)
-    fields = ("projects", "activities", "participants", "hours")
-    return [{**dict.fromkeys(fields, 0), **row} for row in merged.values()]
 
 
 def _breakdown_chart(rows, *, title):

@@ -140,8 +140,8 @@ def test_dashboard_coordinator_query_count(
         )
     client = client_for(coordinator)
 
-    # session, user, memberships, totals (3), by country (2), target groups, by group (2), months
-    with django_assert_num_queries(12):
+    # session, user, memberships, activities per project, projects, target groups, their links, months
+    with django_assert_num_queries(8):
         response = client.get(DASHBOARD)
     assert response.context["programme_totals"]["projects"] == item_count
 
