@@ -106,18 +106,38 @@ class _Progress:
         self.ctx.progress(self.total, self.total)
 
 
+CSV_CHUNK_SIZE = 10000
+FREE_TEXT_FIELDS = {"title", "project__title", "project__organisation__name"}
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
 def render_programme_csv(ctx: RenderContext) -> None:
     activities = selectors.programme_activities(ctx.user, ctx.params)
     columns = _activity_columns()
-    progress = _Progress(ctx, activities.count())
-    # utf-8-sig: spreadsheet programs then read the special letters (ä, ō, ī, ž) correctly.
+    total = activities.count()
+    ctx.progress(0, total)
+    fields = [field for field, _label in columns]
+    # Only free-text columns can hold something a spreadsheet would run as a formula.
+    text = [i for i, field in enumerate(fields) if field in FREE_TEXT_FIELDS]
+    done = 0
     with ctx.path.open("w", newline="", encoding="utf-8-sig") as out:
         writer = csv.writer(out)
         writer.writerow([label for _field, label in columns])
-        for row in _rows(activities, columns):
-            writer.writerow([safe_text(value) for value in row])
-            progress.step()
-    progress.finish()
+        batch = []
+        for row in activities.values_list(*fields).iterator(chunk_size=CSV_CHUNK_SIZE):
+            for i in text:
+                value = row[i]
+                if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+                    row = tuple(safe_text(v) for v in row)
+                    break
+            batch.append(row)
+            if len(batch) == CSV_CHUNK_SIZE:
+                writer.writerows(batch)
+                done += len(batch)
+                batch.clear()
+                ctx.progress(done, total)
+        writer.writerows(batch)
+    ctx.progress(total, total)
 
 
 def render_programme_xlsx(ctx: RenderContext) -> None:
