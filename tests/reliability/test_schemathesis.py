@@ -10,6 +10,8 @@ import time
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from hypothesis import HealthCheck, Phase, given, settings
 from rest_framework.authtoken.models import Token
 from schemathesis.checks import content_type_conformance, not_a_server_error, response_schema_conformance
@@ -41,6 +43,18 @@ def _run(operation, headers):
     check()
 
 
+@pytest.fixture
+def _keep_the_test_connection():
+    """The WSGI handler closes the database connection after each request; Django's test client
+    stops that (the test's transaction lives on that connection), and so must we."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
+@pytest.mark.usefixtures("_keep_the_test_connection")
 @pytest.mark.parametrize("role", ["sw", "coord"])
 def test_every_api_operation_survives_generated_requests(role):
     world = build_world()
