@@ -126,3 +126,16 @@ def test_adduser_command_audits_the_role(db):
                  stdout=io.StringIO(), stderr=io.StringIO())  # fmt: skip
     event = AuditEvent.objects.get(action=audit.ROLE_CHANGED)
     assert event.data["role"] == "coordinator"
+
+
+def test_coordinators_find_the_audit_log_and_personal_data_pages_in_the_menu(
+    client, coordinator, social_worker
+):
+    client.force_login(coordinator)
+    menu = client.get("/").content.decode()
+    assert 'href="/audit/"' in menu
+    assert 'href="/privacy/"' in menu
+    client.force_login(social_worker)
+    menu = client.get("/").content.decode()
+    assert 'href="/audit/"' not in menu
+    assert 'href="/account/api-token/"' in menu
