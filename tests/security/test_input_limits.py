@@ -1,0 +1,23 @@
+"""There are no file uploads; request bodies are bounded (DATA_UPLOAD_MAX_MEMORY_SIZE), and an
+oversized body is a 4xx, never a 500."""
+
+import json
+
+import pytest
+
+pytestmark = pytest.mark.django_db
+
+
+def test_an_oversized_api_body_is_refused_cleanly(as_user, social_worker, settings):
+    body = json.dumps({"title": "x" * (settings.DATA_UPLOAD_MAX_MEMORY_SIZE + 10)})
+    client = as_user(social_worker)
+    client.raise_request_exception = False
+    response = client.post("/api/v1/projects/", body, content_type="application/json")
+    assert 400 <= response.status_code < 500
+
+
+def test_an_oversized_form_is_refused_cleanly(client, social_worker, settings):
+    client.force_login(social_worker)
+    client.raise_request_exception = False
+    response = client.post("/projects/new/", {"title": "x" * (settings.DATA_UPLOAD_MAX_MEMORY_SIZE + 10)})
+    assert 400 <= response.status_code < 500
