@@ -9,6 +9,7 @@ Actions are dotted names, grouped by the part before the dot (the filter on /aud
 
 import logging
 
+from django.conf import settings
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.db import models, transaction
 from django.utils.translation import gettext_lazy as _
@@ -57,12 +58,21 @@ GROUPS = {
 MAX_LABEL = 200
 
 
-def _client_ip(request) -> str | None:
+def client_ip(request) -> str | None:
+    """The client's address: REMOTE_ADDR, or behind SEMPRE_PROXY_COUNT reverse proxies the entry
+    of X-Forwarded-For that the outermost trusted proxy added (entries left of it are whatever
+    the client sent, so they are never trusted). Also django-axes' AXES_CLIENT_IP_CALLABLE."""
     if request is None:
         return None
-    # REMOTE_ADDR only: behind the proxy SECURE_PROXY_SSL_HEADER trusts, gunicorn is given the
-    # real address with --forwarded-allow-ips; an X-Forwarded-For header is client-controlled.
-    return request.META.get("REMOTE_ADDR") or None
+    remote = request.META.get("REMOTE_ADDR") or None
+    proxies = getattr(settings, "SEMPRE_PROXY_COUNT", 0)
+    if proxies:
+        forwarded = [
+            part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()
+        ]
+        if len(forwarded) >= proxies:
+            return forwarded[-proxies]
+    return remote
 
 
 def record(*, actor, action: str, target=None, data: dict | None = None, request=None) -> AuditEvent:
@@ -85,7 +95,7 @@ def record(*, actor, action: str, target=None, data: dict | None = None, request
         target_id=target_id,
         target_label=target_label,
         data=data or {},
-        ip_address=_client_ip(request),
+        ip_address=client_ip(request),
     )
 
 

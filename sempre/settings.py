@@ -299,3 +299,8 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "sempre/locked_out.html"
 AXES_VERBOSE = False
+# Behind N reverse proxies that append to X-Forwarded-For, count them so the lock is per client
+# address, not per proxy (which would let anyone lock a user name out for everybody).
+# The audit log uses the same address.
+SEMPRE_PROXY_COUNT = env.int("SEMPRE_PROXY_COUNT", default=0)
+AXES_CLIENT_IP_CALLABLE = "sempre.audit.client_ip"

@@ -97,3 +97,22 @@ def test_token_page_revokes_ones_own_token(client, social_worker, other_social_w
     assert "was revoked" in response.content.decode()
     assert not Token.objects.filter(pk=mine.pk).exists()
     assert Token.objects.filter(pk=theirs.pk).exists()
+
+
+@pytest.mark.parametrize(
+    ("proxies", "forwarded", "expected"),
+    [
+        (0, "203.0.113.9", "10.0.0.1"),  # no proxy configured: the header is the client's word
+        (1, "203.0.113.9", "203.0.113.9"),
+        (1, "6.6.6.6, 203.0.113.9", "203.0.113.9"),  # a forged entry left of the proxy's is ignored
+        (2, "203.0.113.9, 198.51.100.7", "203.0.113.9"),
+        (2, "198.51.100.7", "10.0.0.1"),  # fewer entries than proxies: fall back
+    ],
+)
+def test_client_address_behind_proxies(settings, rf, proxies, forwarded, expected):
+    from axes.helpers import get_client_ip_address
+
+    settings.SEMPRE_PROXY_COUNT = proxies
+    request = rf.get("/", HTTP_X_FORWARDED_FOR=forwarded, REMOTE_ADDR="10.0.0.1")
+    assert audit.client_ip(request) == expected
+    assert get_client_ip_address(request) == expected
