@@ -8,7 +8,6 @@ Nothing outside the test is needed (the dead address is the fault), so this runs
 import datetime as dt
 
 import pytest
-from django.core.cache import caches
 
 from microprojects.models import Activity
 from sempre.celery import app as celery_app
@@ -29,17 +28,17 @@ def use_broker(url: str) -> None:
 
 @pytest.fixture
 def redis_down(settings):
-    previous = celery_app.conf.broker_url, celery_app.conf.task_always_eager
+    """Celery reads CELERY_* through Django's settings, so the settings fixture switches eager mode
+    off and back (never `celery_app.conf.task_always_eager = ...`: that override would outlive the
+    test). Changing CACHES makes Django drop its cache connections (setting_changed)."""
+    previous = celery_app.conf.broker_url
     settings.CELERY_TASK_ALWAYS_EAGER = False
     settings.CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": DEAD_REDIS}
     }
-    celery_app.conf.task_always_eager = False
     use_broker(DEAD_REDIS)
-    caches._settings = caches.settings = settings.CACHES  # drop cached connections to the old cache
     yield
-    celery_app.conf.task_always_eager = previous[1]
-    use_broker(previous[0])
+    use_broker(previous)
 
 
 def test_pages_and_api_work_without_redis(redis_down, client, as_user, social_worker, organisation):
