@@ -11,7 +11,7 @@ from django.urls import path
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import exceptions, mixins, renderers, serializers, status, viewsets
+from rest_framework import exceptions, mixins, permissions, renderers, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.generics import ListCreateAPIView
 from rest_framework.response import Response
@@ -250,7 +250,18 @@ def etag(instance: ToolInstance) -> str:
 
 
 class VersionedMixin:
-    """Reads If-Match / "version", answers VersionConflict with 409 and the current state."""
+    """Reads If-Match / "version", answers VersionConflict with 409 and the current state.
+
+    Every write first checks that the user may change the tool (as soon as the object is looked
+    up), so a coordinator, who may read tools but not change them, gets 403 before any check of
+    the body or the version (which would otherwise answer 400/428 first)."""
+
+    def check_object_permissions(self, request, obj):
+        super().check_object_permissions(request, obj)
+        if request.method not in permissions.SAFE_METHODS:
+            tool = obj if isinstance(obj, ToolInstance) else obj.instance
+            if not request.user.has_perm("toolkit.change_toolinstance", tool):
+                raise exceptions.PermissionDenied(_("You may look at this tool but not change it."))
 
     def expected_version(self, *, required: bool):
         header = self.request.headers.get("If-Match", "")
