@@ -7,6 +7,7 @@ There is no `by` argument and no permission check: the callers are trusted opera
 line, provisioning scripts). A web or API form for managing staff must check permissions itself.
 """
 
+import functools
 from dataclasses import dataclass
 
 from django.contrib.auth.hashers import check_password
@@ -87,24 +88,27 @@ def _organisation_get_or_create(*, name: str, country: str | None, region: str, 
     return organisation, True
 
 
-def user_add(**kwargs) -> UserAddResult:
-    """Create the user or update them, and give them `role` (see `_user_add` for the arguments).
-
-    Two provisioning runs adding the same new person (or organisation) at once both pass the
+def _retried_on_unique_race(service):
+    """Two provisioning runs adding the same new person (or organisation) at once both pass the
     "does it exist?" check; the loser's INSERT then breaks a unique constraint. Its transaction
-    is rolled back and it runs once more, now finding the winner's rows: a clean retry, no error.
-    """
-    for attempt in range(3):
-        try:
-            return _user_add(**kwargs)
-        except IntegrityError:
-            if attempt == 2:
-                raise
-    raise AssertionError("unreachable")
+    is rolled back and the service runs once more, now finding the winner's rows: a clean retry."""
+
+    @functools.wraps(service)
+    def retried(**kwargs):
+        for attempt in range(3):
+            try:
+                return service(**kwargs)
+            except IntegrityError:
+                if attempt == 2:
+                    raise
+        raise AssertionError("unreachable")
+
+    return retried
 
 
+@_retried_on_unique_race
 @transaction.atomic
-def _user_add(
+def user_add(
     *,
     username: str,
     role: str,
