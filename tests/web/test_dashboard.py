@@ -124,8 +124,9 @@ def test_dashboard_social_worker_query_count(
         project_with_data(organisation=organisation, lead=social_worker, target_group=migrants())
     client = client_for(social_worker)
 
-    # session, user, memberships, my projects, project count, recent activities, indicators
-    with django_assert_num_queries(7):
+    # session, user, memberships, my projects, project count, recent activities, indicators,
+    # client contributions waiting for review
+    with django_assert_num_queries(8):
         response = client.get(DASHBOARD)
     assert len(response.context["my_projects"]) == item_count
 
