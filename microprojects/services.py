@@ -34,6 +34,19 @@ def _require(user, perm, obj=None):
         raise PermissionDenied(_("You may not do this."))
 
 
+def _check_fields(data: dict, allowed: tuple[str, ...]) -> None:
+    """Services take only the fields they know; anything else is a programming error, not input."""
+    unknown = set(data) - set(allowed)
+    if unknown:
+        raise TypeError(f"Unknown fields: {sorted(unknown)}")
+
+
+def _assign(instance, data: dict, allowed: tuple[str, ...]) -> None:
+    _check_fields(data, allowed)
+    for field, value in data.items():
+        setattr(instance, field, value)
+
+
 def _validate_dates(start: date | None, end: date | None):
     if start and end and end < start:
         raise ValidationError({"end_date": _("The end date must be on or after the start date.")})
@@ -56,9 +69,7 @@ def project_create(
     organisation = organisation or default_organisation_for(by)
     if not by.has_perm("microprojects.create_in_organisation", organisation):
         raise ValidationError({"organisation": _("You can only create projects for your own organisation.")})
-    unknown = set(data) - set(PROJECT_FIELDS)
-    if unknown:
-        raise TypeError(f"Unknown project fields: {sorted(unknown)}")
+    _check_fields(data, PROJECT_FIELDS)
     data.setdefault("country", organisation.country)
     _validate_dates(data.get("start_date"), data.get("end_date"))
     project = MicroProject(organisation=organisation, created_by=by, **data)
@@ -87,11 +98,7 @@ def project_update(*, project: MicroProject, by, target_groups=None, lead_social
     _require(by, "microprojects.change_microproject", project)
     if "status" in data:
         raise ValidationError({"status": _("Change the status with a transition.")})
-    unknown = set(data) - set(PROJECT_FIELDS)
-    if unknown:
-        raise TypeError(f"Unknown project fields: {sorted(unknown)}")
-    for field, value in data.items():
-        setattr(project, field, value)
+    _assign(project, data, PROJECT_FIELDS)
     _validate_dates(project.start_date, project.end_date)
     project.full_clean(exclude=["organisation"])
     project.save()
@@ -195,9 +202,7 @@ def _activity_check(activity: Activity):
 @transaction.atomic
 def activity_log(*, project: MicroProject, by, **data) -> Activity:
     _require(by, "microprojects.log_activity", project)
-    unknown = set(data) - set(ACTIVITY_FIELDS)
-    if unknown:
-        raise TypeError(f"Unknown activity fields: {sorted(unknown)}")
+    _check_fields(data, ACTIVITY_FIELDS)
     activity = Activity(project=project, created_by=by, **data)
     _activity_check(activity)
     activity.save()
@@ -207,11 +212,7 @@ def activity_log(*, project: MicroProject, by, **data) -> Activity:
 @transaction.atomic
 def activity_update(*, activity: Activity, by, **data) -> Activity:
     _require(by, "microprojects.log_activity", activity.project)
-    unknown = set(data) - set(ACTIVITY_FIELDS)
-    if unknown:
-        raise TypeError(f"Unknown activity fields: {sorted(unknown)}")
-    for field, value in data.items():
-        setattr(activity, field, value)
+    _assign(activity, data, ACTIVITY_FIELDS)
     _activity_check(activity)
     activity.save()
     return activity
@@ -256,9 +257,7 @@ def _indicator_check(indicator: Indicator):
 @transaction.atomic
 def indicator_create(*, project: MicroProject, by, **data) -> Indicator:
     _require(by, "microprojects.manage_indicators", project)
-    unknown = set(data) - set(INDICATOR_FIELDS)
-    if unknown:
-        raise TypeError(f"Unknown indicator fields: {sorted(unknown)}")
+    _check_fields(data, INDICATOR_FIELDS)
     if "direction" not in data and data.get("baseline") is not None and data.get("target") is not None:
         data["direction"] = (
             Indicator.Direction.DECREASE
@@ -274,11 +273,7 @@ def indicator_create(*, project: MicroProject, by, **data) -> Indicator:
 @transaction.atomic
 def indicator_update(*, indicator: Indicator, by, **data) -> Indicator:
     _require(by, "microprojects.manage_indicators", indicator.project)
-    unknown = set(data) - set(INDICATOR_FIELDS)
-    if unknown:
-        raise TypeError(f"Unknown indicator fields: {sorted(unknown)}")
-    for field, value in data.items():
-        setattr(indicator, field, value)
+    _assign(indicator, data, INDICATOR_FIELDS)
     _indicator_check(indicator)
     indicator.save()
     return indicator
