@@ -8,6 +8,9 @@ they are free text that may name people.
 
 import csv
 
+from django.db import connections
+from django.db.models import Case, CharField, F, Value, When
+from django.db.models.functions import Concat
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
@@ -117,27 +120,56 @@ def render_programme_csv(ctx: RenderContext) -> None:
     total = activities.count()
     ctx.progress(0, total)
     fields = [field for field, _label in columns]
+    with ctx.path.open("w", newline="", encoding="utf-8-sig") as out:
+        csv.writer(out).writerow([label for _field, label in columns])
+        if connections[activities.db].vendor == "postgresql":
+            out.flush()
+            _copy_csv(activities, fields, out.buffer)
+        else:
+            _write_csv(ctx, activities, fields, total, csv.writer(out))
+    ctx.progress(total, total)
+
+
+def _copy_csv(activities, fields, out) -> None:
+    """PostgreSQL writes the CSV itself (COPY ... TO STDOUT): several times faster than
+    formatting rows in Python, still streamed in chunks. Free-text cells that a spreadsheet would
+    run as a formula get their leading apostrophe in SQL, as `safe_text` does in Python."""
+    escaped = {
+        f"safe_{i}": Case(
+            When(**{f"{field}__regex": r"^[-=+@\t\r]"}, then=Concat(Value("'"), F(field))),
+            default=F(field),
+            output_field=CharField(),
+        )
+        for i, field in enumerate(fields)
+        if field in FREE_TEXT_FIELDS
+    }
+    columns = [f"safe_{i}" if f"safe_{i}" in escaped else field for i, field in enumerate(fields)]
+    sql, params = activities.annotate(**escaped).values_list(*columns).query.sql_with_params()
+    with connections[activities.db].cursor() as cursor:
+        raw = cursor.cursor  # psycopg's own cursor: Django's wrapper has no copy()
+        with raw.copy(f"COPY ({sql}) TO STDOUT WITH (FORMAT csv)", params) as copy:
+            for chunk in copy:
+                out.write(chunk)
+
+
+def _write_csv(ctx, activities, fields, total, writer) -> None:
     # Only free-text columns can hold something a spreadsheet would run as a formula.
     text = [i for i, field in enumerate(fields) if field in FREE_TEXT_FIELDS]
     done = 0
-    with ctx.path.open("w", newline="", encoding="utf-8-sig") as out:
-        writer = csv.writer(out)
-        writer.writerow([label for _field, label in columns])
-        batch = []
-        for row in activities.values_list(*fields).iterator(chunk_size=CSV_CHUNK_SIZE):
-            for i in text:
-                value = row[i]
-                if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-                    row = tuple(safe_text(v) for v in row)
-                    break
-            batch.append(row)
-            if len(batch) == CSV_CHUNK_SIZE:
-                writer.writerows(batch)
-                done += len(batch)
-                batch.clear()
-                ctx.progress(done, total)
-        writer.writerows(batch)
-    ctx.progress(total, total)
+    batch = []
+    for row in activities.values_list(*fields).iterator(chunk_size=CSV_CHUNK_SIZE):
+        for i in text:
+            value = row[i]
+            if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+                row = tuple(safe_text(v) for v in row)
+                break
+        batch.append(row)
+        if len(batch) == CSV_CHUNK_SIZE:
+            writer.writerows(batch)
+            done += len(batch)
+            batch.clear()
+            ctx.progress(done, total)
+    writer.writerows(batch)
 
 
 def render_programme_xlsx(ctx: RenderContext) -> None:
