@@ -81,7 +81,7 @@ def api_client():
 @pytest.fixture
 def as_user(api_client):
     """as_user(user) -> an APIClient logged in as that user (None: anonymous). A real session
-        login, so each request loads the user afresh, as in production."""
+    login, so each request loads the user afresh, as in production."""
 
     def login(user):
         client = APIClient()

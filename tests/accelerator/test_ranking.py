@@ -1,6 +1,5 @@
 """The ranking on small hand-computed examples, stability with a seed, and its speed."""
 
-
 import numpy as np
 import pytest
 
