@@ -29,6 +29,9 @@ from .conftest import PHONE
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
+HTMX_IDLE = "() => !document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling, .htmx-added')"
+
+
 @pytest.fixture
 def anna(organisation):
     """The social worker of the journeys, in Luleå."""
@@ -186,7 +189,12 @@ def test_social_worker_fills_in_a_canvas_builds_a_theory_of_change_and_invites_c
         ("Customer segments", "Shoppers at the Saturday market"),
         ("Key activities", "Packing fruit bags together"),
     ):
-        page.get_by_label(f"Add to “{block}”").fill(text)
+        # htmx swaps the whole board after each entry: type only once the swap has settled, as a
+        # person would, not into the board that is being replaced.
+        page.wait_for_function(HTMX_IDLE)
+        add_field = page.get_by_label(f"Add to “{block}”")
+        add_field.fill(text)
+        expect(add_field).to_have_value(text)
         page.locator(f"#block-{sbmc.template.blocks.get(label=block).key}").get_by_role(
             "button", name="Add"
         ).click()
