@@ -15,7 +15,7 @@ from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
 
 from microprojects.selectors import projects_visible_to
-from sempre.api import RulesPermission
+from sempre.api_support import RulesPermission
 from sempre.models import User
 from sempre.rules import is_coordinator, is_reviewer
 

@@ -16,7 +16,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
 
-from sempre.api import RulesPermission
+from sempre.api_support import RulesPermission
 from sempre.models import Organisation
 from sempre.rules import is_org_staff
 

@@ -1,6 +1,5 @@
-"""Core API: token login, organisations, and the permission class every app's viewsets use."""
+"""Core API: token login and organisations."""
 
-import rules
 from django.urls import path
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import mixins, permissions, serializers, viewsets
@@ -13,39 +12,9 @@ from rest_framework.routers import SimpleRouter
 from microprojects.selectors import organisations_visible_to
 
 from . import audit
+from .api_support import RulesPermission
 from .models import Organisation
 from .privacy import token_revoke
-
-
-class RulesPermission(permissions.IsAuthenticated):
-    """Maps each viewset action to a `rules` permission, via `view.rules_permissions`:
-
-    - a permission name (`"microprojects.change_microproject"`) is checked on the object the
-      action works on: `view.get_rules_object(obj)`, by default the object itself;
-    - a predicate (`is_org_staff`) is checked on the user alone, before anything is read.
-
-    Actions that are not named need only a logged-in user: what one may see is decided by the
-    viewset's queryset, which starts from a `*_visible_to(user)` selector, so an object one may
-    not see answers 404, and one one may see but not change answers 403.
-    """
-
-    def _rule(self, view):
-        return getattr(view, "rules_permissions", {}).get(getattr(view, "action", None))
-
-    def has_permission(self, request, view):
-        if not super().has_permission(request, view):
-            return False
-        rule = self._rule(view)
-        if isinstance(rule, rules.Predicate):
-            return rule.test(request.user)
-        return True
-
-    def has_object_permission(self, request, view, obj):
-        rule = self._rule(view)
-        if isinstance(rule, str):
-            get_object = getattr(view, "get_rules_object", None)
-            return request.user.has_perm(rule, get_object(obj) if get_object else obj)
-        return True
 
 
 class TokenView(ObtainAuthToken):

@@ -2,11 +2,12 @@
 to `rules` permissions."""
 
 import django_filters
+import rules
 from django import forms
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
-from rest_framework import exceptions, pagination
+from rest_framework import exceptions, pagination, permissions
 from rest_framework.views import exception_handler as drf_exception_handler
 
 
@@ -49,3 +50,34 @@ class IdFilter(django_filters.NumberFilter):
         kwargs.setdefault("min_value", 1)
         kwargs.setdefault("max_value", 2**63 - 1)
         super().__init__(*args, **kwargs)
+
+
+class RulesPermission(permissions.IsAuthenticated):
+    """Maps each viewset action to a `rules` permission, via `view.rules_permissions`:
+
+    - a permission name (`"microprojects.change_microproject"`) is checked on the object the
+      action works on: `view.get_rules_object(obj)`, by default the object itself;
+    - a predicate (`is_org_staff`) is checked on the user alone, before anything is read.
+
+    Actions that are not named need only a logged-in user: what one may see is decided by the
+    viewset's queryset, which starts from a `*_visible_to(user)` selector, so an object one may
+    not see answers 404, and one one may see but not change answers 403.
+    """
+
+    def _rule(self, view):
+        return getattr(view, "rules_permissions", {}).get(getattr(view, "action", None))
+
+    def has_permission(self, request, view):
+        if not super().has_permission(request, view):
+            return False
+        rule = self._rule(view)
+        if isinstance(rule, rules.Predicate):
+            return rule.test(request.user)
+        return True
+
+    def has_object_permission(self, request, view, obj):
+        rule = self._rule(view)
+        if isinstance(rule, str):
+            get_object = getattr(view, "get_rules_object", None)
+            return request.user.has_perm(rule, get_object(obj) if get_object else obj)
+        return True
