@@ -16,7 +16,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
 
-from sempre.api_support import RulesPermission
+from sempre.api_support import CompiledRepresentation, RulesPermission
 from sempre.models import Organisation
 from sempre.rules import is_org_staff
 
@@ -154,7 +154,7 @@ class ProjectHistorySerializer(serializers.Serializer):
         return self.HISTORY_TYPES[record.history_type]
 
 
-class ActivitySerializer(serializers.ModelSerializer):
+class ActivitySerializer(CompiledRepresentation, serializers.ModelSerializer):
     project_title = serializers.CharField(source="project.title", read_only=True)
 
     class Meta:
@@ -378,7 +378,9 @@ class ProjectActivityViewSet(ProjectChildViewSet):
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):  # schema generation: no URL kwargs
             return Activity.objects.none()
-        return selectors.activities_visible_to(self.request.user).filter(project=self.get_project())
+        # The project is visible (get_project), so all its activities are: read them through the
+        # related manager, which hands each activity that same project (no join, no visibility subquery).
+        return self.get_project().activities.all()
 
     def perform_service(self, project, data):
         return services.activity_log(project=project, by=self.request.user, **data)
