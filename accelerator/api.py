@@ -184,6 +184,21 @@ class ApplicationSerializer(serializers.ModelSerializer):
         return self._snapshot(application, "toc_snapshot")
 
 
+class EligibilityCheckSerializer(serializers.Serializer):
+    label = serializers.CharField()
+    passed = serializers.BooleanField()
+    detail = serializers.CharField(help_text=_("What is missing, when the check did not pass."))
+
+
+class ProjectEligibilitySerializer(serializers.Serializer):
+    """One project and whether it may apply to a round, check by check."""
+
+    project = serializers.IntegerField(source="project.pk")
+    title = serializers.CharField(source="project.title")
+    eligible = serializers.BooleanField(source="eligibility.eligible")
+    checks = EligibilityCheckSerializer(many=True, source="eligibility.checks")
+
+
 class ApplicationCreateSerializer(serializers.Serializer):
     project = serializers.IntegerField()
     answers = serializers.DictField(child=serializers.CharField(allow_blank=True), required=False)
@@ -420,27 +435,15 @@ class RoundViewSet(
             ApplicationSerializer(page, many=True, context={"request": request}).data
         )
 
-    @extend_schema(responses=OpenApiTypes.OBJECT)
-    @action(detail=True, methods=["get"])
+    @extend_schema(responses=ProjectEligibilitySerializer(many=True))
+    @action(detail=True, methods=["get"], filter_backends=[])
     def eligibility(self, request, pk=None):
-        """Each of one's projects with the eligibility checks, explained."""
+        """Each of one's projects with the eligibility checks, explained; a page at a time, by title."""
         self.get_object()
-        projects = list(projects_visible_to(request.user).order_by("title", "pk"))
-        checks = eligibility_by_project(projects)
-        return Response(
-            [
-                {
-                    "project": p.pk,
-                    "title": p.title,
-                    "eligible": checks[p.pk].eligible,
-                    "checks": [
-                        {"label": c.label, "passed": c.passed, "detail": c.detail}
-                        for c in checks[p.pk].checks
-                    ],
-                }
-                for p in projects
-            ]
-        )
+        page = self.paginate_queryset(projects_visible_to(request.user).order_by("title", "pk"))
+        checks = eligibility_by_project(page)
+        rows = [{"project": project, "eligibility": checks[project.pk]} for project in page]
+        return self.get_paginated_response(ProjectEligibilitySerializer(rows, many=True).data)
 
     @extend_schema(request=AssignmentCreateSerializer, responses=AssignmentSerializer(many=True))
     @action(detail=True, methods=["get", "post"])

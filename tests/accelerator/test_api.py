@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from accelerator import services
 from accelerator.models import Application, MonthlyFigure, Review, Round, StartUp
-from tests.factories import MembershipFactory, OrganisationFactory
+from tests.factories import MembershipFactory, MicroProjectFactory, OrganisationFactory
 
 from .factories import CriterionFactory, RoundFactory, ready_project, reviewer_from
 
@@ -285,6 +285,46 @@ def test_startup_list_queries(as_user, coordinator, round_, django_assert_num_qu
     client = as_user(coordinator)
     with django_assert_num_queries(4):
         assert client.get("/api/v1/startups/").status_code == 200
+
+
+def test_eligibility_lists_ones_projects_a_page_at_a_time_with_the_checks(
+    as_user, social_worker, organisation, other_organisation, round_
+):
+    ready = ready_project(social_worker, title="A ready project")
+    draft = MicroProjectFactory(organisation=organisation, title="B draft")
+    MicroProjectFactory(organisation=other_organisation, title="C not ours")
+    client = as_user(social_worker)
+    url = f"/api/v1/rounds/{round_.pk}/eligibility/"
+
+    first = client.get(url, {"page_size": 1}).json()
+    assert first["count"] == 2  # the other organisation's project is not listed
+    assert [(row["project"], row["eligible"]) for row in first["results"]] == [(ready.pk, True)]
+    assert all(check["passed"] for check in first["results"][0]["checks"])
+
+    second = client.get(url, {"page_size": 1, "page": 2}).json()
+    assert [(row["project"], row["title"], row["eligible"]) for row in second["results"]] == [
+        (draft.pk, "B draft", False)
+    ]
+    failed = [check for check in second["results"][0]["checks"] if not check["passed"]]
+    assert failed
+    assert all(check["label"] and check["detail"] for check in failed)
+
+
+def test_eligibility_of_an_invisible_round_is_404(as_user, social_worker):
+    draft_round = RoundFactory(status=Round.Status.DRAFT)
+    assert as_user(social_worker).get(f"/api/v1/rounds/{draft_round.pk}/eligibility/").status_code == 404
+
+
+@pytest.mark.parametrize("item_count", [1, 3])
+def test_eligibility_queries(as_user, social_worker, round_, django_assert_num_queries, item_count):
+    for _ in range(item_count):
+        ready_project(social_worker)
+    client = as_user(social_worker)
+    # session, user, round, memberships, count, page; readiness: tools, ToC outcomes, their
+    # indicators, links, interventions, their outcomes, assumptions; earlier selections
+    with django_assert_num_queries(14):
+        response = client.get(f"/api/v1/rounds/{round_.pk}/eligibility/")
+    assert response.json()["count"] == item_count
 
 
 def test_reverse_names_exist():
