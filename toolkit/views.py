@@ -45,6 +45,15 @@ def _can_edit(user, instance) -> bool:
     return user.has_perm("toolkit.change_toolinstance", instance)
 
 
+def _tool_to_change(request, pk) -> ToolInstance:
+    """The tool, for a view that changes it: 404 when one may not see it, 403 when one may see but
+    not change it (a coordinator), before any input is looked at."""
+    instance = _tool(request, pk)
+    if not _can_edit(request.user, instance):
+        raise PermissionDenied
+    return instance
+
+
 def _error_messages(error: ValidationError) -> list[str]:
     if hasattr(error, "error_dict"):
         return [str(m) for errors in error.error_dict.values() for e in errors for m in e.messages]
@@ -224,7 +233,7 @@ def _write(
 @login_required
 @require_POST
 def tool_update_view(request, pk):
-    instance = _tool(request, pk)
+    instance = _tool_to_change(request, pk)
     form = ToolUpdateForm(request.POST)
     if not form.is_valid():
         return _render_tool(request, pk, status=400, errors=[_("Please choose a status.")])
@@ -245,7 +254,7 @@ def tool_update_view(request, pk):
 @login_required
 @require_POST
 def tool_delete_view(request, pk):
-    instance = _tool(request, pk)
+    instance = _tool_to_change(request, pk)
     project_id = instance.project_id
     try:
         services.tool_delete(instance=instance, by=request.user, expected_version=request.POST.get("version"))
@@ -263,7 +272,7 @@ def tool_delete_view(request, pk):
 @login_required
 @require_POST
 def entry_add_view(request, pk):
-    instance = _tool(request, pk)
+    instance = _tool_to_change(request, pk)
     form = EntryForm(request.POST, instance=instance)
     block_key = request.POST.get("block_key", "")
     draft = {"drafts": {block_key: request.POST.get("text", "")}, "focus": f"add-{block_key}"}
@@ -308,11 +317,9 @@ def _form_errors(form) -> list[str]:
 @login_required
 @require_http_methods(["GET", "POST"])
 def entry_edit_view(request, pk, entry_id):
-    instance = _tool(request, pk)
+    instance = _tool_to_change(request, pk)
     entry = _entry(instance, entry_id)
     if request.method == "GET":
-        if not _can_edit(request.user, instance):
-            raise PermissionDenied
         form = EntryForm(
             instance=instance,
             initial={
@@ -352,7 +359,7 @@ def entry_edit_view(request, pk, entry_id):
 @login_required
 @require_POST
 def entry_move_view(request, pk, entry_id):
-    instance = _tool(request, pk)
+    instance = _tool_to_change(request, pk)
     entry = _entry(instance, entry_id)
     form = MoveForm(request.POST)
     if not form.is_valid():
@@ -372,7 +379,7 @@ def entry_move_view(request, pk, entry_id):
 @login_required
 @require_POST
 def entry_delete_view(request, pk, entry_id):
-    instance = _tool(request, pk)
+    instance = _tool_to_change(request, pk)
     entry = _entry(instance, entry_id)
     block_key = entry.block_key
     return _write(
@@ -449,7 +456,7 @@ def _rebound(form_class, request, instance, kind):
 @login_required
 @require_POST
 def toc_add_view(request, pk, kind):
-    instance = _tool(request, pk)
+    instance = _tool_to_change(request, pk)
     if kind not in TOC_FORMS or not instance.template.is_graph:
         raise Http404
     form = TOC_FORMS[kind](request.POST, instance=instance, prefix=kind)
@@ -480,7 +487,7 @@ TOC_DELETE = {
 @login_required
 @require_POST
 def toc_delete_view(request, pk, kind, element_id):
-    instance = _tool(request, pk)
+    instance = _tool_to_change(request, pk)
     if kind not in TOC_MODELS:
         raise Http404
     element = get_object_or_404(TOC_MODELS[kind].objects.filter(instance=instance), pk=element_id)
@@ -539,14 +546,12 @@ TOC_EDIT = {
 def toc_edit_view(request, pk, kind, element_id):
     """Change one element of the Theory of Change: an outcome (text, level, ceiling, indicators), a
     link (rationale, kind), an intervention (text, outputs, outcomes) or an assumption."""
-    instance = _tool(request, pk)
+    instance = _tool_to_change(request, pk)
     if kind not in TOC_EDIT:
         raise Http404
     form_class, initial, update = TOC_EDIT[kind]
     element = get_object_or_404(TOC_MODELS[kind].objects.filter(instance=instance), pk=element_id)
     element.instance = instance
-    if not _can_edit(request.user, instance):
-        raise PermissionDenied
     context = {"instance": instance, "project": instance.project, "element": element, "kind": kind}
     if request.method == "GET":
         form = form_class(instance=instance, initial={**initial(element), "version": instance.version})

@@ -54,6 +54,31 @@ def test_coordinator_reads_but_gets_no_forms_and_cannot_post(client_for, coordin
     assert not Entry.objects.exists()
 
 
+@pytest.mark.parametrize(
+    "path",
+    [
+        "update/",
+        "entries/add/",
+        "entries/{entry}/edit/",
+        "entries/{entry}/move/",
+        "entries/{entry}/delete/",
+        "toc/outcome/add/",
+        "toc/outcome/{outcome}/edit/",
+        "toc/outcome/{outcome}/delete/",
+    ],
+)
+def test_coordinator_is_refused_before_the_input_is_checked(client_for, coordinator, toc, path):
+    """Read-only people get 403 for an empty (invalid) form too, not the form back with errors."""
+    entry = EntryFactory(instance=toc, text="Kept")
+    outcome = OutcomeFactory(instance=toc, text="Kept too")
+    url = f"/tools/{toc.pk}/" + path.format(entry=entry.pk, outcome=outcome.pk)
+    assert client_for(coordinator).post(url, {}).status_code == 403
+    toc.refresh_from_db()
+    assert toc.version == 1
+    assert Entry.objects.get().text == "Kept"
+    assert Outcome.objects.get().text == "Kept too"
+
+
 def test_add_entry_with_htmx_returns_the_board(client_for, social_worker, sbmc):
     response = client_for(social_worker).post(
         f"/tools/{sbmc.pk}/entries/add/",
