@@ -265,3 +265,32 @@ def test_next_question_follows_a_sent_answer(client, invite_token):
     _invite, token = invite_token
     thanks = client.get(answer(client, token, step=2).url)
     assert reverse("contribute:question", args=[token, 3]) in thanks.content.decode()
+
+
+def test_a_failed_csrf_check_on_a_client_page_says_what_to_do_in_the_clients_language(client, invite_token):
+    _invite, token = invite_token
+    url = reverse("contribute:question", args=[token, 1])
+    client.cookies[COOKIE_NAME] = "de"
+    response = client.post(url, {"text": "Ein Treffpunkt", "consent": "on"})  # no CSRF token
+    assert response.status_code == 403
+    assert response.headers["Content-Language"] == "de"
+    html = response.content.decode()
+    assert "Bitte senden Sie Ihre Antwort noch einmal" in html
+    assert f'href="{url}"' in html
+    assert "CSRF" not in html
+    assert not Contribution.objects.exists()
+
+
+def test_a_failed_csrf_check_in_arabic_is_right_to_left(client, invite_token):
+    _invite, token = invite_token
+    response = client.post(reverse("contribute:question", args=[token, 1]) + "?lang=ar", {"text": "x"})
+    assert response.status_code == 403
+    assert 'dir="rtl"' in response.content.decode()
+
+
+def test_a_failed_csrf_check_on_a_staff_page_is_djangos(social_worker):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(social_worker)
+    response = client.post(reverse("microprojects:create"), {"title": "x"})
+    assert response.status_code == 403
+    assert "CSRF" in response.content.decode()

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.html import format_html
 from django.utils.translation import pgettext_lazy
+from django.views.csrf import csrf_failure as django_csrf_failure
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -55,6 +56,23 @@ def _render(request, template, context, *, language, chosen, status=200):
     if chosen:
         remember(response, language)
     return response
+
+
+def csrf_failure(request, reason=""):
+    """settings.CSRF_FAILURE_VIEW. On the client pages: a page in the client's language saying
+    what to do (a form open for hours, or a browser that blocks the cookie); elsewhere Django's."""
+    match = getattr(request, "resolver_match", None)
+    if match is None or match.namespace != "contribute":
+        return django_csrf_failure(request, reason=reason)
+    language, chosen = client_language(request)
+    return _render(
+        request,
+        "cocreation/public/send_again.html",
+        {"again_url": request.path},
+        language=language,
+        chosen=chosen,
+        status=403,
+    )
 
 
 def _too_many(request, *, language, chosen):
