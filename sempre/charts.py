@@ -172,6 +172,11 @@ def month_label(month: date) -> str:
     return formats.date_format(month, "YEAR_MONTH_FORMAT")
 
 
+def short_month_label(month: date) -> str:
+    """"Dec 2025": a month's abbreviated name, in the active language, and its year."""
+    return formats.date_format(month, "M Y")
+
+
 def line_chart_by_month(
     *,
     title: str,
@@ -181,15 +186,19 @@ def line_chart_by_month(
     show_title: bool = False,
 ) -> SafeString:
     """Lines over months; `months` are the first days of consecutive months."""
-    labels = [month_label(m) for m in months]
+    labels = [short_month_label(m) for m in months]
+    rotated = len(labels) > 6
     return _render(
         pygal.Line,
         title=title,
         labels=labels,
         series=series,
-        description=description,
+        description=description or _describe([month_label(m) for m in months], series),
         show_title=show_title,
-        x_label_rotation=30 if len(labels) > 6 else 0,
+        include_x_axis=True,  # counts: the axis starts at 0, so small values do not look like none
+        x_label_rotation=30 if rotated else 0,
+        # pygal leaves too little room under rotated labels and cut the legend off.
+        margin_bottom=16 + (36 if rotated else 0),
         show_minor_x_labels=len(labels) <= 12,
         x_labels_major_every=3 if len(labels) > 12 else None,
         dots_size=4,

@@ -33,6 +33,19 @@ def test_stacked_bar_and_line_charts_render():
     assert "January 2025" in line
 
 
+def test_line_chart_of_a_year_labels_months_short_and_starts_at_zero():
+    months = [dt.date(2025, m, 1) for m in range(1, 13)]
+    line = charts.line_chart_by_month(
+        title="Over time", months=months, series={"People": [100 + m for m in range(12)], "Hours": [90] * 12}
+    )
+
+    assert ">Dec 2025<" in line  # short on the axis, so the rotated labels leave room for the legend
+    assert ">December 2025<" not in line
+    assert "December 2025: 111" in line  # the description keeps the full names
+    assert ">0<" in line  # counts start at zero
+    assert ">Hours<" in line  # the legend
+
+
 def test_progress_bars_cap_at_full_width_and_show_missing_values():
     svg = charts.progress_bars(
         title="Progress", items=[("Reached", 150), ("Half", 50), ("Unknown", None)], width=800
