@@ -173,7 +173,7 @@ def month_label(month: date) -> str:
 
 
 def short_month_label(month: date) -> str:
-    """"Dec 2025": a month's abbreviated name, in the active language, and its year."""
+    """ "Dec 2025": a month's abbreviated name, in the active language, and its year."""
     return formats.date_format(month, "M Y")
 
 
