@@ -43,7 +43,7 @@ def projects_visible_to(user) -> QuerySet[MicroProject]:
     return MicroProject.objects.filter(organisation_id__in=user.organisation_ids)
 
 
-def _aggregate_per_row(rows: QuerySet, key: str, aggregate):
+def aggregate_per_row(rows: QuerySet, key: str, aggregate):
     """`aggregate` over the related `rows` of each outer row, as a correlated subquery (0 when none).
 
     Subqueries rather than joins + GROUP BY: counting through joins multiplies rows and made the
@@ -52,7 +52,7 @@ def _aggregate_per_row(rows: QuerySet, key: str, aggregate):
 
 
 def _per_project(aggregate):
-    return _aggregate_per_row(Activity.objects.filter(project=OuterRef("pk")), "project", aggregate)
+    return aggregate_per_row(Activity.objects.filter(project=OuterRef("pk")), "project", aggregate)
 
 
 def project_list(user) -> QuerySet[MicroProject]:
@@ -100,7 +100,7 @@ def with_progress(indicators: QuerySet[Indicator]) -> QuerySet[Indicator]:
     return indicators.annotate(
         latest_value=Subquery(latest.values("value")[:1]),
         latest_date=Subquery(latest.values("date")[:1]),
-        measurement_count=_aggregate_per_row(
+        measurement_count=aggregate_per_row(
             Measurement.objects.filter(indicator=OuterRef("pk")), "indicator", Count("pk")
         ),
     ).annotate(

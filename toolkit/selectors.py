@@ -4,11 +4,11 @@ answer 404, and lists run a fixed number of queries (relations are prefetched)."
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Prefetch, QuerySet, prefetch_related_objects
+from django.db.models import Count, OuterRef, Prefetch, QuerySet, prefetch_related_objects
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from microprojects.selectors import projects_visible_to
+from microprojects.selectors import aggregate_per_row, projects_visible_to
 
 from .diff import state_diff
 from .models import (
@@ -40,10 +40,19 @@ def tools_visible_to(user) -> QuerySet[ToolInstance]:
 
 
 def tool_list(user) -> QuerySet[ToolInstance]:
-    """For lists: with counts of what each tool holds."""
+    """For lists: with counts of what each tool holds (subqueries: joining both entries and
+    outcomes would multiply the rows before counting them)."""
     return tools_visible_to(user).annotate(
-        entry_count=Count("entries", distinct=True), outcome_count=Count("outcomes", distinct=True)
+        entry_count=aggregate_per_row(Entry.objects.filter(instance=OuterRef("pk")), "instance", Count("pk")),
+        outcome_count=aggregate_per_row(
+            Outcome.objects.filter(instance=OuterRef("pk")), "instance", Count("pk")
+        ),
     )
+
+
+def tools_of_project(user, project) -> QuerySet[ToolInstance]:
+    """A project's tools for its tools page and panel: by template, newest first."""
+    return tool_list(user).filter(project=project).order_by("template__order", "-created_at", "-id")
 
 
 def content_prefetches() -> list:

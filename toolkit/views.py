@@ -32,7 +32,14 @@ from .forms import (
     ToolUpdateForm,
 )
 from .models import Assumption, CausalLink, Entry, Intervention, Outcome, ToolInstance
-from .selectors import snapshots_of, templates_available, tool_detail, tool_diff, tool_list, tools_visible_to
+from .selectors import (
+    snapshots_of,
+    templates_available,
+    tool_detail,
+    tool_diff,
+    tools_of_project,
+    tools_visible_to,
+)
 from .services import UNSET, VersionConflict
 from .validation import completeness, findings
 
@@ -85,7 +92,7 @@ def project_tools(request, project_id):
             else:
                 messages.success(request, _("The tool was created."))
                 return redirect("toolkit:tool", pk=instance.pk)
-    tools = tool_list(request.user).filter(project=project).order_by("template__order", "-created_at", "-id")
+    tools = tools_of_project(request.user, project)
     return render(
         request,
         "toolkit/project_tools.html",
@@ -107,7 +114,7 @@ RECENT_TOOLS_LENGTH = 6
 def project_tools_panel(request, project_id):
     """The tools part of the project page (loaded by htmx, so the page's own queries stay fixed)."""
     project = get_object_or_404(projects_visible_to(request.user), pk=project_id)
-    tools = tool_list(request.user).filter(project=project).order_by("template__order", "-created_at", "-id")
+    tools = tools_of_project(request.user, project)
     return render(
         request,
         "toolkit/_project_tools_panel.html",

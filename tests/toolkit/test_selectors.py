@@ -43,3 +43,18 @@ def test_tools_visible_to_follows_the_projects(
     assert list(tools_visible_to(coordinator)) == [sbmc]
     assert list(tools_visible_to(other_social_worker)) == []
     assert list(tools_visible_to(reviewer)) == []
+
+
+def test_tool_list_counts_entries_and_outcomes_of_each_tool(organisation, coordinator):
+    from toolkit.selectors import tool_list
+
+    from .factories import EntryFactory
+
+    toc = TheoryOfChangeFactory(project=MicroProjectFactory(organisation=organisation))
+    for text in ("A", "B", "C"):
+        OutcomeFactory(instance=toc, text=text)
+    EntryFactory.create_batch(2, instance=toc)
+    empty = ToolInstanceFactory(project=toc.project)
+
+    counts = {tool.pk: (tool.entry_count, tool.outcome_count) for tool in tool_list(coordinator)}
+    assert counts == {toc.pk: (2, 3), empty.pk: (0, 0)}
