@@ -196,18 +196,8 @@ def first_route(*candidates: tuple[str, dict]) -> str:
     raise NotAvailable("none of " + ", ".join(repr(name) for name, _kwargs in candidates) + " exists yet")
 
 
-def list_length(body: bytes) -> int | None:
-    """Items on a list endpoint's page (paginated {"results": [...]} or a plain JSON list)."""
-    try:
-        data = json.loads(body)
-    except ValueError:
-        return None
-    if isinstance(data, dict) and isinstance(data.get("results"), list):
-        return len(data["results"])
-    return len(data) if isinstance(data, list) else None
-
-
 def result_count(body: bytes) -> int | None:
+    """Items in an answer: a page's results, a plain JSON list, or the rows of a ranking."""
     try:
         data = json.loads(body)
     except ValueError:
@@ -271,7 +261,7 @@ def queries_per_list_endpoint(ctx: Context):
     def measure(client, path, size):
         with CaptureQueriesContext(connection) as queries:
             response = client.get(path, {"page_size": size}, HTTP_ACCEPT="application/json")
-        items = list_length(response.content) if response.status_code == 200 else None
+        items = result_count(response.content) if response.status_code == 200 else None
         return response.status_code, len(queries), items
 
     def measure_list(client, path):
