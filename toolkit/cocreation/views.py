@@ -195,6 +195,22 @@ def _row(request, pk, *, error=""):
     )
 
 
+def _moderate(request, contribution, decide, done: str):
+    """Run an accept or reject from the queue and answer: the row again (htmx) or the next one in
+    the queue; on a refusal, the row with the reason, or the contribution's page with it."""
+    try:
+        decide()
+    except ValidationError as error:
+        if request.htmx:
+            return _row(request, contribution.pk, error=_messages_of(error))
+        messages.error(request, _messages_of(error))
+        return redirect("cocreation:contribution", pk=contribution.pk)
+    if request.htmx:
+        return _row(request, contribution.pk)
+    messages.success(request, done)
+    return redirect(_next_in_queue(request, contribution))
+
+
 def _messages_of(error: ValidationError) -> str:
     return " ".join(m for ms in error.message_dict.values() for m in ms)
 
@@ -204,17 +220,12 @@ def _messages_of(error: ValidationError) -> str:
 def contribution_accept_view(request, pk):
     """Accept as it is (from the queue); editing first happens on the contribution's page."""
     contribution = get_object_or_404(contribution_list(request.user), pk=pk)
-    try:
-        contribution_accept(contribution=contribution, by=request.user)
-    except ValidationError as error:
-        if request.htmx:
-            return _row(request, pk, error=_messages_of(error))
-        messages.error(request, _messages_of(error))
-        return redirect("cocreation:contribution", pk=contribution.pk)
-    if request.htmx:
-        return _row(request, pk)
-    messages.success(request, _("Accepted: it is now in the tool, marked as the client's contribution."))
-    return redirect(_next_in_queue(request, contribution))
+    return _moderate(
+        request,
+        contribution,
+        lambda: contribution_accept(contribution=contribution, by=request.user),
+        _("Accepted: it is now in the tool, marked as the client's contribution."),
+    )
 
 
 @login_required
@@ -223,17 +234,12 @@ def contribution_reject_view(request, pk):
     contribution = get_object_or_404(contribution_list(request.user), pk=pk)
     form = RejectForm(request.POST)
     note = form.cleaned_data["note"] if form.is_valid() else ""
-    try:
-        contribution_reject(contribution=contribution, by=request.user, note=note)
-    except ValidationError as error:
-        if request.htmx:
-            return _row(request, pk, error=_messages_of(error))
-        messages.error(request, _messages_of(error))
-        return redirect("cocreation:contribution", pk=contribution.pk)
-    if request.htmx:
-        return _row(request, pk)
-    messages.success(request, _("Not used. It will be deleted after the retention period."))
-    return redirect(_next_in_queue(request, contribution))
+    return _moderate(
+        request,
+        contribution,
+        lambda: contribution_reject(contribution=contribution, by=request.user, note=note),
+        _("Not used. It will be deleted after the retention period."),
+    )
 
 
 @login_required
