@@ -79,12 +79,22 @@ class MixedSerializer(CompiledRepresentation, serializers.ModelSerializer):
     organisation_name = serializers.CharField(source="project.organisation.name", read_only=True)
     author = serializers.CharField(source="created_by.username", read_only=True, allow_null=True)
     kind_label = serializers.CharField(source="get_kind_display", read_only=True)
+    date_year = serializers.IntegerField(source="date.year", read_only=True)
     total_hours = serializers.SerializerMethodField()
     project = serializers.StringRelatedField()
 
     class Meta:
         model = Activity
-        fields = ["id", "organisation_name", "author", "kind_label", "total_hours", "project", "date"]
+        fields = [
+            "id",
+            "organisation_name",
+            "author",
+            "kind_label",
+            "date_year",
+            "total_hours",
+            "project",
+            "date",
+        ]
 
     def get_total_hours(self, activity) -> str:
         return str(activity.staff_hours + activity.volunteer_hours)
@@ -97,6 +107,7 @@ def test_compiled_representation_keeps_drf_path_for_other_fields(activities):
         "organisation_name": True,
         "author": True,
         "kind_label": False,  # a method, called by DRF
+        "date_year": False,  # an attribute of a value, not a column
         "total_hours": False,  # a method field
         "project": False,  # str(project): not a value-only field
         "date": True,
