@@ -19,6 +19,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from ..conftest import require_service
+from ..workers import Worker, delete_queue, redis_available, worker_database_url
 
 HERE = Path(__file__).resolve().parent
 AXE_JS = HERE / "vendor" / "axe.min.js"
@@ -196,27 +197,12 @@ def open_journey(request, browser, live_server):
 # A real Celery worker for the report journey ---------------------------------------------------
 
 
-def redis_available(url: str) -> bool:
-    if not url:
-        return False
-    import redis
-
-    try:
-        return bool(redis.Redis.from_url(url, socket_connect_timeout=2, socket_timeout=2).ping())
-    except redis.RedisError:
-        return False
-
-
 @pytest.fixture
 def report_worker(settings, tmp_path):
     """With REDIS_URL set (CI): a `celery worker` subprocess on a queue of this test, pointed at the
     test database (PostgreSQL, committed data: the live server's transactional DB) and at the test's
     media folder; yields the worker's queue name. Without REDIS_URL: nothing to start, report tasks run
     in-process (eager) in the live server's thread; yields None."""
-    import signal
-    import subprocess
-    import sys
-    import time
     import uuid
 
     from django.db import connection
@@ -231,45 +217,16 @@ def report_worker(settings, tmp_path):
     queue = f"sempre-browser-{uuid.uuid4().hex[:10]}"
     settings.CELERY_TASK_ALWAYS_EAGER = False
     settings.SEMPRE_REPORT_QUEUE = queue
-    db = connection.settings_dict
-    host = f"{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}"
     env = {
         **os.environ,
-        "DATABASE_URL": f"postgres://{db['USER']}:{db['PASSWORD'] or ''}@{host}/{db['NAME']}",
+        "DATABASE_URL": worker_database_url(),
         "REDIS_URL": redis_url,
         "SEMPRE_MEDIA_ROOT": str(settings.MEDIA_ROOT),
         "SEMPRE_REPORT_STEP_DELAY": "0.5",  # slow enough for a person to watch the progress
     }
-    log_path = tmp_path / "worker.log"
-    command = [
-        sys.executable, "-m", "celery", "-A", "sempre", "worker", "--pool=solo", "--queues", queue,
-        "--hostname", f"{queue}@%h", "--without-gossip", "--without-mingle", "--loglevel=INFO",
-    ]  # fmt: skip
-    with log_path.open("w") as log:
-        worker = subprocess.Popen(
-            command,
-            cwd=HERE.parents[1],
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
+    worker = Worker(queue, tmp_path / "worker.log", env)
     try:
-        deadline = time.monotonic() + 60
-        while " ready." not in log_path.read_text() and worker.poll() is None:
-            if time.monotonic() > deadline:
-                pytest.fail("the Celery worker did not start:\n" + log_path.read_text()[-3000:])
-            time.sleep(0.2)
-        assert worker.poll() is None, log_path.read_text()[-3000:]
         yield queue
     finally:
-        if worker.poll() is None:
-            os.killpg(worker.pid, signal.SIGTERM)  # warm shutdown
-            try:
-                worker.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                os.killpg(worker.pid, signal.SIGKILL)
-                worker.wait(timeout=10)
-        import redis
-
-        redis.Redis.from_url(redis_url, socket_connect_timeout=2).delete(queue)
+        worker.stop()
+        delete_queue(redis_url, queue)

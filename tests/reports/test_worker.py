@@ -16,9 +16,6 @@ only the newest attempt can write. The test shortens the lease and runs the swee
 
 import io
 import os
-import signal
-import subprocess
-import sys
 import time
 import uuid
 from pathlib import Path
@@ -34,23 +31,12 @@ from sempre.reports.models import ReportJob
 from sempre.reports.tasks import render_report
 
 from ..conftest import require_service
+from ..workers import Worker, delete_queue, redis_available, worker_database_url
 
 pytestmark = pytest.mark.services
 
-ROOT = Path(__file__).resolve().parents[2]
 TIMEOUT = 90
 URL = "/api/v1/reports/"
-
-
-def redis_available(url: str) -> bool:
-    if not url:
-        return False
-    import redis
-
-    try:
-        return bool(redis.Redis.from_url(url, socket_connect_timeout=2, socket_timeout=2).ping())
-    except redis.RedisError:
-        return False
 
 
 def wait_for(check, what: str, workers=(), timeout: float = TIMEOUT):
@@ -72,68 +58,6 @@ def use_broker(url: str) -> None:
         celery_app.amqp._producer_pool = None
 
 
-class Worker:
-    def __init__(self, queue: str, log_path: Path, env: dict):
-        self.queue, self.log_path = queue, log_path
-        with log_path.open("a") as log:
-            self.process = subprocess.Popen(
-                [
-                    sys.executable,
-                    "-m",
-                    "celery",
-                    "-A",
-                    "sempre",
-                    "worker",
-                    "--pool=prefork",
-                    "--concurrency=1",
-                    "--queues",
-                    queue,
-                    "--hostname",
-                    f"{queue}-{uuid.uuid4().hex[:4]}@%h",
-                    "--without-gossip",
-                    "--without-mingle",
-                    "--loglevel=INFO",
-                ],
-                cwd=ROOT,
-                env=env,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                start_new_session=True,  # its own process group: SIGKILL reaches the pool child too
-            )
-        wait_for(
-            lambda: self.process.poll() is not None or " ready." in self.log_path.read_text(),
-            "the worker",
-            [self],
-        )
-        assert self.process.poll() is None, self.log_tail()
-
-    def log_tail(self) -> str:
-        return f"--- worker log {self.log_path.name} ---\n" + self.log_path.read_text()[-4000:]
-
-    def kill(self) -> None:
-        """SIGKILL the whole worker, main process and pool child, mid-task."""
-        os.killpg(self.process.pid, signal.SIGKILL)
-        self.process.wait(timeout=20)
-
-    def stop(self) -> None:
-        if self.process.poll() is not None:
-            return
-        with contextlib_suppress():
-            os.killpg(self.process.pid, signal.SIGTERM)  # warm shutdown
-        try:
-            self.process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            with contextlib_suppress():
-                os.killpg(self.process.pid, signal.SIGKILL)
-            self.process.wait(timeout=10)
-
-
-def contextlib_suppress():
-    import contextlib
-
-    return contextlib.suppress(ProcessLookupError)
-
-
 @pytest.fixture
 def start_worker(transactional_db, settings, tmp_path):
     """start_worker(**env) -> a running worker on a queue of this test; all stopped at the end."""
@@ -143,9 +67,7 @@ def start_worker(transactional_db, settings, tmp_path):
     queue = f"sempre-reports-test-{uuid.uuid4().hex[:10]}"
     settings.CELERY_TASK_ALWAYS_EAGER = False
     settings.SEMPRE_REPORT_QUEUE = queue
-    db = connection.settings_dict
-    host = f"{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}"
-    database_url = f"postgres://{db['USER']}:{db['PASSWORD'] or ''}@{host}/{db['NAME']}"
+    database_url = worker_database_url()
     workers = []
 
     def start(**extra_env):
@@ -158,7 +80,7 @@ def start_worker(transactional_db, settings, tmp_path):
             "SEMPRE_REPORT_STEP_DELAY": "0.3",
             **{key: str(value) for key, value in extra_env.items()},
         }
-        worker = Worker(queue, tmp_path / f"worker-{len(workers)}.log", env)
+        worker = Worker(queue, tmp_path / f"worker-{len(workers)}.log", env, pool="prefork")
         workers.append(worker)
         return worker
 
@@ -168,14 +90,7 @@ def start_worker(transactional_db, settings, tmp_path):
         for worker in workers:
             worker.stop()
         use_broker(redis_url)
-        with redis_client(redis_url) as client:
-            client.delete(queue)
-
-
-def redis_client(url):
-    import redis
-
-    return redis.Redis.from_url(url, socket_connect_timeout=2, socket_timeout=2)
+        delete_queue(redis_url, queue)
 
 
 def job_state(job_id):

@@ -9,12 +9,8 @@ It does not touch the database, so the test needs none.
 """
 
 import os
-import signal
-import subprocess
-import sys
 import time
 import uuid
-from pathlib import Path
 
 import pytest
 from celery import Celery
@@ -24,58 +20,30 @@ from django.core.cache import cache
 from sempre.tasks import ping_marker_key
 
 from ..conftest import require_service
+from ..workers import Worker, delete_queue, redis_available
 
-ROOT = Path(__file__).resolve().parents[2]
 TIMEOUT = 60
 
 
-def redis_available(url: str) -> bool:
-    if not url:
-        return False
-    import redis
-
-    try:
-        return bool(redis.Redis.from_url(url, socket_connect_timeout=2, socket_timeout=2).ping())
-    except redis.RedisError:
-        return False
-
-
 @pytest.fixture
-def worker_queue(tmp_path):
-    """Start `celery -A sempre worker` on a queue of its own; yield the queue name; stop the worker."""
+def worker(tmp_path):
+    """A worker on a queue of its own; stopped at the end."""
     redis_url = os.environ.get("REDIS_URL", "")
     require_service(redis_available(redis_url), "Redis (REDIS_URL)")
     # The test process must talk to the same Redis as the worker through the cache.
     assert settings.CACHES["default"]["LOCATION"] == redis_url
     queue = f"sempre-test-{uuid.uuid4().hex[:12]}"
-    log_path = tmp_path / "worker.log"
-    with log_path.open("w") as log:
-        command = [
-            sys.executable, "-m", "celery", "-A", "sempre", "worker",
-            "--pool=solo", "--concurrency=1", "--queues", queue, "--hostname", f"{queue}@%h",
-            "--without-gossip", "--without-mingle", "--without-heartbeat", "--loglevel=INFO",
-        ]  # fmt: skip
-        worker = subprocess.Popen(
-            command,
-            cwd=ROOT,
-            env={**os.environ, "REDIS_URL": redis_url},
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
+    worker = Worker(queue, tmp_path / "worker.log", {**os.environ, "REDIS_URL": redis_url})
     try:
-        yield queue, worker, log_path
+        yield worker
     finally:
-        worker.send_signal(signal.SIGTERM)  # warm shutdown
-        try:
-            worker.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            worker.kill()
-            worker.wait(timeout=10)
+        worker.stop()
+        delete_queue(redis_url, queue)
 
 
 @pytest.mark.services
-def test_a_real_worker_runs_ping_sent_through_redis(worker_queue):
-    queue, worker, log_path = worker_queue
+def test_a_real_worker_runs_ping_sent_through_redis(worker):
+    queue = worker.queue
     marker = uuid.uuid4().hex
     # A client of its own: the project's app may be set to run tasks eagerly in tests, send_task never does.
     client = Celery("sempre-test-client", broker=os.environ["REDIS_URL"])
@@ -83,14 +51,14 @@ def test_a_real_worker_runs_ping_sent_through_redis(worker_queue):
 
     deadline = time.monotonic() + TIMEOUT
     note = None
-    while time.monotonic() < deadline and worker.poll() is None:
+    while time.monotonic() < deadline and worker.process.poll() is None:
         note = cache.get(ping_marker_key(marker))
         if note is not None:
             break
         time.sleep(0.25)
     assert note is not None, (
-        f"no answer from the worker within {TIMEOUT}s (exit code {worker.poll()}):\n"
-        + log_path.read_text()[-4000:]
+        f"no answer from the worker within {TIMEOUT}s (exit code {worker.process.poll()}):\n"
+        + worker.log_tail()
     )
     assert note["hostname"].startswith(queue)
     cache.delete(ping_marker_key(marker))
