@@ -16,7 +16,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
 
-from sempre.api_support import CompiledRepresentation, RulesPermission
+from sempre.api_support import CompiledRepresentation, CountInPageQueryPagination, RulesPermission
 from sempre.models import Organisation
 from sempre.rules import is_org_staff
 
@@ -370,6 +370,7 @@ class ProjectActivityViewSet(ProjectChildViewSet):
 
     serializer_class = ActivitySerializer
     rules_permissions = {"create": "microprojects.log_activity"}
+    pagination_class = CountInPageQueryPagination  # a project's activities are few and plain rows
     filterset_class = ActivityFilter
     ordering = ["-date", "-id"]
     search_fields = ["title", "notes"]

@@ -4,7 +4,9 @@ Organisation roles (social worker, organisation admin) come from `Membership`; p
 (coordinator, reviewer) are flags on the user, as a person can hold one next to a membership.
 """
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
+from django.contrib.sessions.base_session import AbstractBaseSession
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.utils import timezone
@@ -41,6 +43,33 @@ class User(AbstractUser):
         return frozenset(
             self.memberships.filter(role=Membership.Role.ORG_ADMIN).values_list("organisation_id", flat=True)
         )
+
+
+class Session(AbstractBaseSession):
+    """A browser's session, with the user logged in to it as a column of its own.
+
+    So a request reads its session and its user in one query (sempre.sessions), deleting a user
+    ends their sessions, and a user's sessions can be found and ended.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="sessions",
+    )
+
+    class Meta(AbstractBaseSession.Meta):
+        verbose_name = _("session")
+        verbose_name_plural = _("sessions")
+
+    @classmethod
+    def get_session_store_class(cls):
+        from sempre.sessions import SessionStore
+
+        return SessionStore
 
 
 class Organisation(models.Model):

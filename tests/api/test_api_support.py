@@ -5,13 +5,15 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.urls import get_resolver
+from django.utils import timezone
 from rest_framework import serializers
 
 from microprojects.api import ActivitySerializer
 from microprojects.filters import ActivityFilter
 from microprojects.models import Activity
-from sempre.api_support import CompiledRepresentation, _names_a_filter
+from sempre.api_support import CompiledRepresentation, CountInPageQueryPaginator, _names_a_filter
 
 from ..factories import ActivityFactory, UserFactory
 
@@ -116,6 +118,98 @@ def test_compiled_representation_keeps_drf_path_for_other_fields(activities):
         expected = drf_representation(MixedSerializer(activity), activity)
         assert MixedSerializer(activity).data == expected
     assert MixedSerializer(activities[0]).data["author"] is None  # None part-way along the path
+
+
+@pytest.mark.parametrize("zone", ["UTC", "Europe/Berlin", "Asia/Kolkata", "America/St_Johns"])
+def test_compiled_datetimes_equal_drf_in_the_current_timezone(activities, zone):
+    with timezone.override(zone):
+        for activity in Activity.objects.filter(pk__in=[a.pk for a in activities]):
+            compiled = ActivitySerializer(activity).data
+            assert compiled == drf_representation(ActivitySerializer(activity), activity)
+            assert compiled["created_at"].endswith("Z") is (zone == "UTC")
+
+
+def test_compiled_datetimes_hand_anything_but_aware_datetimes_to_drf(activities):
+    activity = activities[0]
+    activity.created_at = dt.datetime(2025, 5, 1, 12, 30)  # naive: DRF makes it aware
+    activity.updated_at = None
+    compiled = ActivitySerializer(activity).data
+    assert compiled == drf_representation(ActivitySerializer(activity), activity)
+    assert compiled["updated_at"] is None
+
+
+def test_compiled_timezone_is_looked_up_per_serializer(activities):
+    activity = activities[0]
+    with timezone.override("UTC"):
+        in_utc = ActivitySerializer(activity).data["created_at"]
+    with timezone.override("Asia/Tokyo"):
+        in_tokyo = ActivitySerializer(activity).data["created_at"]
+    assert in_utc.endswith("Z")
+    assert in_tokyo.endswith("+09:00")
+
+
+# Counting in the page query ----------------------------------------------------------------------
+
+
+@pytest.fixture
+def five_activities(project):
+    return ActivityFactory.create_batch(5, project=project)
+
+
+def paginators(project, per_page):
+    rows = Activity.objects.filter(project=project).order_by("-date", "-id")
+    return CountInPageQueryPaginator(rows, per_page), Paginator(rows, per_page)
+
+
+@pytest.mark.parametrize(("per_page", "number"), [(2, 1), (2, 2), (2, 3), (5, 1), (10, 1), (2, "2")])
+def test_count_in_page_query_pages_as_django_does(five_activities, project, per_page, number):
+    counting, django = paginators(project, per_page)
+    page, expected = counting.page(number), django.page(number)
+    assert list(page) == list(expected)
+    assert (counting.count, counting.num_pages) == (django.count, django.num_pages)
+    assert (page.has_next(), page.start_index(), page.end_index()) == (
+        expected.has_next(),
+        expected.start_index(),
+        expected.end_index(),
+    )
+
+
+def test_count_in_page_query_runs_one_query(five_activities, project, django_assert_num_queries):
+    counting, _django = paginators(project, 2)
+    with django_assert_num_queries(1):
+        page = counting.page(2)
+        assert counting.count == 5
+        assert len(page) == 2
+
+
+@pytest.mark.parametrize(
+    ("number", "error"), [(4, EmptyPage), (0, EmptyPage), ("-1", EmptyPage), ("x", PageNotAnInteger)]
+)
+def test_count_in_page_query_refuses_pages_as_django_does(five_activities, project, number, error):
+    counting, django = paginators(project, 2)
+    with pytest.raises(error) as refused:
+        counting.page(number)
+    with pytest.raises(error) as expected:
+        django.page(number)
+    assert str(refused.value) == str(expected.value)
+
+
+def test_count_in_page_query_of_an_empty_list(project):
+    counting, _django = paginators(project, 2)
+    page = counting.page(1)
+    assert (list(page), counting.count) == ([], 0)
+
+
+def test_project_activities_count_with_a_filter_and_a_page(api_client, social_worker, project):
+    ActivityFactory.create_batch(3, project=project, kind=Activity.Kind.MEETING)
+    ActivityFactory.create_batch(2, project=project, kind=Activity.Kind.WORKSHOP)
+    api_client.force_authenticate(social_worker)
+    url = f"/api/v1/projects/{project.pk}/activities/"
+    response = api_client.get(url, {"kind": "meeting", "page_size": 2, "page": 2})
+    assert response.json()["count"] == 3
+    assert len(response.json()["results"]) == 1
+    assert api_client.get(url, {"page": 4, "page_size": 2}).status_code == 404  # past the end
+    assert api_client.get(url, {"page": "last", "page_size": 2}).json()["results"]
 
 
 # Filter backend ----------------------------------------------------------------------------------

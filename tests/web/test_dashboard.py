@@ -124,9 +124,9 @@ def test_dashboard_social_worker_query_count(
         project_with_data(organisation=organisation, lead=social_worker, target_group=migrants())
     client = client_for(social_worker)
 
-    # session, user, memberships, my projects, project count, recent activities, indicators,
+    # session with its user, memberships, my projects, project count, recent activities, indicators,
     # client contributions waiting for review
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(7):
         response = client.get(DASHBOARD)
     assert len(response.context["my_projects"]) == item_count
 
@@ -141,8 +141,8 @@ def test_dashboard_coordinator_query_count(
         )
     client = client_for(coordinator)
 
-    # session, user, memberships, activities per project, projects, target groups, their links, months
-    with django_assert_num_queries(8):
+    # session with its user, memberships, activities per project, projects, target groups, their links, months
+    with django_assert_num_queries(7):
         response = client.get(DASHBOARD)
     assert response.context["programme_totals"]["projects"] == item_count
 
