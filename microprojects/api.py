@@ -379,9 +379,15 @@ class ProjectActivityViewSet(ProjectChildViewSet):
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):  # schema generation: no URL kwargs
             return Activity.objects.none()
-        # The project is visible (get_project), so all its activities are: read them through the
-        # related manager, which hands each activity that same project (no join, no visibility subquery).
+        if self.action == "list":  # the project's visibility and title come with the page's rows
+            return selectors.project_activities(self.request.user, self.kwargs["project_pk"])
         return self.get_project().activities.all()
+
+    def list(self, request, *args, **kwargs):
+        response = super().list(request, *args, **kwargs)
+        if not response.data["results"]:
+            self.get_project()  # no rows: an empty project, or one the user may not see (404)
+        return response
 
     def perform_service(self, project, data):
         return services.activity_log(project=project, by=self.request.user, **data)

@@ -38,9 +38,30 @@ def organisations_visible_to(user) -> QuerySet[Organisation]:
 def projects_visible_to(user) -> QuerySet[MicroProject]:
     if not user.is_authenticated:
         return MicroProject.objects.none()
+    return MicroProject.objects.filter(project_visible_to(user))
+
+
+def project_visible_to(user, through: str = "") -> Q:
+    """The condition that `user` may see a project, on a model that reaches the project through
+    `through` (`"project__"` on an activity). For a logged-in user: use projects_visible_to for
+    projects themselves."""
     if user.is_coordinator:
-        return MicroProject.objects.all()
-    return MicroProject.objects.filter(organisation_id__in=user.organisation_ids)
+        return Q()
+    return Q(**{f"{through}organisation_id__in": user.organisation_ids})
+
+
+def project_activities(user, project_pk) -> QuerySet[Activity]:
+    """The activities of one project if `user` may see it (none otherwise), each with the project's
+    title joined in: a page of them is one query, with no query for the project itself. A project
+    with no activities and one the user may not see both give no rows; tell them apart with
+    projects_visible_to."""
+    if not user.is_authenticated:
+        return Activity.objects.none()
+    return (
+        Activity.objects.filter(project_visible_to(user, through="project__"), project_id=project_pk)
+        .select_related("project")
+        .only(*(field.name for field in Activity._meta.concrete_fields), "project__title")
+    )
 
 
 def aggregate_per_row(rows: QuerySet, key: str, aggregate):

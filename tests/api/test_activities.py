@@ -44,6 +44,27 @@ def test_project_activities_list_permission_matrix(client_for, activity, role):
         assert [row["id"] for row in response.json()["results"]] == [activity.pk]
 
 
+@pytest.mark.parametrize(
+    ("role", "expected"),
+    [("social_worker", 200), ("other_social_worker", 404), ("coordinator", 200), ("reviewer", 404)],
+)
+def test_project_activities_of_an_empty_project_answer_by_visibility(client_for, project, role, expected):
+    # An empty page cannot tell a project without activities from one the user may not see.
+    response = client_for(role).get(nested(project))
+    assert response.status_code == expected
+    if expected == 200:
+        assert response.json()["count"] == 0
+
+
+def test_project_activities_of_a_missing_project_is_404(as_user, coordinator):
+    assert as_user(coordinator).get("/api/v1/projects/999999/activities/").status_code == 404
+
+
+def test_project_activities_bring_the_project_title(as_user, social_worker, activity):
+    row = as_user(social_worker).get(nested(activity.project)).json()["results"][0]
+    assert (row["project"], row["project_title"]) == (activity.project_id, activity.project.title)
+
+
 @pytest.mark.parametrize("role", ROLES)
 def test_activity_detail_permission_matrix(client_for, activity, role):
     response = client_for(role).get(detail(activity))
@@ -121,8 +142,8 @@ def test_project_activities_list_runs_a_fixed_number_of_queries(
 ):
     ActivityFactory.create_batch(item_count, project=project)
     client = as_user(social_worker)
-    # session with its user, memberships, project, page with the count (count(*) OVER ())
-    with django_assert_num_queries(4):
+    # session with its user, memberships, page with its count and the project's title
+    with django_assert_num_queries(3):
         response = client.get(nested(project))
     assert response.json()["count"] == item_count
 
