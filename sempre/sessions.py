@@ -56,22 +56,22 @@ class SessionStore(DatabaseSessionStore):
 
     def _get_session_from_db(self):
         # As DatabaseSessionStore's (an expired session is not found), with the user's row read in
-        # the same query. Raw SQL through the user model's raw(), which converts the columns as the
-        # ORM does: building this statement through the ORM cost as much as the query it saved.
+        # the same statement. The statement is written once per database from the models' _meta
+        # (_SessionWithUser): building it through the ORM on every request cost as much as the
+        # query it saves.
         self._user_read_with_session = None
-        connection = connections[router.db_for_read(self.model)]
-        now = connection.ops.adapt_datetimefield_value(timezone.now())
-        found = list(
-            auth.get_user_model()
-            ._default_manager.db_manager(connection.alias)
-            .raw(_session_with_user_sql(connection.alias), [self.session_key, now])
-        )
-        if not found:
+        query = _SessionWithUser.for_database(router.db_for_read(self.model))
+        row = query.fetch(self.session_key)
+        if row is None:
             self._session_key = None
             return None
-        user = found[0]  # a user whose fields are all None when no one is logged in to the session
-        self._user_read_with_session = user if user.pk is not None else None
-        return self.model(session_key=self.session_key, session_data=user.session_data_, user_id=user.pk)
+        session_data, user = row
+        self._user_read_with_session = user
+        return self.model(
+            session_key=self.session_key,
+            session_data=session_data,
+            user_id=user.pk if user is not None else None,
+        )
 
     def user_read_with_session(self, user_id):
         """The user read with this session if it is the one with `user_id`, else None."""
@@ -81,20 +81,54 @@ class SessionStore(DatabaseSessionStore):
         return None
 
 
-@functools.cache
-def _session_with_user_sql(alias: str) -> str:
-    """SELECT the user's columns and the session's data, for one unexpired session key."""
-    from sempre.models import Session
+class _SessionWithUser:
+    """One unexpired session's data and its user (None when no one is logged in to it), in one
+    statement; the user's columns are converted as the ORM converts them (on SQLite: text to dates)."""
 
-    quote = connections[alias].ops.quote_name
-    user = auth.get_user_model()._meta
-    session = Session._meta
-    return (
-        f"SELECT u.*, s.{quote('session_data')} AS session_data_ "  # noqa: S608 - names from _meta
-        f"FROM {quote(session.db_table)} s LEFT JOIN {quote(user.db_table)} u "
-        f"ON u.{quote(user.pk.column)} = s.{quote(session.get_field('user').column)} "
-        f"WHERE s.{quote('session_key')} = %s AND s.{quote('expire_date')} > %s"
-    )
+    @classmethod
+    @functools.cache
+    def for_database(cls, alias: str) -> _SessionWithUser:
+        return cls(connections[alias])
+
+    def __init__(self, connection):
+        from sempre.models import Session
+
+        self.alias = connection.alias  # connections are per thread: look the alias up for each query
+        self.user_model = auth.get_user_model()
+        user, session = self.user_model._meta, Session._meta
+        self.fields = user.concrete_fields
+        quote = connection.ops.quote_name
+        columns = ", ".join(f"u.{quote(field.column)}" for field in self.fields)
+        self.sql = (
+            f"SELECT s.{quote('session_data')}, {columns} "  # noqa: S608 - names from _meta
+            f"FROM {quote(session.db_table)} s LEFT JOIN {quote(user.db_table)} u "
+            f"ON u.{quote(user.pk.column)} = s.{quote(session.get_field('user').column)} "
+            f"WHERE s.{quote('session_key')} = %s AND s.{quote('expire_date')} > %s"
+        )
+        self.converters = []
+        for position, field in enumerate(self.fields):
+            column = field.get_col(user.db_table)
+            converters = connection.ops.get_db_converters(column) + column.get_db_converters(connection)
+            if converters:
+                self.converters.append((position, converters, column))
+        self.names = [field.attname for field in self.fields]
+        self.pk_position = self.fields.index(user.pk)
+
+    def fetch(self, session_key):
+        connection = connections[self.alias]
+        now = connection.ops.adapt_datetimefield_value(timezone.now())
+        with connection.cursor() as cursor:
+            cursor.execute(self.sql, [session_key, now])
+            row = cursor.fetchone()
+        if row is None:
+            return None
+        session_data, *values = row
+        if values[self.pk_position] is None:
+            return session_data, None
+        for position, converters, column in self.converters:
+            for convert in converters:
+                values[position] = convert(values[position], column, connection)
+        return session_data, self.user_model.from_db(self.alias, self.names, values)
 
 
 def _user_pk(value):
