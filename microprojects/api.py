@@ -155,7 +155,10 @@ class ProjectHistorySerializer(serializers.Serializer):
 
 
 class ActivitySerializer(CompiledRepresentation, serializers.ModelSerializer):
-    project_title = serializers.CharField(source="project.title", read_only=True)
+    """An activity; `project_title` is annotated by the selectors (activities_visible_to,
+    project_activities), so a list needs no project objects."""
+
+    project_title = serializers.CharField(read_only=True)
 
     class Meta:
         model = Activity
@@ -379,9 +382,8 @@ class ProjectActivityViewSet(ProjectChildViewSet):
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):  # schema generation: no URL kwargs
             return Activity.objects.none()
-        if self.action == "list":  # the project's visibility and title come with the page's rows
-            return selectors.project_activities(self.request.user, self.kwargs["project_pk"])
-        return self.get_project().activities.all()
+        # The project's visibility and title come with the rows: a page is one query.
+        return selectors.project_activities(self.request.user, self.kwargs["project_pk"])
 
     def list(self, request, *args, **kwargs):
         response = super().list(request, *args, **kwargs)

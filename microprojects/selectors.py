@@ -51,17 +51,15 @@ def project_visible_to(user, through: str = "") -> Q:
 
 
 def project_activities(user, project_pk) -> QuerySet[Activity]:
-    """The activities of one project if `user` may see it (none otherwise), each with the project's
-    title joined in: a page of them is one query, with no query for the project itself. A project
+    """The activities of one project if `user` may see it (none otherwise), with the project's title
+    (`project_title`): a page of them is one query, with no query for the project itself. A project
     with no activities and one the user may not see both give no rows; tell them apart with
     projects_visible_to."""
     if not user.is_authenticated:
         return Activity.objects.none()
-    return (
-        Activity.objects.filter(project_visible_to(user, through="project__"), project_id=project_pk)
-        .select_related("project")
-        .only(*(field.name for field in Activity._meta.concrete_fields), "project__title")
-    )
+    return Activity.objects.filter(
+        project_visible_to(user, through="project__"), project_id=project_pk
+    ).annotate(project_title=F("project__title"))
 
 
 def aggregate_per_row(rows: QuerySet, key: str, aggregate):
@@ -93,8 +91,12 @@ def project_list(user) -> QuerySet[MicroProject]:
 
 
 def activities_visible_to(user) -> QuerySet[Activity]:
-    return Activity.objects.filter(project__in=projects_visible_to(user)).select_related(
-        "project", "project__organisation"
+    """Activities of every project `user` may see, with their project and its organisation, and the
+    project's title as `project_title` (as project_activities gives it, for ActivitySerializer)."""
+    return (
+        Activity.objects.filter(project__in=projects_visible_to(user))
+        .select_related("project", "project__organisation")
+        .annotate(project_title=F("project__title"))
     )
 
 

@@ -169,13 +169,18 @@ _VALUE_ONLY_FIELDS = frozenset(
 
 def _attribute_path(model, source_attrs: list[str]) -> str | None:
     """`source_attrs` as a dotted path when it leads through forward relations to a stored column
-    (nothing callable on the way), else None. A foreign key at the end reads its id column."""
+    (nothing callable on the way), or names an annotation, else None. A foreign key at the end reads
+    its id column."""
     path = []
     for position, name in enumerate(source_attrs):
         try:
             field = model._meta.get_field(name)
-        except FieldDoesNotExist:  # a property, a method: DRF calls it
-            return None
+        except FieldDoesNotExist:
+            if len(source_attrs) == 1 and not hasattr(model, name):
+                # Nothing of the model's class: an annotation of the queryset, read with getattr as
+                # DRF reads it (DRF would call it if it were callable; a column's value never is).
+                return name
+            return None  # a property, a method: DRF calls it
         if field.many_to_many or field.one_to_many or (field.is_relation and field.auto_created):
             return None
         if position < len(source_attrs) - 1:  # a step on the way: only a forward relation leads on

@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
+from django.db.models import F
 from django.urls import get_resolver
 from django.utils import timezone
 from rest_framework import serializers
@@ -13,7 +14,12 @@ from rest_framework import serializers
 from microprojects.api import ActivitySerializer
 from microprojects.filters import ActivityFilter
 from microprojects.models import Activity
-from sempre.api_support import CompiledRepresentation, CountInPageQueryPaginator, _names_a_filter
+from sempre.api_support import (
+    CompiledRepresentation,
+    CountInPageQueryPaginator,
+    _attribute_path,
+    _names_a_filter,
+)
 
 from ..factories import ActivityFactory, UserFactory
 
@@ -27,7 +33,8 @@ def drf_representation(serializer, instance) -> dict:
 
 @pytest.fixture
 def activities(project):
-    return [
+    """Two activities as the API reads them (the selectors annotate the project's title)."""
+    created = [
         ActivityFactory(project=project, notes="", staff_hours=Decimal("2.5"), created_by=None),
         ActivityFactory(
             project=project,
@@ -39,6 +46,8 @@ def activities(project):
             date=dt.date(2024, 12, 31),
         ),
     ]
+    rows = Activity.objects.filter(pk__in=[a.pk for a in created]).annotate(project_title=F("project__title"))
+    return list(rows.order_by("pk"))
 
 
 # Compiled representations ------------------------------------------------------------------------
@@ -61,8 +70,7 @@ def _subclasses(cls):
 
 @pytest.mark.parametrize("serializer_class", list(COMPILED), ids=lambda cls: cls.__name__)
 def test_compiled_representation_equals_drf(request, serializer_class):
-    instances = request.getfixturevalue(COMPILED[serializer_class])
-    for instance in type(instances[0]).objects.filter(pk__in=[i.pk for i in instances]):
+    for instance in request.getfixturevalue(COMPILED[serializer_class]):
         serializer = serializer_class(instance)
         assert serializer.data == drf_representation(serializer_class(instance), instance)
         assert list(serializer.data) == list(drf_representation(serializer_class(instance), instance))
@@ -123,7 +131,7 @@ def test_compiled_representation_keeps_drf_path_for_other_fields(activities):
 @pytest.mark.parametrize("zone", ["UTC", "Europe/Berlin", "Asia/Kolkata", "America/St_Johns"])
 def test_compiled_datetimes_equal_drf_in_the_current_timezone(activities, zone):
     with timezone.override(zone):
-        for activity in Activity.objects.filter(pk__in=[a.pk for a in activities]):
+        for activity in activities:
             compiled = ActivitySerializer(activity).data
             assert compiled == drf_representation(ActivitySerializer(activity), activity)
             assert compiled["created_at"].endswith("Z") is (zone == "UTC")
@@ -146,6 +154,23 @@ def test_compiled_timezone_is_looked_up_per_serializer(activities):
         in_tokyo = ActivitySerializer(activity).data["created_at"]
     assert in_utc.endswith("Z")
     assert in_tokyo.endswith("+09:00")
+
+
+@pytest.mark.parametrize(
+    ("source", "path"),
+    [
+        (["title"], "title"),
+        (["project"], "project_id"),  # a foreign key: its id column
+        (["project", "title"], "project.title"),
+        (["project_title"], "project_title"),  # an annotation: nothing of the model's class
+        (["get_kind_display"], None),  # a method: DRF calls it
+        (["project_title", "upper"], None),  # a step past an annotation
+        (["project", "activities"], None),  # a reverse relation
+        (["objects"], None),  # on the class (a manager): not an annotation
+    ],
+)
+def test_attribute_paths(source, path):
+    assert _attribute_path(Activity, source) == path
 
 
 # Counting in the page query ----------------------------------------------------------------------
