@@ -200,6 +200,10 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "sempre.reports.monthly_digest",
         "schedule": crontab(day_of_month="1", hour="6", minute="0"),
     },
+    "clear-expired-sessions": {
+        "task": "sempre.clear_expired_sessions",
+        "schedule": crontab(hour="3", minute="15"),
+    },
     "cocreation-purge-contributions": {
         "task": "sempre.cocreation.purge_contributions",
         "schedule": crontab(hour="3", minute="30"),

@@ -1,5 +1,8 @@
 """Cross-cutting Celery tasks.
 
+`sempre.clear_expired_sessions` deletes sessions past their expiry date, nightly (Django never
+deletes them by itself; `manage.py clearsessions` does the same by hand).
+
 `sempre.ping` answers "pong" and, given a marker, leaves a note in the cache (Redis when REDIS_URL
 is set) saying which worker ran it. Operators use it to check that a worker is consuming
 (`celery -A sempre call sempre.ping`); the worker test uses the marker to observe a real
@@ -8,6 +11,7 @@ round trip through the broker without needing a result backend.
 
 from celery import shared_task
 from django.core.cache import cache
+from django.db import InterfaceError, OperationalError
 from django.utils import timezone
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
@@ -39,3 +43,18 @@ def ping(self, marker: str | None = None) -> str:
             timeout=PING_MARKER_TIMEOUT,
         )
     return "pong"
+
+
+@shared_task(
+    name="sempre.clear_expired_sessions",
+    acks_late=True,
+    autoretry_for=(OperationalError, InterfaceError),  # the database briefly unreachable
+    retry_backoff=True,
+    max_retries=3,
+)
+def clear_expired_sessions() -> int:
+    """Delete the sessions whose expiry date has passed; returns how many there were."""
+    from sempre.models import Session
+
+    deleted, _by_model = Session.objects.filter(expire_date__lt=timezone.now()).delete()
+    return deleted

@@ -138,3 +138,14 @@ def test_logging_out_deletes_the_session():
     client = logged_in(user)
     client.post(reverse("logout"))
     assert not Session.objects.filter(user=user).exists()
+
+
+def test_expired_sessions_are_cleared_nightly(settings):
+    from sempre.tasks import clear_expired_sessions
+
+    user = UserFactory()
+    current, expired = logged_in(user), logged_in(user)
+    Session.objects.filter(pk=session_of(expired).pk).update(expire_date=timezone.now() - timedelta(days=1))
+    assert clear_expired_sessions.apply().get() == 1
+    assert list(Session.objects.values_list("pk", flat=True)) == [session_of(current).pk]
+    assert settings.CELERY_BEAT_SCHEDULE["clear-expired-sessions"]["task"] == clear_expired_sessions.name
