@@ -2,9 +2,11 @@
 `rules` permissions, and a faster read path for serializers of long lists."""
 
 import datetime as dt
+import decimal
 from operator import attrgetter
 
 import django_filters
+import orjson
 import rules
 from django import forms
 from django.core.exceptions import FieldDoesNotExist
@@ -14,7 +16,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Window
 from django.http import Http404
 from django_filters.rest_framework import DjangoFilterBackend
-from rest_framework import ISO_8601, exceptions, pagination, permissions, relations, serializers
+from rest_framework import ISO_8601, exceptions, pagination, permissions, relations, renderers, serializers
 from rest_framework.fields import SkipField
 from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -57,6 +59,35 @@ class CountInPageQueryPagination(Pagination):
     """Pagination for short lists of plain rows: see CountInPageQueryPaginator."""
 
     django_paginator_class = CountInPageQueryPaginator
+
+
+class JSONRenderer(renderers.JSONRenderer):
+    """DRF's JSONRenderer, with the writing done by orjson: several times faster (0.12 ms -> 0.01 ms
+    for a page of 25 activities, far more on the ranking's 1,000 rows).
+
+    The bytes are DRF's: what orjson would write otherwise (dates and times, decimals, lazy
+    translations, anything unusual) goes through DRF's own JSON encoder, U+2028/U+2029 are escaped
+    as DRF escapes them, and whatever orjson cannot write at all (an integer beyond 64 bits) as well
+    as indented output (the browsable API) is left to DRF's renderer. Numbers in exponent form may
+    be spelled differently (1e16 / 1e+16), and NaN becomes null where DRF would refuse to answer.
+    tests/api/test_api_support.py compares both renderers byte for byte.
+    """
+
+    _options = orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_NON_STR_KEYS
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        if data is None:
+            return b""
+        if self.get_indent(accepted_media_type, renderer_context or {}) is not None:
+            return super().render(data, accepted_media_type, renderer_context)
+        try:
+            rendered = orjson.dumps(data, default=_encode_as_drf, option=self._options)
+        except orjson.JSONEncodeError:
+            return super().render(data, accepted_media_type, renderer_context)
+        return rendered.replace(b"\xe2\x80\xa8", b"\\u2028").replace(b"\xe2\x80\xa9", b"\\u2029")
+
+
+_encode_as_drf = renderers.JSONRenderer.encoder_class().default
 
 
 def validation_error_detail(error: DjangoValidationError):
@@ -215,17 +246,24 @@ def _identity(value):
     return value
 
 
-class _CurrentTimezoneDateTime:
-    """A DateTimeField's to_representation, which DRF makes look up the current timezone for every
-    value: `bound()` looks it up once, for one serializer instance (one request), and does the rest
-    as DRF does (ISO 8601 in the current timezone, "Z" for UTC). Anything but an aware datetime
-    goes to DRF's own method."""
+class _BoundPerSerializer:
+    """A field's to_representation with what DRF looks up for every value (the current timezone,
+    the decimal context) looked up once per serializer instance, i.e. once per request, by
+    `bound()`. Called unbound, it is DRF's own method."""
 
     def __init__(self, field):
         self.field = field
 
     def __call__(self, value):
         return self.field.to_representation(value)
+
+    def bound(self):
+        raise NotImplementedError
+
+
+class _CurrentTimezoneDateTime(_BoundPerSerializer):
+    """DateTimeField (ISO 8601): the value in the current timezone, "Z" for UTC, as DRF writes it.
+    Anything but an aware datetime goes to DRF's own method."""
 
     def bound(self):
         field, zone = self.field, self.field.default_timezone()
@@ -244,12 +282,63 @@ class _CurrentTimezoneDateTime:
         return to_representation
 
 
+class _QuantizedDecimal(_BoundPerSerializer):
+    """DecimalField as a string: quantized to the field's places in a copy of the current decimal
+    context (its precision set to max_digits), as DRF does, with the copy made once."""
+
+    def bound(self):
+        field = self.field
+        if (
+            not getattr(field, "coerce_to_string", api_settings.COERCE_DECIMAL_TO_STRING)
+            or field.localize
+            or field.normalize_output
+            or field.decimal_places is None
+        ):
+            return field.to_representation
+        context = decimal.getcontext().copy()
+        if field.max_digits is not None:
+            context.prec = field.max_digits
+        quantum, rounding = decimal.Decimal(".1") ** field.decimal_places, field.rounding
+
+        def to_representation(value):
+            if type(value) is not decimal.Decimal:
+                return field.to_representation(value)
+            return f"{value.quantize(quantum, rounding=rounding, context=context):f}"
+
+        return to_representation
+
+
+def _iso_date(field):
+    """DateField (ISO 8601): date.isoformat, as DRF writes it; anything but a date goes to DRF."""
+
+    def to_representation(value):
+        if type(value) is not dt.date:
+            return field.to_representation(value)
+        return value.isoformat()
+
+    return to_representation
+
+
+def _iso_format(field, setting: str) -> bool:
+    return str(getattr(field, "format", getattr(api_settings, setting))).lower() == ISO_8601
+
+
 def _converter(field):
-    """How the plan turns a value of `field` into its representation."""
+    """How the plan turns a value of `field` into its representation: DRF's own method, or what
+    that method comes down to for the field's settings (the same output, fewer steps)."""
+    kind = type(field)
+    if kind is serializers.IntegerField:
+        return int  # IntegerField.to_representation is int(value)
+    if kind is serializers.CharField:
+        return str  # CharField.to_representation is str(value)
+    if kind is serializers.DateField and _iso_format(field, "DATE_FORMAT"):
+        return _iso_date(field)
+    if kind is serializers.DecimalField:
+        return _QuantizedDecimal(field)
     if (
-        type(field) is serializers.DateTimeField
+        kind is serializers.DateTimeField
         and not hasattr(field, "timezone")  # DRF keeps a timezone given to the field there
-        and str(getattr(field, "format", api_settings.DATETIME_FORMAT)).lower() == ISO_8601
+        and _iso_format(field, "DATETIME_FORMAT")
     ):
         return _CurrentTimezoneDateTime(field)
     return field.to_representation
@@ -274,7 +363,7 @@ class CompiledRepresentation:
         if plan is None:
             prototype = cls()
             model = prototype.Meta.model
-            plan = []
+            plan, paths = [], []
             for field in prototype._readable_fields:
                 path = _attribute_path(model, field.source_attrs)
                 if path is None:
@@ -285,6 +374,11 @@ class CompiledRepresentation:
                     plan.append((field.field_name, _getter(path), _converter(field)))
                 else:
                     plan.append((field.field_name, None, None))
+                paths.append(path if plan[-1][1] is not None else None)
+            # When every field is a plain attribute of the instance (no step through a relation,
+            # which may be None on the way), one attrgetter reads them all at once.
+            plain = all(path is not None and "." not in path for path in paths) and len(paths) > 1
+            cls._read_all_at_once = attrgetter(*paths) if plain else None
             cls._compiled_plan = plan
         return plan
 
@@ -293,14 +387,23 @@ class CompiledRepresentation:
         plan = self.__dict__.get("_bound_plan_")
         if plan is None:
             plan = self.__dict__["_bound_plan_"] = [
-                (name, get, convert.bound() if isinstance(convert, _CurrentTimezoneDateTime) else convert)
+                (name, get, convert.bound() if isinstance(convert, _BoundPerSerializer) else convert)
                 for name, get, convert in self._representation_plan()
             ]
+            self._names_and_converters = [(name, convert) for name, _get, convert in plan]
         return plan
 
     def to_representation(self, instance):
+        plan = self._bound_plan()
+        if self._read_all_at_once is not None:
+            return {
+                name: None if value is None else convert(value)
+                for (name, convert), value in zip(
+                    self._names_and_converters, self._read_all_at_once(instance), strict=True
+                )
+            }
         representation = {}
-        for name, get, convert in self._bound_plan():
+        for name, get, convert in plan:
             if get is not None:
                 value = get(instance)
                 representation[name] = None if value is None else convert(value)

@@ -216,6 +216,10 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.TokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_RENDERER_CLASSES": [
+        "sempre.api_support.JSONRenderer",  # DRF's output, written by orjson
+        "rest_framework.renderers.BrowsableAPIRenderer",
+    ],
     "DEFAULT_PAGINATION_CLASS": "sempre.api_support.Pagination",
     "DEFAULT_FILTER_BACKENDS": [
         "sempre.api_support.FilterBackend",

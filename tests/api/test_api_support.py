@@ -2,6 +2,7 @@
 that skips the filter form when a request names no filter."""
 
 import datetime as dt
+import uuid
 from decimal import Decimal
 
 import pytest
@@ -9,7 +10,9 @@ from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db.models import F
 from django.urls import get_resolver
 from django.utils import timezone
-from rest_framework import serializers
+from django.utils.translation import gettext_lazy as _
+from rest_framework import renderers, serializers
+from rest_framework.exceptions import ErrorDetail
 
 from microprojects.api import ActivitySerializer
 from microprojects.filters import ActivityFilter
@@ -17,7 +20,9 @@ from microprojects.models import Activity
 from sempre.api_support import (
     CompiledRepresentation,
     CountInPageQueryPaginator,
+    JSONRenderer,
     _attribute_path,
+    _converter,
     _names_a_filter,
 )
 
@@ -171,6 +176,91 @@ def test_compiled_timezone_is_looked_up_per_serializer(activities):
 )
 def test_attribute_paths(source, path):
     assert _attribute_path(Activity, source) == path
+
+
+DECIMALS = [
+    Decimal("2.5"),
+    Decimal("0.125"),
+    Decimal("0.135"),
+    Decimal("-7.005"),
+    Decimal("12"),
+    Decimal("1E+2"),
+]
+
+
+@pytest.mark.parametrize(
+    ("field", "values"),
+    [
+        (serializers.DecimalField(max_digits=6, decimal_places=2), [*DECIMALS, 3, 2.675, "4.5"]),
+        (serializers.DecimalField(max_digits=None, decimal_places=3), DECIMALS),
+        (serializers.DecimalField(max_digits=6, decimal_places=1, rounding="ROUND_UP"), DECIMALS),
+        (serializers.DecimalField(max_digits=6, decimal_places=2, coerce_to_string=False), DECIMALS),
+        (serializers.DecimalField(max_digits=6, decimal_places=2, normalize_output=True), DECIMALS),
+        (serializers.DateField(), [dt.date(2025, 1, 31), "2025-02-01"]),
+        (serializers.DateField(format="%d.%m.%Y"), [dt.date(2025, 1, 31)]),
+        (serializers.IntegerField(), [0, -3, 2**40, True, Decimal("7")]),
+        (serializers.CharField(), ["", "Sewing", 5, Decimal("1.50")]),
+    ],
+    ids=repr,
+)
+def test_compiled_converters_equal_drf(field, values):
+    convert = _converter(field)
+    bound = convert.bound() if hasattr(convert, "bound") else convert
+    for value in values:
+        assert bound(value) == field.to_representation(value), value
+        assert type(bound(value)) is type(field.to_representation(value))
+
+
+# JSON renderer -----------------------------------------------------------------------------------
+
+RENDERED = {
+    "count": 3,
+    "next": "http://127.0.0.1/api/v1/activities/?page=2",
+    "previous": None,
+    "text": 'Luleå, Kuldīga, Гданьск, مرحبا, \u2028 and \u2029, "quoted" \\ /',
+    "numbers": [0, -7, 2**62, 1.5, 0.1, True, False],
+    "decimals": [Decimal("2.50"), Decimal("-0.125")],
+    "when": [
+        dt.datetime(2025, 3, 1, 12, 30, 15, 123456, tzinfo=dt.UTC),
+        dt.datetime(2025, 3, 1, 12, 30, tzinfo=dt.timezone(dt.timedelta(hours=2))),
+        dt.datetime(2025, 3, 1, 12, 30),
+        dt.date(2024, 12, 31),
+        dt.time(9, 15, 30, 500000),
+        dt.timedelta(hours=1, seconds=30),
+    ],
+    "lazy": _("Activity"),
+    "uuid": uuid.UUID("12345678-1234-5678-1234-567812345678"),
+    "ids": {1: "one", 2: "two"},
+    "kind": Activity.Kind.MEETING,
+    "a set": {"only"},
+    "a tuple": (1, "b"),
+    "nested": serializers.ReturnDict(
+        {"detail": ErrorDetail("Not found.", code="not_found")}, serializer=None
+    ),
+}
+
+
+@pytest.mark.parametrize("payload", [RENDERED, [RENDERED, {}], {}, [], "text", 5, None], ids=repr)
+def test_json_renderer_writes_what_drf_writes(payload):
+    assert JSONRenderer().render(payload) == renderers.JSONRenderer().render(payload)
+
+
+def test_json_renderer_leaves_what_orjson_cannot_write_to_drf():
+    assert JSONRenderer().render({"big": 2**70}) == renderers.JSONRenderer().render({"big": 2**70})
+
+
+def test_json_renderer_indents_as_drf_for_the_browsable_api():
+    context = {"indent": 4}
+    assert JSONRenderer().render(RENDERED, "application/json", context) == renderers.JSONRenderer().render(
+        RENDERED, "application/json", context
+    )
+
+
+def test_api_answers_through_the_json_renderer(api_client, social_worker, activities):
+    api_client.force_authenticate(social_worker)
+    response = api_client.get(f"/api/v1/projects/{activities[0].project_id}/activities/")
+    assert isinstance(response.accepted_renderer, JSONRenderer)
+    assert response.json()["count"] == 2
 
 
 # Counting in the page query ----------------------------------------------------------------------
