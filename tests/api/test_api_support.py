@@ -211,6 +211,38 @@ def test_compiled_converters_equal_drf(field, values):
         assert type(bound(value)) is type(field.to_representation(value))
 
 
+# Ordering filter ---------------------------------------------------------------------------------
+
+
+class OrderedView:
+    ordering = ["-date", "-id"]
+    ordering_fields = ["date", "participants_total"]
+
+
+@pytest.mark.parametrize(
+    ("queryset", "params", "applied"),
+    [
+        (Activity.objects.all(), {}, False),  # Meta.ordering is the view's: nothing to do
+        (Activity.objects.order_by("-date", "-id"), {}, False),
+        (Activity.objects.order_by("title"), {}, True),
+        (Activity.objects.order_by(), {}, True),  # ordering cleared: the view's goes back on
+        (Activity.objects.all(), {"ordering": "participants_total"}, True),
+        (Activity.objects.all().reverse(), {}, False),  # reversed either way
+    ],
+)
+def test_ordering_filter_orders_as_drf_does(rf, activities, queryset, params, applied):
+    from rest_framework import filters
+    from rest_framework.request import Request
+
+    from sempre.api_support import OrderingFilter
+
+    request = Request(rf.get("/", params))
+    ours = OrderingFilter().filter_queryset(request, queryset, OrderedView())
+    drf = filters.OrderingFilter().filter_queryset(request, queryset, OrderedView())
+    assert str(ours.query) == str(drf.query)
+    assert (ours is not queryset) is applied
+
+
 # JSON renderer -----------------------------------------------------------------------------------
 
 RENDERED = {
