@@ -155,9 +155,8 @@ class ProjectHistorySerializer(serializers.Serializer):
 
 
 class ActivitySerializer(CompiledRepresentation, serializers.ModelSerializer):
-    """An activity; `project_title` is annotated by the selectors (activities_visible_to,
-    project_activities), so a list needs no project objects."""
-
+    # `project_title` is annotated by the selectors (activities_visible_to, project_activities),
+    # so a list needs no project objects.
     project_title = serializers.CharField(read_only=True)
 
     class Meta:
