@@ -395,7 +395,7 @@ class CompiledRepresentation:
         if plan is None:
             prototype = cls()
             model = prototype.Meta.model
-            plan, paths = [], []
+            plan = []
             for field in prototype._readable_fields:
                 path = _attribute_path(model, field.source_attrs)
                 if path is None:
@@ -406,11 +406,6 @@ class CompiledRepresentation:
                     plan.append((field.field_name, _getter(path), _converter(field)))
                 else:
                     plan.append((field.field_name, None, None))
-                paths.append(path if plan[-1][1] is not None else None)
-            # When every field is a plain attribute of the instance (no step through a relation,
-            # which may be None on the way), one attrgetter reads them all at once.
-            plain = all(path is not None and "." not in path for path in paths) and len(paths) > 1
-            cls._read_all_at_once = attrgetter(*paths) if plain else None
             cls._compiled_plan = plan
         return plan
 
@@ -422,20 +417,11 @@ class CompiledRepresentation:
                 (name, get, convert.bound() if isinstance(convert, _BoundPerSerializer) else convert)
                 for name, get, convert in self._representation_plan()
             ]
-            self._names_and_converters = [(name, convert) for name, _get, convert in plan]
         return plan
 
     def to_representation(self, instance):
-        plan = self._bound_plan()
-        if self._read_all_at_once is not None:
-            return {
-                name: None if value is None else convert(value)
-                for (name, convert), value in zip(
-                    self._names_and_converters, self._read_all_at_once(instance), strict=True
-                )
-            }
         representation = {}
-        for name, get, convert in plan:
+        for name, get, convert in self._bound_plan():
             if get is not None:
                 value = get(instance)
                 representation[name] = None if value is None else convert(value)
