@@ -51,10 +51,10 @@ test-fast: install-dev
 	$(BIN)/python -m pytest -x -q $(PYTEST_ARGS)
 
 worker: install
-	$(BIN)/celery -A sempre worker --loglevel=INFO --max-tasks-per-child=50
+	$(BIN)/celery -A config worker --loglevel=INFO --max-tasks-per-child=50
 
 beat: install
-	$(BIN)/celery -A sempre beat --loglevel=INFO --schedule=var/celerybeat-schedule
+	$(BIN)/celery -A config beat --loglevel=INFO --schedule=var/celerybeat-schedule
 
 up: migrate
 	$(BIN)/honcho start -f Procfile

@@ -53,8 +53,8 @@ def export_params(args) -> dict:
 
 def activities_queryset(args):
     try:
-        from sempre.reports import selectors
-        from sempre.reports.renderers import exports
+        from reports import selectors
+        from reports.renderers import exports
     except ImportError as error:
         raise NotAvailable(f"reports exports: {error}") from error
     activities = selectors.programme_activities(coordinator(), export_params(args))
@@ -81,12 +81,12 @@ def job_copy_csv(args, path: Path) -> int:
 
 def _render(renderer_name: str, args, path: Path) -> None:
     try:
-        from sempre.reports.renderers import base, exports
+        from reports.renderers import base, exports
     except ImportError as error:
         raise NotAvailable(f"reports renderers: {error}") from error
     renderer = getattr(exports, renderer_name, None)
     if renderer is None:
-        raise NotAvailable(f"sempre.reports.renderers.exports.{renderer_name} does not exist yet")
+        raise NotAvailable(f"reports.renderers.exports.{renderer_name} does not exist yet")
     ctx = base.RenderContext(
         job=None, user=coordinator(), params=export_params(args), path=path, progress=lambda done, total: None
     )
@@ -101,7 +101,7 @@ def job_export_csv(args, path: Path) -> int:
 
 def job_export_xlsx(args, path: Path) -> int:
     _render("render_programme_xlsx", args, path)
-    from sempre.reports import selectors
+    from reports import selectors
 
     # The rows of the workbook's four sheets (counted in SQL: reading 1.5 million cells back is slow).
     user, params = coordinator(), export_params(args)

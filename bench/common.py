@@ -55,7 +55,7 @@ def ensure_database(url: str) -> bool:
         return True
 
 
-def setup_django(settings_module: str = "sempre.settings") -> None:
+def setup_django(settings_module: str = "config.settings") -> None:
     """Point Django at the bench database with production-like settings (DEBUG off), then set it up."""
     add_root_to_path()
     os.environ["DATABASE_URL"] = database_url()

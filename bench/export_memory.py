@@ -20,7 +20,7 @@ import tracemalloc
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sempre.settings")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
 import django
 
@@ -55,7 +55,7 @@ def fill(project, count: int) -> None:
 
 
 def measure(render, user) -> tuple[float, float, int]:
-    from sempre.reports.renderers.base import RenderContext
+    from reports.renderers.base import RenderContext
 
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "export"
@@ -72,8 +72,8 @@ def measure(render, user) -> tuple[float, float, int]:
 
 def render_csv_from_a_list(ctx) -> None:
     """The naive export, for contrast: every row in memory before writing."""
-    from sempre.reports import selectors
-    from sempre.reports.renderers.exports import _activity_columns
+    from reports import selectors
+    from reports.renderers.exports import _activity_columns
 
     columns = _activity_columns()
     rows = list(selectors.programme_activities(ctx.user, ctx.params).values_list(*[f for f, _l in columns]))
@@ -92,7 +92,7 @@ def main() -> None:
     try:
         from microprojects.models import MicroProject
         from sempre.models import Organisation, User
-        from sempre.reports.renderers.exports import CHUNK_SIZE, render_programme_csv, render_programme_xlsx
+        from reports.renderers.exports import CHUNK_SIZE, render_programme_csv, render_programme_xlsx
 
         organisation = Organisation.objects.create(name="Bench", country="SE")
         project = MicroProject.objects.create(organisation=organisation, title="Bench", country="SE")

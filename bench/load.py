@@ -283,7 +283,7 @@ def main():
             subprocess.Popen(  # noqa: S603 - our own server command
                 [
                     BIN / "gunicorn",
-                    "sempre.wsgi",
+                    "config.wsgi",
                     "--bind",
                     f"127.0.0.1:{args.port}",
                     "--workers",
@@ -348,7 +348,7 @@ def main():
         deadline = time.monotonic() + 120
         finished = failed = 0
         check = (
-            "from sempre.reports.models import ReportJob as J; "
+            "from reports.models import ReportJob as J; "
             f"ids = {sorted(stats.jobs)!r}; q = J.objects.filter(pk__in=ids); "
             "print(q.filter(status='succeeded').count(), q.filter(status='failed').count())"
         )

@@ -11,13 +11,13 @@ def render_programme_pdf(user, path: Path, *, projects: int) -> int:
 
     try:
         from microprojects.selectors import projects_visible_to
-        from sempre.reports.models import ReportJob
-        from sempre.reports.renderers import base, pdf
+        from reports.models import ReportJob
+        from reports.renderers import base, pdf
     except ImportError as error:
         raise NotAvailable(f"reports PDF renderer: {error}") from error
     renderer = getattr(pdf, "render_programme_pdf", None)
     if renderer is None:
-        raise NotAvailable("sempre.reports.renderers.pdf.render_programme_pdf does not exist yet")
+        raise NotAvailable("reports.renderers.pdf.render_programme_pdf does not exist yet")
     job = ReportJob(kind="programme", requested_by=user, params={})  # unsaved: the template reads it only
     ctx = base.RenderContext(job=job, user=user, params={}, path=path, progress=lambda done, total: None)
     renderer(ctx)

@@ -95,7 +95,7 @@ class Gunicorn:
             sys.executable,
             "-m",
             "gunicorn",
-            "sempre.wsgi:application",
+            "config.wsgi:application",
             "--bind",
             f"127.0.0.1:{self.port}",
             "--workers",

@@ -4,7 +4,7 @@ The floors (bench/floor.py) answer the same rows as the measured pages from one 
 serialised with the standard json module; sempre/urls.py is left untouched.
 """
 
-from sempre.settings import *  # noqa: F403 - the platform's settings, unchanged but for the URLconf
+from config.settings import *  # noqa: F403 - the platform's settings, unchanged but for the URLconf
 
 ROOT_URLCONF = "bench.urls"
 DEBUG = False

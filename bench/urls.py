@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from sempre.urls import urlpatterns as platform_urlpatterns
+from config.urls import urlpatterns as platform_urlpatterns
 
 from . import floor
 

@@ -5,7 +5,7 @@ deletes them by itself; `manage.py clearsessions` does the same by hand).
 
 `sempre.ping` answers "pong" and, given a marker, leaves a note in the cache (Redis when REDIS_URL
 is set) saying which worker ran it. Operators use it to check that a worker is consuming
-(`celery -A sempre call sempre.ping`); the worker test uses the marker to observe a real
+(`celery -A config call sempre.ping`); the worker test uses the marker to observe a real
 round trip through the broker without needing a result backend.
 """
 

@@ -1,26 +1,14 @@
-from django.conf import settings
-from django.conf.urls.static import static
-from django.contrib import admin
-from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
+from django.http import HttpResponse
+from django.urls import path
+
+from . import views
 
 urlpatterns = [
-    path("admin/", admin.site.urls),
-    path("accounts/", include("django.contrib.auth.urls")),
-    path("i18n/", include("django.conf.urls.i18n")),
-    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
-    # The split view serves its initialiser as a script file: no inline script (CSP).
-    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"),
-    path("api/redoc/", SpectacularRedocView.as_view(url_name="schema"), name="api-redoc"),
-    path("api/v1/", include("sempre.api_urls")),
-    path("projects/", include("microprojects.urls")),
-    path("accelerator/", include("accelerator.urls")),
-    path("reports/", include("sempre.reports.urls")),
-    path("c/", include("toolkit.cocreation.public_urls")),
-    path("co-creation/", include("toolkit.cocreation.urls")),
-    path("", include("toolkit.urls")),
-    path("", include("sempre.web_urls")),
+    path("", views.dashboard, name="dashboard"),
+    path("healthz", lambda request: HttpResponse("ok", content_type="text/plain"), name="healthz"),
+    path("audit/", views.audit_log, name="audit"),
+    path("privacy/", views.privacy, name="privacy"),
+    path("privacy/users/<int:pk>/export.json", views.privacy_export, name="privacy-export"),
+    path("privacy/users/<int:pk>/erase/", views.privacy_erase, name="privacy-erase"),
+    path("account/api-token/", views.api_token, name="api-token"),
 ]
-
-if settings.DEBUG:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

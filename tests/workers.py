@@ -1,7 +1,7 @@
 """A real Celery worker process for the tests that need one (marked `services`): the ping test,
 the report tests and the browser's report journey.
 
-A worker is `celery -A sempre worker` in a process group of its own, consuming one queue of the
+A worker is `celery -A config worker` in a process group of its own, consuming one queue of the
 test's, writing its log to a file the test shows when something goes wrong. Every wait is bounded.
 """
 

@@ -15,7 +15,7 @@ from django.utils import translation
 from playwright.sync_api import expect
 
 from microprojects.models import Activity, Measurement, MicroProject
-from sempre.reports.models import ReportJob
+from reports.models import ReportJob
 from toolkit import services as toolkit_services
 from toolkit.cocreation import services as cocreation_services
 from toolkit.cocreation.models import Contribution, Invite

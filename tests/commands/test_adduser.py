@@ -222,7 +222,7 @@ def run_manage(tmp_path_factory):
     env = {
         "PATH": "/usr/bin:/bin",
         "DATABASE_URL": f"sqlite:///{database}",
-        "DJANGO_SETTINGS_MODULE": "sempre.settings",
+        "DJANGO_SETTINGS_MODULE": "config.settings",
     }
 
     def run(*args, stdin=""):

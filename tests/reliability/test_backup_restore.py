@@ -81,7 +81,7 @@ print(json.dumps(counts))
 
 MAKE_REPORT = """
 from sempre.models import User
-from sempre.reports import services
+from reports import services
 job, _ = services.report_request(by=User.objects.get(username="coordinator"), kind="programme_csv", params={})
 job.refresh_from_db()
 print(job.status, job.file.name)

@@ -13,7 +13,7 @@ from rest_framework.test import APIClient
 
 from accelerator.models import Application, Review
 from sempre.models import Membership
-from sempre.reports.models import ReportJob
+from reports.models import ReportJob
 from sempre.services import user_add
 from toolkit.models import Entry, Outcome
 
@@ -64,7 +64,7 @@ def codes(results):
 
 
 def test_identical_report_requests_make_one_job(monkeypatch):
-    from sempre.reports import tasks
+    from reports import tasks
 
     monkeypatch.setattr(tasks.render_report, "delay", lambda *a, **k: None)  # the race is on the row
     world = small_world()

@@ -10,8 +10,8 @@ import datetime as dt
 import pytest
 
 from microprojects.models import Activity
-from sempre.celery import app as celery_app
-from sempre.reports.models import ReportJob
+from config.celery import app as celery_app
+from reports.models import ReportJob
 from tests.factories import MicroProjectFactory
 
 DEAD_REDIS = "redis://127.0.0.1:1/0"

@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, Phase, given, settings
 from rest_framework.authtoken.models import Token
 from schemathesis.checks import content_type_conformance, not_a_server_error, response_schema_conformance
 
-from sempre.wsgi import application
+from config.wsgi import application
 from tests.security.world import build_world
 
 EXAMPLES = int(os.environ.get("SEMPRE_SCHEMATHESIS_EXAMPLES", "3"))

@@ -36,7 +36,7 @@ def other_project(other_organisation):
 @pytest.fixture
 def make_report(django_capture_on_commit_callbacks):
     """make_report(user, kind, params) -> the job, after its task ran in-process (eager)."""
-    from sempre.reports import services
+    from reports import services
 
     def make(user, kind, params=None, language="en"):
         with django_capture_on_commit_callbacks(execute=True):

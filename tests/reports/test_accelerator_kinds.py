@@ -20,7 +20,7 @@ from accelerator.models import (
     Score,
     StartUp,
 )
-from sempre.reports import services
+from reports import services
 
 from ..accelerator.factories import CriterionFactory, RoundFactory, make_ready
 from ..factories import UserFactory

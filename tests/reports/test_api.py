@@ -6,8 +6,8 @@ import kombu.exceptions
 import pytest
 from django.utils import timezone
 
-from sempre.reports.models import ReportJob, params_digest
-from sempre.reports.tasks import render_report
+from reports.models import ReportJob, params_digest
+from reports.tasks import render_report
 
 from ..factories import UserFactory
 

@@ -7,7 +7,7 @@ import io
 import pypdf
 from openpyxl import load_workbook
 
-from sempre.reports.renderers.base import small_count
+from reports.renderers.base import small_count
 
 from ..factories import ActivityFactory
 

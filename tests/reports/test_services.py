@@ -12,9 +12,9 @@ from django.core.files.storage import default_storage
 from django.db import IntegrityError, OperationalError
 from django.utils import timezone
 
-from sempre.reports import services
-from sempre.reports.models import ReportJob, params_digest
-from sempre.reports.tasks import render_report
+from reports import services
+from reports.models import ReportJob, params_digest
+from reports.tasks import render_report
 
 from ..factories import MembershipFactory, UserFactory
 
@@ -199,8 +199,8 @@ def test_a_worker_that_lost_its_claim_cannot_write(coordinator):
 
 
 def test_a_renderer_error_fails_the_job_in_plain_words(coordinator, make_report, project):
-    with mock.patch("sempre.reports.renderers.exports.render_programme_csv", side_effect=ValueError("boom")):
-        from sempre.reports import kinds
+    with mock.patch("reports.renderers.exports.render_programme_csv", side_effect=ValueError("boom")):
+        from reports import kinds
 
         kind = kinds.KINDS["programme_csv"]
         with mock.patch.dict(
@@ -223,7 +223,7 @@ def flaky_database(ctx):
 
 def test_a_transient_error_gives_the_job_back_and_retries(coordinator, settings):
     settings.SEMPRE_REPORT_MAX_ATTEMPTS = 3
-    from sempre.reports import kinds
+    from reports import kinds
 
     job = queued_job(coordinator)
     kind = kinds.KINDS["programme_csv"]
@@ -241,7 +241,7 @@ def test_a_transient_error_gives_the_job_back_and_retries(coordinator, settings)
 
 def test_the_last_transient_error_fails_the_job(coordinator, settings):
     settings.SEMPRE_REPORT_MAX_ATTEMPTS = 1
-    from sempre.reports import kinds
+    from reports import kinds
 
     job = queued_job(coordinator)
     kind = kinds.KINDS["programme_csv"]
@@ -417,7 +417,7 @@ def slow_past_the_soft_limit(ctx):
 
 
 def test_the_soft_time_limit_fails_the_job_in_plain_words(coordinator):
-    from sempre.reports import kinds
+    from reports import kinds
 
     job = queued_job(coordinator)
     kind = kinds.KINDS["programme_csv"]
@@ -443,7 +443,7 @@ def test_the_heartbeat_thread_beats_while_the_renderer_works(coordinator, settin
 
 
 def test_beat_schedule_names_registered_tasks(settings):
-    from sempre.celery import app
+    from config.celery import app
 
     app.loader.import_default_modules()
     ours = {"sempre.reports.sweep", "sempre.reports.expire", "sempre.reports.monthly_digest"}
@@ -454,7 +454,7 @@ def test_beat_schedule_names_registered_tasks(settings):
 def test_demo_reports_are_made_once(coordinator, social_worker, project, other_project):
     import io
 
-    from sempre.reports import demo
+    from reports import demo
 
     social_worker.username = "anna"
     social_worker.save()

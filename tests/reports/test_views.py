@@ -5,8 +5,8 @@ from unittest import mock
 import pytest
 from django.test import Client
 
-from sempre.reports.models import ReportJob, params_digest
-from sempre.reports.tasks import render_report
+from reports.models import ReportJob, params_digest
+from reports.tasks import render_report
 
 URL = "/reports/"
 

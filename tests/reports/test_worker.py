@@ -1,6 +1,6 @@
 """Reports made by a real Celery worker process, through Redis, against PostgreSQL.
 
-The worker is a subprocess (`celery -A sempre worker`) on a queue of its own, pointed at the test
+The worker is a subprocess (`celery -A config worker`) on a queue of its own, pointed at the test
 database through DATABASE_URL and at the test's media folder, so it sees what the test writes
 (hence `transactional_db`: the test's data must be committed). Every wait is bounded, and every
 worker is stopped (or killed) when the test ends.
@@ -25,10 +25,10 @@ import pytest
 from django.db import connection
 from openpyxl import load_workbook
 
-from sempre.celery import app as celery_app
-from sempre.reports import services
-from sempre.reports.models import ReportJob
-from sempre.reports.tasks import render_report
+from config.celery import app as celery_app
+from reports import services
+from reports.models import ReportJob
+from reports.tasks import render_report
 
 from ..conftest import require_service
 from ..workers import Worker, delete_queue, redis_available, worker_database_url

@@ -20,7 +20,7 @@ def test_production_settings_pass_check_deploy_without_warnings(tmp_path):
         "SEMPRE_ENV": "production",
         "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
         "DJANGO_ALLOWED_HOSTS": "sempre.example.org",
-        "DJANGO_SETTINGS_MODULE": "sempre.settings",
+        "DJANGO_SETTINGS_MODULE": "config.settings",
         "DATABASE_URL": f"sqlite:///{tmp_path / 'deploy.sqlite3'}",
     }
     env.pop("DJANGO_DEBUG", None)
@@ -93,7 +93,7 @@ def test_production_cookies_and_hsts_are_secure(tmp_path):
         [
             sys.executable,
             "-c",
-            "import django, os; os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'sempre.settings'); "
+            "import django, os; os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'config.settings'); "
             f"django.setup(); {code}",
         ],
         cwd=ROOT,

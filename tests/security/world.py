@@ -11,7 +11,7 @@ from accelerator import services as accelerator
 from accelerator.models import Milestone, MonthlyFigure, Review, ReviewAssignment, StartUp
 from microprojects.models import TargetGroup
 from sempre.models import Membership
-from sempre.reports.models import ReportJob
+from reports.models import ReportJob
 from tests.accelerator.factories import CriterionFactory, RoundFactory, make_ready, reviewer_from
 from tests.cocreation.factories import ContributionFactory, invite_with_token
 from tests.factories import (

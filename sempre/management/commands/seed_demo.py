@@ -18,7 +18,7 @@ SEEDERS = (
     "toolkit.demo",
     "toolkit.cocreation.demo",
     "accelerator.demo",
-    "sempre.reports.demo",
+    "reports.demo",
 )
 
 

@@ -5,6 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class ReportsConfig(AppConfig):
     """Report jobs rendered by Celery workers (PDF, XLSX, CSV)."""
 
-    name = "sempre.reports"
+    name = "reports"
     label = "reports"
     verbose_name = _("Reports")

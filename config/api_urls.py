@@ -3,7 +3,7 @@
 import accelerator.api
 import microprojects.api
 import sempre.api
-import sempre.reports.api
+import reports.api
 import toolkit.api
 import toolkit.cocreation.api
 
@@ -15,5 +15,5 @@ urlpatterns = [
     *toolkit.api.urlpatterns,
     *toolkit.cocreation.api.urlpatterns,
     *accelerator.api.urlpatterns,
-    *sempre.reports.api.urlpatterns,
+    *reports.api.urlpatterns,
 ]

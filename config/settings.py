@@ -57,7 +57,7 @@ INSTALLED_APPS = [
     "toolkit",
     "toolkit.cocreation",
     "accelerator",
-    "sempre.reports",
+    "reports",
     "csp",
     "axes",
 ]
@@ -80,9 +80,9 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
 ]
 
-ROOT_URLCONF = "sempre.urls"
-WSGI_APPLICATION = "sempre.wsgi.application"
-ASGI_APPLICATION = "sempre.asgi.application"
+ROOT_URLCONF = "config.urls"
+WSGI_APPLICATION = "config.wsgi.application"
+ASGI_APPLICATION = "config.asgi.application"
 
 TEMPLATES = [
     {
