@@ -6,7 +6,7 @@ from rest_framework.settings import api_settings
 
 from microprojects.models import Activity, Indicator, Measurement, MicroProject, TargetGroup
 
-from ..factories import ActivityFactory, IndicatorFactory, MeasurementFactory, MicroProjectFactory
+from tests.factories import ActivityFactory, IndicatorFactory, MeasurementFactory, MicroProjectFactory
 
 ROLES = ("anonymous", "social_worker", "other_social_worker", "org_admin", "coordinator", "reviewer")
 

@@ -5,7 +5,7 @@ import pytest
 
 from microprojects.models import Indicator, Measurement
 
-from ..factories import IndicatorFactory, MeasurementFactory, MicroProjectFactory
+from tests.factories import IndicatorFactory, MeasurementFactory, MicroProjectFactory
 from .conftest import ROLES, expect
 
 LIST = "/api/v1/indicators/"

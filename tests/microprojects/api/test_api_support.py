@@ -26,7 +26,7 @@ from sempre.api_support import (
     _names_a_filter,
 )
 
-from ..factories import ActivityFactory, UserFactory
+from tests.factories import ActivityFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 

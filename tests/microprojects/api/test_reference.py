@@ -4,7 +4,7 @@ import pytest
 
 from microprojects.models import TargetGroup
 
-from ..factories import OrganisationFactory
+from tests.factories import OrganisationFactory
 from .conftest import ROLES, expect
 
 

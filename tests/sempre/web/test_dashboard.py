@@ -6,7 +6,7 @@ from django.urls import reverse
 from microprojects.models import MicroProject
 from tests.factories import ActivityFactory, IndicatorFactory, MeasurementFactory, MicroProjectFactory
 
-from .factories import migrants, project_with_data
+from tests.microprojects.web.factories import migrants, project_with_data
 
 DASHBOARD = reverse("dashboard")
 

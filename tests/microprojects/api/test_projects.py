@@ -4,7 +4,7 @@ import pytest
 
 from microprojects.models import MicroProject
 
-from ..factories import ActivityFactory, MembershipFactory, MicroProjectFactory, OrganisationFactory
+from tests.factories import ActivityFactory, MembershipFactory, MicroProjectFactory, OrganisationFactory
 from .conftest import ROLES, expect
 
 LIST = "/api/v1/projects/"

@@ -4,7 +4,7 @@ import pytest
 
 from microprojects.models import Activity
 
-from ..factories import ActivityFactory, MicroProjectFactory
+from tests.factories import ActivityFactory, MicroProjectFactory
 from .conftest import ROLES, expect
 
 LIST = "/api/v1/activities/"
