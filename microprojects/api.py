@@ -19,6 +19,7 @@ from rest_framework.routers import SimpleRouter
 from sempre.api_support import CompiledRepresentation, CountInPageQueryPagination, RulesPermission
 from sempre.models import Organisation
 from sempre.rules import is_org_staff
+from sempre.selectors import organisations_visible_to
 
 from . import selectors, services
 from .filters import ActivityFilter, IndicatorFilter, MeasurementFilter, ProjectFilter
@@ -42,7 +43,7 @@ class VisibleOrganisationField(serializers.PrimaryKeyRelatedField):
     """An organisation id; only organisations one belongs to (coordinators: all) are accepted."""
 
     def get_queryset(self):
-        return selectors.organisations_visible_to(self.context["request"].user)
+        return organisations_visible_to(self.context["request"].user)
 
 
 class ColleagueField(serializers.PrimaryKeyRelatedField):

@@ -9,9 +9,10 @@ from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
 from sempre.forms import CountInput, DateInput, DecimalInput, ServiceModelForm
+from sempre.selectors import organisations_visible_to
 
 from .models import Activity, Indicator, Measurement, MicroProject, TargetGroup
-from .selectors import organisations_visible_to, projects_visible_to
+from .selectors import projects_visible_to
 
 
 def _members_of(organisation_ids):

@@ -22,17 +22,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, NullIf
 from django_countries.fields import Country
 
-from sempre.models import Organisation
-
 from .models import Activity, Indicator, Measurement, MicroProject, TargetGroup
-
-
-def organisations_visible_to(user) -> QuerySet[Organisation]:
-    if not user.is_authenticated:
-        return Organisation.objects.none()
-    if user.is_coordinator:
-        return Organisation.objects.all()
-    return Organisation.objects.filter(pk__in=user.organisation_ids)
 
 
 def projects_visible_to(user) -> QuerySet[MicroProject]:

@@ -9,7 +9,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
-from microprojects.selectors import organisations_visible_to, projects_visible_to
+from microprojects.selectors import projects_visible_to
+from sempre.selectors import organisations_visible_to
 
 
 class ReportParamsForm(forms.Form):

@@ -9,12 +9,11 @@ from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
 
-from microprojects.selectors import organisations_visible_to
-
 from . import audit
 from .api_support import RulesPermission
 from .models import Organisation
 from .privacy import token_revoke
+from .selectors import organisations_visible_to
 
 
 class TokenView(ObtainAuthToken):

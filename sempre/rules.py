@@ -1,6 +1,8 @@
 """Named permission predicates shared by every app."""
 
 import rules
+from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext as _
 
 
 @rules.predicate
@@ -40,3 +42,10 @@ def is_admin_of(user, organisation):
 
 rules.add_perm("sempre.view_organisation", is_coordinator | is_member_of)
 rules.add_perm("sempre.manage_organisation", is_admin_of)
+
+
+def require(user, perm: str, obj=None, *, message=None) -> None:
+    """Refuse (PermissionDenied) unless `user` holds `perm` on `obj`: the one check services and views
+    make before a write. `message` says in plain words what may not be done."""
+    if user is None or not user.has_perm(perm, obj):
+        raise PermissionDenied(message or _("You may not do this."))
