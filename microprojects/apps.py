@@ -5,3 +5,12 @@ from django.utils.translation import gettext_lazy as _
 class MicroprojectsConfig(AppConfig):
     name = "microprojects"
     verbose_name = _("Micro projects")
+
+    def ready(self):
+        from . import reports
+
+        reports.register_report_kinds()  # the project and programme reports and exports
+
+        from . import panels
+
+        panels.register()  # the dashboard's panels of social workers and coordinators

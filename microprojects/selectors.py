@@ -1,9 +1,13 @@
 """Reads. Every queryset of micro project data starts from one of these, so nobody sees another
 organisation's data, and each list runs a fixed number of queries."""
 
-from datetime import date
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from typing import Any
 
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.db.models import (
     Case,
     Count,
@@ -19,8 +23,13 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Coalesce, NullIf
+from django.db.models.functions import Coalesce, NullIf, TruncMonth
+from django.utils import formats
+from django.utils.translation import gettext
+from django.utils.translation import gettext as _
 from django_countries.fields import Country
+
+from sempre.models import Organisation
 
 from .models import Activity, Indicator, Measurement, MicroProject, TargetGroup
 
@@ -149,9 +158,23 @@ def indicator_is_off_track(indicator, *, today: date | None = None) -> bool:
     return float(indicator.progress) < expected - 15
 
 
-# Read helpers for the API (appended) ------------------------------------------------------------
+# Read helpers for the API and the forms ---------------------------------------------------------
 
-# What a project's history reports as changed: the fields people edit, in the model's order.
+
+def target_groups_list() -> QuerySet[TargetGroup]:
+    return TargetGroup.objects.order_by("order", "name")
+
+
+def colleagues_of(user):
+    """Users who share an organisation with `user`: the people who can lead their projects."""
+    if not user.is_authenticated:
+        return get_user_model().objects.none()
+    return get_user_model().objects.filter(memberships__organisation_id__in=user.organisation_ids).distinct()
+
+
+# A project's change history: the project page and the API both show project_history ---------------
+
+# What the history reports as changed: the fields people edit, in the model's order.
 PROJECT_HISTORY_FIELDS = (
     "organisation",
     "title",
@@ -166,37 +189,124 @@ PROJECT_HISTORY_FIELDS = (
     "budget_eur",
 )
 PROJECT_HISTORY_M2M_FIELDS = ("target_groups", "lead_social_workers")
+# A save writes one history record and each many-to-many update after it another: records by the
+# same person that follow within this time and change only many-to-many fields join its entry.
+HISTORY_BURST = timedelta(seconds=5)
+HISTORY_TYPES = {"+": "created", "~": "changed", "-": "deleted"}
 
 
-def target_groups_list() -> QuerySet[TargetGroup]:
-    return TargetGroup.objects.order_by("order", "name")
+@dataclass
+class HistoryChange:
+    field: str  # the model field's name
+    label: str  # its name for people, e.g. "budget (EUR)"
+    old: Any  # as JSON: ids, country codes, ISO dates, decimals as strings
+    new: Any
+    old_text: str  # as people read it: names, choice labels, "—" for nothing
+    new_text: str
 
 
-def colleagues_of(user):
-    """Users who share an organisation with `user`: the people who can lead their projects."""
-    if not user.is_authenticated:
-        return get_user_model().objects.none()
-    return get_user_model().objects.filter(memberships__organisation_id__in=user.organisation_ids).distinct()
+@dataclass
+class HistoryEntry:
+    id: int  # the history record of the save that opened the entry
+    date: datetime
+    type: str  # "created", "changed" or "deleted"
+    user: Any  # who, None for commands and the demo data
+    changes: list[HistoryChange] = field(default_factory=list)
+
+    @property
+    def created(self) -> bool:
+        return self.type == "created"
 
 
-def project_history(project: MicroProject) -> QuerySet:
-    """The project's history records, newest first, with the user who made each change."""
-    return project.history.select_related("history_user").order_by("-history_date", "-history_id")
+def project_history(project: MicroProject) -> list[HistoryEntry]:
+    """The project's change history, newest first: who, when, and each of PROJECT_HISTORY_FIELDS
+    and PROJECT_HISTORY_M2M_FIELDS that changed, from what to what.
+
+    A record that changes nothing is left out; a save and the many-to-many updates right after it
+    (HISTORY_BURST) are one entry. Three queries however long the history: the records, then the
+    many-to-many rows of all of them, one query per field."""
+    records = list(
+        project.history.select_related("history_user", "organisation").order_by("history_date", "history_id")
+    )
+    m2m = _history_m2m(project)
+    entries: list[HistoryEntry] = []
+    previous = None
+    last_date = None  # of the newest record in entries[-1]
+    for record in records:
+        kind = HISTORY_TYPES[record.history_type]
+        changes = _history_changes(previous, record, m2m) if previous is not None else []
+        previous = record
+        if kind == "changed" and not changes:
+            continue  # saved without a change, or the oldest of a history that lost its start
+        last = entries[-1] if entries else None
+        if (
+            last is not None
+            and kind == "changed"
+            and all(change.field in PROJECT_HISTORY_M2M_FIELDS for change in changes)
+            and last.user == record.history_user
+            and record.history_date - last_date <= HISTORY_BURST
+        ):
+            _history_fold(last, changes)
+        else:
+            entries.append(
+                HistoryEntry(record.history_id, record.history_date, kind, record.history_user, changes)
+            )
+        last_date = record.history_date
+    return [entry for entry in reversed(entries) if entry.type != "changed" or entry.changes]
 
 
-def project_history_previous(records: QuerySet, record):
-    """The record just before `record` in `records` (ordered as `project_history`), or None."""
-    if record.history_type == "+":
-        return None
-    return records.filter(
-        Q(history_date__lt=record.history_date)
-        | Q(history_date=record.history_date, history_id__lt=record.history_id)
-    ).first()
+def _history_fold(entry: HistoryEntry, changes: list[HistoryChange]) -> None:
+    """Add later `changes` to `entry`: a field it changed already keeps its first old value."""
+    by_field = {change.field: change for change in entry.changes}
+    for change in changes:
+        earlier = by_field.get(change.field)
+        if earlier is None:
+            entry.changes.append(change)
+        else:
+            earlier.new, earlier.new_text = change.new, change.new_text
+    order = {name: i for i, name in enumerate(PROJECT_HISTORY_FIELDS + PROJECT_HISTORY_M2M_FIELDS)}
+    entry.changes = sorted(
+        (change for change in entry.changes if change.old != change.new), key=lambda c: order[c.field]
+    )
 
 
-def _plain(value):
-    """A history value as JSON: countries as their code, dates as ISO, decimals as strings."""
-    if value is None or isinstance(value, bool | int | str | list):
+def _history_changes(older, record, m2m: dict) -> list[HistoryChange]:
+    changes = []
+    for name in PROJECT_HISTORY_FIELDS:
+        model_field = MicroProject._meta.get_field(name)
+        old, new = _history_plain(older, model_field), _history_plain(record, model_field)
+        if old != new:
+            changes.append(
+                HistoryChange(
+                    name,
+                    str(model_field.verbose_name),
+                    old,
+                    new,
+                    _history_text(older, model_field),
+                    _history_text(record, model_field),
+                )
+            )
+    for name in PROJECT_HISTORY_M2M_FIELDS:
+        old, new = m2m[name].get(older.history_id, []), m2m[name].get(record.history_id, [])
+        if old != new:
+            changes.append(
+                HistoryChange(
+                    name,
+                    str(MicroProject._meta.get_field(name).verbose_name),
+                    [pk for pk, _name in old],
+                    [pk for pk, _name in new],
+                    ", ".join(text for _pk, text in old) or "—",
+                    ", ".join(text for _pk, text in new) or "—",
+                )
+            )
+    return changes
+
+
+def _history_plain(record, model_field):
+    """A field's value as JSON: the organisation's id, a country's code, ISO dates, decimals as
+    strings."""
+    value = getattr(record, model_field.attname)
+    if value is None or isinstance(value, bool | int | str):
         return value
     if isinstance(value, Country):
         return value.code or None
@@ -205,54 +315,295 @@ def _plain(value):
     return str(value)
 
 
-def project_history_with_changes(records: list, previous=None) -> list:
-    """Set `record.changes` on each of `records` (newest first), comparing it with the record
-    before it (the next in the list, or `previous` for the last one): a list of
-    {"field", "label", "old", "new"}. Plain fields are compared with simple-history's
-    `diff_against`; many-to-many fields from one query per field for all the records together, so
-    the number of queries does not grow with the number of records."""
-    chain = [*records, *([previous] if previous is not None else [])]
-    m2m_values = _history_m2m_values([r.history_id for r in chain])
-    for index, record in enumerate(records):
-        older = chain[index + 1] if index + 1 < len(chain) else None
-        record.changes = []
-        if older is None or record.history_type != "~":
-            continue
-        delta = record.diff_against(older, included_fields=PROJECT_HISTORY_FIELDS)
-        changes = [(change.field, change.old, change.new) for change in delta.changes]
-        for field in PROJECT_HISTORY_M2M_FIELDS:
-            old = m2m_values[field].get(older.history_id, [])
-            new = m2m_values[field].get(record.history_id, [])
-            if old != new:
-                changes.append((field, old, new))
-        order = {name: i for i, name in enumerate(PROJECT_HISTORY_FIELDS + PROJECT_HISTORY_M2M_FIELDS)}
-        record.changes = [
-            {
-                "field": field,
-                "label": str(MicroProject._meta.get_field(field).verbose_name),
-                "old": _plain(old),
-                "new": _plain(new),
-            }
-            for field, old, new in sorted(changes, key=lambda change: order[change[0]])
-        ]
-    return records
+def _history_text(record, model_field) -> str:
+    """A field's value as people read it: the organisation's name, a choice's label, a country's
+    name, dates and numbers in the language's format; "—" for nothing."""
+    value = getattr(record, model_field.name)
+    if value in (None, ""):
+        return "—"
+    if model_field.choices:
+        return str(dict(model_field.flatchoices).get(value, value))
+    if isinstance(value, Country):
+        return str(value.name or value.code or "—")
+    if isinstance(value, date | Decimal):
+        return formats.localize(value)
+    return str(value)
 
 
-def _history_m2m_values(history_ids: list[int]) -> dict[str, dict[int, list[int]]]:
-    """{m2m field: {history id: sorted related ids}} for the given history records."""
-    values: dict[str, dict[int, list[int]]] = {}
+def _history_m2m(project: MicroProject) -> dict[str, dict[int, list[tuple[int, str]]]]:
+    """{m2m field: {history id: [(related id, name), ...] in id order}} for every record of the
+    project's history: one query per field."""
+    values = {}
     history_model = MicroProject.history.model
-    for field in PROJECT_HISTORY_M2M_FIELDS:
-        model_field = MicroProject._meta.get_field(field)
-        through = next(
-            relation.related_model
-            for relation in history_model._meta.related_objects
-            if relation.related_model.__name__ == f"{history_model.__name__}_{field}"
+    for name in PROJECT_HISTORY_M2M_FIELDS:
+        related = MicroProject._meta.get_field(name).m2m_reverse_field_name()
+        through = history_model._meta.get_field(f"historicalmicroproject_{name}").related_model
+        rows = (
+            through.objects.filter(history__id=project.pk)
+            .select_related(related)
+            .order_by("history_id", f"{related}_id")
         )
-        related_id = f"{model_field.m2m_reverse_field_name()}_id"
-        rows = through.objects.filter(history_id__in=history_ids).values_list("history_id", related_id)
-        by_record: dict[int, list[int]] = {}
-        for history_id, related in rows:
-            by_record.setdefault(history_id, []).append(related)
-        values[field] = {key: sorted(ids) for key, ids in by_record.items()}
+        by_record: dict[int, list[tuple[int, str]]] = {}
+        for row in rows:
+            by_record.setdefault(row.history_id, []).append(
+                (getattr(row, f"{related}_id"), str(getattr(row, related)))
+            )
+        values[name] = by_record
     return values
+
+
+# Programme figures: one definition each, for the dashboard, the project page and the reports ------
+
+HOURS = DecimalField(max_digits=14, decimal_places=2)
+
+
+def activity_sums(prefix: str = "") -> dict:
+    """Aggregates of activities: their number, staff and volunteer hours, and every participant count.
+    `prefix` reaches the activities through a relation (e.g. "activities__")."""
+    return {
+        "activities": Count(f"{prefix}id"),
+        "staff_hours": Coalesce(Sum(f"{prefix}staff_hours"), Value(0), output_field=HOURS),
+        "volunteer_hours": Coalesce(Sum(f"{prefix}volunteer_hours"), Value(0), output_field=HOURS),
+        **{field: Coalesce(Sum(f"{prefix}{field}"), 0) for field in Activity.COUNT_FIELDS},
+    }
+
+
+def _no_activities() -> dict:
+    zero = {"activities": 0, "staff_hours": Decimal(0), "volunteer_hours": Decimal(0)}
+    return {**zero, **dict.fromkeys(Activity.COUNT_FIELDS, 0)}
+
+
+def _with_hours(row: dict) -> dict:
+    row["hours"] = row["staff_hours"] + row["volunteer_hours"]
+    row["participants"] = row["participants_total"]
+    return row
+
+
+def first_of_month(value) -> date:
+    """The first day of the month of a date, or of a datetime as the database truncated it."""
+    value = value.date() if hasattr(value, "hour") else value
+    return value.replace(day=1)
+
+
+def months_between(first: date, last: date) -> list[date]:
+    """The first day of every month from `first`'s to `last`'s, both included."""
+    months, current, last = [], first_of_month(first), first_of_month(last)
+    while current <= last:
+        months.append(current)
+        current = date(current.year + current.month // 12, current.month % 12 + 1, 1)
+    return months
+
+
+def participation_by_month(
+    activities: QuerySet[Activity], *, first: date | None = None, last: date | None = None
+) -> list[dict]:
+    """Activities, hours and participants per calendar month (one query): a row for every month from
+    `first` to `last` (by default the first and the last month with activities), a month without
+    activities as zeros. Each row has `month` (its first day) and the keys of `activity_sums`, plus
+    `hours` and `participants`. No activities in the months asked for: no rows."""
+    if first is not None:
+        activities = activities.filter(date__gte=first_of_month(first))
+    if last is not None:
+        following = months_between(last, last)[0].replace(day=28) + timedelta(days=4)
+        activities = activities.filter(date__lt=following.replace(day=1))
+    found = {
+        first_of_month(row.pop("month")): row
+        for row in activities.order_by()
+        .annotate(month=TruncMonth("date"))
+        .values("month")
+        .annotate(**activity_sums())
+        .order_by("month")
+    }
+    if not found:
+        return []
+    months = months_between(first or min(found), last or max(found))
+    return [_with_hours({"month": month, **found.get(month, _no_activities())}) for month in months]
+
+
+def participation_by_country(projects: QuerySet[MicroProject], activities: QuerySet[Activity]) -> list[dict]:
+    """One row per country of `projects` (two queries): how many projects (each one, with or without
+    activities; `active_projects` of them active) and the sums of `activities`, which the caller
+    limits to those projects (and a period). Rows in country code order; `label` is the country's
+    name."""
+    sums = {
+        row.pop("project__country"): row
+        for row in activities.order_by().values("project__country").annotate(**activity_sums())
+    }
+    counts = (
+        projects.order_by()
+        .values("country")
+        .annotate(
+            projects=Count("id"), active_projects=Count("id", filter=Q(status=MicroProject.Status.ACTIVE))
+        )
+        .order_by("country")
+    )
+    return [
+        _with_hours(
+            {**row, "label": Country(row["country"]).name or row["country"]}
+            | sums.get(row["country"], _no_activities())
+        )
+        for row in counts
+    ]
+
+
+def participation_by_target_group(
+    projects: QuerySet[MicroProject], activities: QuerySet[Activity]
+) -> list[dict]:
+    """As participation_by_country, one row per target group of `projects` (a project that works
+    with two groups counts in both), in the groups' order; projects without a group are left out.
+    `group` is the group's id."""
+    sums = {
+        row.pop("project__target_groups"): row
+        for row in activities.order_by()
+        .filter(project__target_groups__isnull=False)
+        .values("project__target_groups")
+        .annotate(**activity_sums())
+    }
+    counts = (
+        projects.order_by()
+        .filter(target_groups__isnull=False)
+        .values("target_groups", "target_groups__name", "target_groups__order")
+        .annotate(projects=Count("id"))
+        .order_by("target_groups__order", "target_groups__name")
+    )
+    return [
+        _with_hours(
+            {
+                "group": row["target_groups"],
+                "label": gettext(row["target_groups__name"]),  # as TargetGroup.__str__
+                "projects": row["projects"],
+            }
+            | sums.get(row["target_groups"], _no_activities())
+        )
+        for row in counts
+    ]
+
+
+def programme_figures(user) -> dict:
+    """The programme's figures as the coordinator's dashboard shows them, for every project `user`
+    may see: `programme_totals` (projects, active projects, activities, participants, hours) and the
+    rows `by_country` and `by_target_group` (see participation_by_country). Four queries."""
+    projects = projects_visible_to(user)
+    activities = Activity.objects.filter(project__in=projects)
+    by_country = participation_by_country(projects, activities)
+    # Every project has one country, so the countries' rows add up to the programme.
+    totals = {
+        key: sum(row[key] for row in by_country)
+        for key in ("projects", "active_projects", "activities", "participants", "hours")
+    }
+    return {
+        "programme_totals": totals,
+        "by_country": sorted(by_country, key=lambda row: str(row["label"])),
+        "by_target_group": participation_by_target_group(projects, activities),
+    }
+
+
+def default_organisation_for(user) -> Organisation:
+    """The organisation a new project belongs to when none is named: the user's only one."""
+    ids = sorted(user.organisation_ids)
+    if len(ids) == 1:
+        return Organisation.objects.get(pk=ids[0])
+    if not ids:
+        raise ValidationError({"organisation": _("You are not a member of any organisation.")})
+    raise ValidationError({"organisation": _("You belong to several organisations: choose one.")})
+
+
+# Programme data for reports, filtered by country, organisation and period ------------------------
+# `params` are the cleaned ProgrammeParams (reports.params): country, organisation, date_from, date_to.
+
+
+def programme_projects(user, params: dict) -> QuerySet[MicroProject]:
+    projects = projects_visible_to(user)
+    if params.get("country"):
+        projects = projects.filter(country=params["country"])
+    if params.get("organisation"):
+        projects = projects.filter(organisation=params["organisation"])
+    return projects
+
+
+def _in_period(queryset: QuerySet, params: dict, field: str = "date") -> QuerySet:
+    if params.get("date_from"):
+        queryset = queryset.filter(**{f"{field}__gte": params["date_from"]})
+    if params.get("date_to"):
+        queryset = queryset.filter(**{f"{field}__lte": params["date_to"]})
+    return queryset
+
+
+def programme_activities(user, params: dict) -> QuerySet[Activity]:
+    return _in_period(Activity.objects.filter(project__in=programme_projects(user, params)), params).order_by(
+        "date", "id"
+    )
+
+
+def programme_indicators(user, params: dict) -> QuerySet[Indicator]:
+    return Indicator.objects.filter(project__in=programme_projects(user, params)).order_by(
+        "project_id", "name", "id"
+    )
+
+
+def programme_measurements(user, params: dict) -> QuerySet[Measurement]:
+    return _in_period(
+        Measurement.objects.filter(indicator__project__in=programme_projects(user, params)), params
+    ).order_by("date", "id")
+
+
+def _participant_sums(prefix: str = "") -> dict:
+    return {field: Coalesce(Sum(f"{prefix}{field}"), 0) for field in Activity.COUNT_FIELDS}
+
+
+def activity_totals(activities: QuerySet[Activity]) -> dict:
+    """How many `activities`, their staff and volunteer hours, and every participant count."""
+    hours = DecimalField(max_digits=14, decimal_places=2)
+    return activities.order_by().aggregate(
+        activities=Count("id"),
+        staff_hours=Coalesce(Sum("staff_hours"), Value(0), output_field=hours),
+        volunteer_hours=Coalesce(Sum("volunteer_hours"), Value(0), output_field=hours),
+        **_participant_sums(),
+    )
+
+
+def participants_by_month(activities: QuerySet[Activity]) -> list[dict]:
+    return list(
+        activities.order_by()
+        .annotate(month=TruncMonth("date"))
+        .values("month")
+        .annotate(activities=Count("id"), **_participant_sums())
+        .order_by("month")
+    )
+
+
+def participants_by_country(activities: QuerySet[Activity]) -> list[dict]:
+    return list(
+        activities.order_by()
+        .values("project__country")
+        .annotate(projects=Count("project", distinct=True), activities=Count("id"), **_participant_sums())
+        .order_by("project__country")
+    )
+
+
+def participants_by_target_group(activities: QuerySet[Activity]) -> list[dict]:
+    """Per target group of the activity's project (a project serving two groups counts in both)."""
+    return list(
+        activities.order_by()
+        .filter(project__target_groups__isnull=False)
+        .values("project__target_groups__name", "project__target_groups__order")
+        .annotate(projects=Count("project", distinct=True), activities=Count("id"), **_participant_sums())
+        .order_by("project__target_groups__order", "project__target_groups__name")
+    )
+
+
+def projects_with_totals(projects: QuerySet[MicroProject], params: dict) -> QuerySet[MicroProject]:
+    """`projects` with their organisation, and their activities and participants in the period."""
+    in_period = Q()
+    if params.get("date_from"):
+        in_period &= Q(activities__date__gte=params["date_from"])
+    if params.get("date_to"):
+        in_period &= Q(activities__date__lte=params["date_to"])
+    return (
+        projects.select_related("organisation")
+        .annotate(
+            activity_count=Count("activities", filter=in_period),
+            participant_total=Coalesce(Sum("activities__participants_total", filter=in_period), 0),
+        )
+        .order_by("country", "organisation__name", "title")
+    )

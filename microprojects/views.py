@@ -1,11 +1,11 @@
 """Web pages for micro projects, their activities and indicators. Thin: reads come from the
 selectors (so other organisations' projects answer 404), writes go through the services."""
 
-from datetime import date, timedelta
+from datetime import date
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Sum
 from django.db.models.functions import TruncMonth
@@ -15,9 +15,9 @@ from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from sempre import charts
+from sempre import charts, panels
 from sempre.forms import add_service_errors
-from sempre.rules import is_coordinator, is_org_staff
+from sempre.rules import require
 
 from . import services
 from .forms import ActivityForm, IndicatorForm, MeasurementForm, ProjectFilter, ProjectForm, TransitionForm
@@ -26,6 +26,7 @@ from .selectors import (
     activities_visible_to,
     indicator_is_off_track,
     indicators_visible_to,
+    project_history,
     projects_visible_to,
     with_progress,
 )
@@ -33,22 +34,7 @@ from .selectors import project_list as project_list_selector
 
 PAGE_SIZE = 20
 TIMELINE_LENGTH = 30
-
-# Places where other areas add their part of the project page (links to toolkits, the accelerator,
-# reports). Each slot renders the first of its templates that exists, with `project` in the context;
-# the last one is empty, so a slot without an owner renders nothing.
-PROJECT_SLOTS = {
-    "tools": ("toolkit/_project_tools.html", "microprojects/_slot_empty.html"),
-    "cocreation": ("cocreation/_project_cocreation.html", "microprojects/_slot_empty.html"),
-    "accelerator": ("accelerator/_project_accelerator.html", "microprojects/_slot_empty.html"),
-    "reports": ("reports/_project_reports.html", "microprojects/_slot_empty.html"),
-}
-
-
-def _require_project_reader(user):
-    """Project pages are for organisation staff and coordinators; reviewers see no project data."""
-    if not (is_org_staff(user) or is_coordinator(user)):
-        raise PermissionDenied(_("Only organisation staff and coordinators see micro projects."))
+HISTORY_LENGTH = 25
 
 
 def _visible_project(user, pk) -> MicroProject:
@@ -56,122 +42,8 @@ def _visible_project(user, pk) -> MicroProject:
     return get_object_or_404(projects_visible_to(user).select_related("organisation"), pk=pk)
 
 
-def _require(user, perm, obj):
-    if not user.has_perm(perm, obj):
-        raise PermissionDenied(_("You may not do this."))
-
-
 def _detail_url(project) -> str:
     return reverse("microprojects:detail", args=[project.pk])
-
-
-def project_history(project, *, limit=25) -> list[dict]:
-    """The project's change history, newest first: who, when, and each field from what to what.
-
-    A fixed number of queries: the history records, then the many-to-many rows of all of them at once.
-    """
-    history_model = MicroProject.history.model
-    records = list(
-        project.history.select_related("history_user").order_by("-history_date", "-history_id")[: limit + 1]
-    )
-    if not records:
-        return []
-    ids = [r.history_id for r in records]
-    m2m = {}
-    for field_name, through_name, target in (
-        ("target_groups", "historicalmicroproject_target_groups", "targetgroup"),
-        ("lead_social_workers", "historicalmicroproject_lead_social_workers", "user"),
-    ):
-        through = history_model._meta.get_field(through_name).related_model
-        rows = through.objects.filter(history_id__in=ids).select_related(target).order_by(f"{target}_id")
-        values = {history_id: [] for history_id in ids}
-        for row in rows:
-            values[row.history_id].append(str(getattr(row, target)))
-        m2m[field_name] = values
-    scalar_fields = [
-        f.name
-        for f in MicroProject._meta.concrete_fields
-        if f.editable and f.name not in {"id", "created_by", "created_at", "updated_at"}
-    ]
-    entries = []
-    for index, record in enumerate(records[:limit]):
-        previous = records[index + 1] if index + 1 < len(records) else None
-        changes = []
-        if previous is not None:
-            for name in scalar_fields:
-                old, new = getattr(previous, name), getattr(record, name)
-                if old != new:
-                    changes.append(_change(name, old, new, previous, record))
-            for name, values in m2m.items():
-                old, new = values[previous.history_id], values[record.history_id]
-                if old != new:
-                    changes.append(
-                        {
-                            "field": MicroProject._meta.get_field(name).verbose_name,
-                            "old": ", ".join(old) or "—",
-                            "new": ", ".join(new) or "—",
-                            "m2m": True,
-                        }
-                    )
-        elif record.history_type != "+":
-            continue  # the oldest shown record of a long history: nothing to compare it with
-        if previous is not None and not changes:
-            continue  # saved without a change
-        entries.append(
-            {
-                "date": record.history_date,
-                "user": record.history_user,
-                "created": record.history_type == "+",
-                "changes": changes,
-            }
-        )
-    return _merge_bursts(entries)
-
-
-HISTORY_BURST = timedelta(seconds=5)
-
-
-def _merge_bursts(entries: list[dict]) -> list[dict]:
-    """One save and its many-to-many updates (target groups, leads) are separate records; show a
-    save and the many-to-many records by the same person right after it as one change."""
-    merged: list[dict] = []
-    for entry in reversed(entries):  # oldest first
-        last = merged[-1] if merged else None
-        only_m2m = all(change.get("m2m") for change in entry["changes"]) and not entry["created"]
-        if (
-            last
-            and only_m2m
-            and last["user"] == entry["user"]
-            and entry["date"] - last["date"] <= HISTORY_BURST
-        ):
-            by_field = {str(change["field"]): change for change in last["changes"]}
-            for change in entry["changes"]:
-                earlier = by_field.get(str(change["field"]))
-                if earlier is None:
-                    last["changes"].append(change)
-                    by_field[str(change["field"])] = change
-                else:
-                    earlier["new"] = change["new"]
-            last["date"] = entry["date"]
-        else:
-            merged.append({**entry, "changes": list(entry["changes"])})
-    for entry in merged:
-        entry["changes"] = [c for c in entry["changes"] if str(c["old"]) != str(c["new"])]
-    return [e for e in reversed(merged) if e["created"] or e["changes"]]
-
-
-def _change(name, old, new, previous, record) -> dict:
-    field = MicroProject._meta.get_field(name)
-    if field.choices:
-        old = getattr(previous, f"get_{name}_display")() if old else old
-        new = getattr(record, f"get_{name}_display")() if new else new
-    if name == "organisation":
-        old, new = previous.organisation, record.organisation
-    return {
-        "field": field.verbose_name,
-        "old": "—" if old in (None, "") else old,
-        "new": "—" if new in (None, "") else new,
-    }
 
 
 # Projects -----------------------------------------------------------------------------------------
@@ -179,7 +51,11 @@ def _change(name, old, new, previous, record) -> dict:
 
 @login_required
 def project_list(request):
-    _require_project_reader(request.user)
+    require(
+        request.user,
+        "microprojects.view_project_list",
+        message=_("Only organisation staff and coordinators see micro projects."),
+    )
     queryset = project_list_selector(request.user)
     filterset = ProjectFilter(request.GET or None, queryset=queryset, request=request)
     projects = filterset.qs if filterset.is_bound and filterset.is_valid() else queryset
@@ -195,7 +71,7 @@ def project_list(request):
         "page": page,
         "query": query.urlencode(),
         "is_filtered": bool(filterset.is_bound and any(v for k, v in request.GET.items() if k != "page")),
-        "can_create": bool(request.user.organisation_ids),
+        "can_create": request.user.has_perm("microprojects.add_microproject"),
     }
     # htmx asks for the results only; a history restore (back button after the cache expired) and
     # every request without JavaScript get the whole page.
@@ -225,11 +101,11 @@ def project_detail(request, pk):
         "indicators": indicators,
         "indicator_chart": _indicator_chart(indicators),
         "participation_chart": _participation_chart(project),
-        "history": project_history(project),
+        "history": project_history(project)[:HISTORY_LENGTH],
         "can_change": can_change,
         "can_delete": user.has_perm("microprojects.delete_microproject", project),
         "transitions": [MicroProject.Status(s) for s in project.allowed_transitions] if can_change else [],
-        "slots": PROJECT_SLOTS,
+        "panels": panels.PROJECT.panels_for(request, project=project),
     }
     return render(request, "microprojects/project_detail.html", context)
 
@@ -296,8 +172,11 @@ def _month_range(first, last) -> list[date]:
 @login_required
 def project_create(request):
     user = request.user
-    if not user.organisation_ids:
-        raise PermissionDenied(_("Only members of an organisation can register projects."))
+    require(
+        user,
+        "microprojects.add_microproject",
+        message=_("Only members of an organisation can register projects."),
+    )
     form = ProjectForm(request.POST or None, user=user)
     if request.method == "POST" and form.is_valid():
         try:
@@ -313,7 +192,7 @@ def project_create(request):
 @login_required
 def project_edit(request, pk):
     project = _visible_project(request.user, pk)
-    _require(request.user, "microprojects.change_microproject", project)
+    require(request.user, "microprojects.change_microproject", project)
     form = ProjectForm(request.POST or None, instance=project, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
@@ -330,7 +209,7 @@ def project_edit(request, pk):
 @login_required
 def project_delete(request, pk):
     project = _visible_project(request.user, pk)
-    _require(request.user, "microprojects.delete_microproject", project)
+    require(request.user, "microprojects.delete_microproject", project)
     if request.method == "POST":
         title = project.title
         try:
@@ -359,7 +238,7 @@ def project_delete(request, pk):
 @require_POST
 def project_transition(request, pk):
     project = _visible_project(request.user, pk)
-    _require(request.user, "microprojects.change_microproject", project)
+    require(request.user, "microprojects.change_microproject", project)
     form = TransitionForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Choose a valid status."))
@@ -392,7 +271,7 @@ def _activity_form_page(request, *, form, project, activity=None):
 @login_required
 def activity_create(request, pk):
     project = _visible_project(request.user, pk)
-    _require(request.user, "microprojects.log_activity", project)
+    require(request.user, "microprojects.log_activity", project)
     form = ActivityForm(request.POST or None, user=request.user, project=project)
     if request.method == "POST" and form.is_valid():
         try:
@@ -408,12 +287,15 @@ def activity_create(request, pk):
 @login_required
 def activity_quick_log(request):
     """Log an activity from anywhere (the dashboard, a phone in the field): pick the project here."""
-    if not request.user.organisation_ids:
-        raise PermissionDenied(_("Only members of an organisation can log activities."))
+    require(
+        request.user,
+        "microprojects.quick_log_activity",
+        message=_("Only members of an organisation can log activities."),
+    )
     form = ActivityForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         project = form.cleaned_data["project"]
-        _require(request.user, "microprojects.log_activity", project)
+        require(request.user, "microprojects.log_activity", project)
         try:
             activity = services.activity_log(project=project, by=request.user, **form.service_data())
         except ValidationError as error:
@@ -436,7 +318,7 @@ def _visible_activity(user, pk) -> Activity:
 def activity_edit(request, pk):
     activity = _visible_activity(request.user, pk)
     project = activity.project
-    _require(request.user, "microprojects.log_activity", project)
+    require(request.user, "microprojects.log_activity", project)
     form = ActivityForm(request.POST or None, instance=activity, user=request.user, project=project)
     if request.method == "POST" and form.is_valid():
         try:
@@ -454,7 +336,7 @@ def activity_edit(request, pk):
 def activity_delete(request, pk):
     activity = _visible_activity(request.user, pk)
     project = activity.project
-    _require(request.user, "microprojects.log_activity", project)
+    require(request.user, "microprojects.log_activity", project)
     if request.method == "POST":
         services.activity_delete(activity=activity, by=request.user)
         messages.success(request, _("The activity was deleted."))
@@ -483,7 +365,7 @@ def _visible_indicator(user, pk) -> Indicator:
 @login_required
 def indicator_create(request, pk):
     project = _visible_project(request.user, pk)
-    _require(request.user, "microprojects.manage_indicators", project)
+    require(request.user, "microprojects.manage_indicators", project)
     form = IndicatorForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -502,7 +384,7 @@ def indicator_create(request, pk):
 def indicator_edit(request, pk):
     indicator = _visible_indicator(request.user, pk)
     project = indicator.project
-    _require(request.user, "microprojects.manage_indicators", project)
+    require(request.user, "microprojects.manage_indicators", project)
     form = IndicatorForm(request.POST or None, instance=indicator)
     if request.method == "POST" and form.is_valid():
         try:
@@ -524,7 +406,7 @@ def indicator_edit(request, pk):
 def indicator_delete(request, pk):
     indicator = _visible_indicator(request.user, pk)
     project = indicator.project
-    _require(request.user, "microprojects.manage_indicators", project)
+    require(request.user, "microprojects.manage_indicators", project)
     if request.method == "POST":
         services.indicator_delete(indicator=indicator, by=request.user)
         messages.success(request, _("The indicator was deleted."))
@@ -546,7 +428,7 @@ def indicator_delete(request, pk):
 def measurement_create(request, pk):
     indicator = _visible_indicator(request.user, pk)
     project = indicator.project
-    _require(request.user, "microprojects.manage_indicators", project)
+    require(request.user, "microprojects.manage_indicators", project)
     form = MeasurementForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

@@ -42,6 +42,8 @@ def is_admin_of(user, organisation):
 
 rules.add_perm("sempre.view_organisation", is_coordinator | is_member_of)
 rules.add_perm("sempre.manage_organisation", is_admin_of)
+# The audit log and people's personal data (export, erasure) are the programme coordinators'.
+rules.add_perm("sempre.view_programme_records", is_coordinator)
 
 
 def require(user, perm: str, obj=None, *, message=None) -> None:

@@ -21,3 +21,20 @@ class ToolkitConfig(AppConfig):
 
     def ready(self):
         post_migrate.connect(_load_templates, sender=self, dispatch_uid="toolkit_load_templates")
+
+        from . import reports
+
+        reports.register_report_sections()  # the project's boards in the project report
+
+        from sempre import panels
+        from sempre.rules import is_org_staff
+
+        panels.DASHBOARD.register(
+            panels.Panel(
+                name="recent_tools",
+                template="toolkit/_dashboard_tools.html",
+                order=160,
+                shown_to=is_org_staff,
+            )
+        )
+        panels.PROJECT.register(panels.Panel(name="tools", template="toolkit/_project_tools.html", order=100))

@@ -8,3 +8,16 @@ class CocreationConfig(AppConfig):
     name = "toolkit.cocreation"
     label = "cocreation"
     verbose_name = _("Co-creation")
+
+    def ready(self):
+        from sempre import panels
+        from sempre.rules import is_org_staff
+
+        panels.DASHBOARD.register(
+            panels.Panel(
+                name="pending_contributions",
+                template="cocreation/_dashboard_pending_contributions.html",
+                order=150,
+                shown_to=is_org_staff,
+            )
+        )

@@ -1,4 +1,4 @@
-"""Other areas fill the dashboard and project page through slot templates (docs/web.md)."""
+"""The apps fill the dashboard and the project page through the core's panel registry (sempre.panels)."""
 
 import copy
 
@@ -6,12 +6,14 @@ import pytest
 from django.conf import settings as django_settings
 from django.urls import reverse
 
-from tests.factories import MicroProjectFactory
+from sempre import panels
+from sempre.rules import is_coordinator
+from tests.factories import MicroProjectFactory, UserFactory
 
 
 @pytest.fixture
-def slot_templates(settings, tmp_path):
-    """A template directory searched first, holding slot templates written by the test."""
+def panel_templates(settings, tmp_path):
+    """A template directory searched first, holding panel templates written by the test."""
     templates = copy.deepcopy(django_settings.TEMPLATES)
     templates[0]["DIRS"] = [tmp_path, *templates[0]["DIRS"]]
     settings.TEMPLATES = templates
@@ -24,20 +26,89 @@ def slot_templates(settings, tmp_path):
     return write
 
 
-def test_dashboard_slot_renders_the_areas_template(client_for, social_worker, slot_templates):
-    slot_templates(
-        "cocreation/_dashboard_pending_contributions.html", "<p>Pending for {{ user.username }}</p>"
+@pytest.fixture
+def registered():
+    """register(page, panel): a panel registered for the test only."""
+    added = []
+
+    def register(page, panel):
+        page.register(panel)
+        added.append((page, panel.name))
+
+    yield register
+    for page, name in added:
+        page.unregister(name)
+
+
+def test_a_dashboard_panel_renders_with_its_own_context(
+    client_for, social_worker, panel_templates, registered
+):
+    panel_templates("test/_panel.html", "<p>{{ greeting }} {{ user.username }}</p>")
+    registered(
+        panels.DASHBOARD,
+        panels.Panel(name="test", template="test/_panel.html", context=lambda request: {"greeting": "Hello"}),
     )
 
     response = client_for(social_worker).get(reverse("dashboard"))
 
-    assert "<p>Pending for anna</p>" in response.text
+    assert "<p>Hello anna</p>" in response.text
 
 
-def test_project_slot_renders_with_the_project(client_for, social_worker, organisation, slot_templates):
+def test_a_panel_is_shown_only_to_whom_it_names(client_for, social_worker, panel_templates, registered):
+    panel_templates("test/_panel.html", "<p>For coordinators</p>")
+    registered(
+        panels.DASHBOARD,
+        panels.Panel(name="test", template="test/_panel.html", shown_to=is_coordinator),
+    )
+
+    response = client_for(social_worker).get(reverse("dashboard"))
+
+    assert "For coordinators" not in response.text
+
+
+def test_panels_come_in_their_order(client_for, social_worker, panel_templates, registered):
+    panel_templates("test/_first.html", "<p>first panel</p>")
+    panel_templates("test/_last.html", "<p>last panel</p>")
+    registered(panels.DASHBOARD, panels.Panel(name="test-last", template="test/_last.html", order=9999))
+    registered(panels.DASHBOARD, panels.Panel(name="test-first", template="test/_first.html", order=1))
+
+    text = client_for(social_worker).get(reverse("dashboard")).text
+
+    assert text.index("first panel") < text.index("last panel")
+
+
+def test_a_project_panel_renders_with_the_project(
+    client_for, social_worker, organisation, panel_templates, registered
+):
     project = MicroProjectFactory(organisation=organisation, title="Fruit bags")
-    slot_templates("toolkit/_project_tools.html", "<p>Canvas of {{ project.title }}</p>")
+    panel_templates("test/_project.html", "<p>{{ note }} of {{ project.title }}</p>")
+    registered(
+        panels.PROJECT,
+        panels.Panel(
+            name="test",
+            template="test/_project.html",
+            context=lambda request, project: {"note": f"Canvas {project.pk}"},
+        ),
+    )
 
     response = client_for(social_worker).get(reverse("microprojects:detail", args=[project.pk]))
 
-    assert "<p>Canvas of Fruit bags</p>" in response.text
+    assert f"<p>Canvas {project.pk} of Fruit bags</p>" in response.text
+
+
+def test_the_apps_register_their_panels():
+    assert [panel.name for panel in panels.DASHBOARD] == [
+        "my_work",
+        "pending_contributions",
+        "recent_tools",
+        "programme",
+        "accelerator",
+        "reviews",
+    ]
+    assert [panel.name for panel in panels.PROJECT] == ["tools", "accelerator"]
+
+
+def test_a_person_without_a_role_is_told_so(client_for, db):
+    response = client_for(UserFactory()).get(reverse("dashboard"))
+
+    assert "Your account has no role yet" in response.text
