@@ -118,14 +118,19 @@ def monthly_chart(activities):
     this_month = timezone.localdate().replace(day=1)
     first = _months_before(this_month, PROGRAMME_MONTHS - 1)
     rows = participation_by_month(activities, first=first, last=this_month)
+    return participation_chart(rows, title=_("Activities and participants over the last twelve months"))
+
+
+def participation_chart(rows: list[dict], *, title) -> str:
+    """A line chart of participants and activities per month, with the figures as a table, from the
+    rows of microprojects.selectors.participation_by_month; no rows, no chart."""
     if not rows:
         return ""
+    months = [row["month"] for row in rows]
     series = {
         _("Participants"): [row["participants"] for row in rows],
         _("Activities"): [row["activities"] for row in rows],
     }
-    title = _("Activities and participants over the last twelve months")
-    months = [row["month"] for row in rows]
     return charts.figure(
         svg=charts.line_chart_by_month(title=title, months=months, series=series),
         table=charts.data_table(

@@ -1,14 +1,10 @@
 """Web pages for micro projects, their activities and indicators. Thin: reads come from the
 selectors (so other organisations' projects answer 404), writes go through the services."""
 
-from datetime import date
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Sum
-from django.db.models.functions import TruncMonth
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
@@ -22,10 +18,12 @@ from sempre.rules import require
 from . import services
 from .forms import ActivityForm, IndicatorForm, MeasurementForm, ProjectFilter, ProjectForm, TransitionForm
 from .models import Activity, Indicator, MicroProject
+from .panels import participation_chart
 from .selectors import (
     activities_visible_to,
     indicator_is_off_track,
     indicators_visible_to,
+    participation_by_month,
     project_history,
     projects_visible_to,
     with_progress,
@@ -127,46 +125,11 @@ def _indicator_chart(indicators):
 
 
 def _participation_chart(project):
-    """Participants and activities per month over the project's life (aggregated in SQL)."""
-    rows = list(
-        Activity.objects.filter(project=project)
-        .annotate(month=TruncMonth("date"))
-        .values("month")
-        .order_by("month")
-        .annotate(activities=Count("id"), participants=Sum("participants_total"))
-    )
-    if len(rows) < 2:
+    """Participants and activities per month over the project's life (one query)."""
+    rows = participation_by_month(Activity.objects.filter(project=project))
+    if len(rows) < 2:  # one month is no line
         return ""
-    months = _month_range(rows[0]["month"], rows[-1]["month"])
-    by_month = {_first_of_month(row["month"]): row for row in rows}
-    participants = [by_month.get(m, {}).get("participants") or 0 for m in months]
-    activities = [by_month.get(m, {}).get("activities") or 0 for m in months]
-    title = _("Participants and activities per month")
-    series = {_("Participants"): participants, _("Activities"): activities}
-    return charts.figure(
-        svg=charts.line_chart_by_month(title=title, months=months, series=series),
-        table=charts.data_table(
-            caption=title,
-            labels=[charts.month_label(m) for m in months],
-            series=series,
-            label_heading=_("Month"),
-        ),
-    )
-
-
-def _first_of_month(value) -> date:
-    value = value.date() if hasattr(value, "date") and callable(value.date) else value
-    return value.replace(day=1)
-
-
-def _month_range(first, last) -> list[date]:
-    first, last = _first_of_month(first), _first_of_month(last)
-    months = []
-    current = first
-    while current <= last:
-        months.append(current)
-        current = date(current.year + current.month // 12, current.month % 12 + 1, 1)
-    return months
+    return participation_chart(rows, title=_("Participants and activities per month"))
 
 
 @login_required
