@@ -8,3 +8,6 @@ class ReportsConfig(AppConfig):
     name = "reports"
     label = "reports"
     verbose_name = _("Reports")
+
+    def ready(self):
+        from . import tasks  # noqa: F401 - registers the Celery tasks, which the services send by name

@@ -1,15 +1,17 @@
-"""The registry of report kinds. Adding a kind is one renderer function and one entry below."""
+"""The registry of report kinds: the one place where the apps and the report engine meet.
+
+The engine knows no kind by itself. Each app registers its own kinds from its `AppConfig.ready()`
+(`microprojects/reports.py`, `accelerator/reports.py`), with a renderer and a parameters form of its
+own; the engine asks this registry for a kind by name when a report is requested, run or downloaded.
+The Reports page lists the kinds in the order they were registered (the order of INSTALLED_APPS).
+"""
 
 from collections.abc import Callable
 from dataclasses import dataclass
 
 import rules
-from django.utils.translation import gettext_lazy as _
 
-from sempre.rules import is_coordinator, is_org_staff
-
-from . import params
-from .renderers import accelerator, exports, pdf
+from .params import ReportParamsForm
 from .renderers.base import RenderContext
 
 PDF = ("pdf", "application/pdf")
@@ -19,10 +21,10 @@ CSV = ("csv", "text/csv; charset=utf-8")
 
 @dataclass(frozen=True)
 class ReportKind:
-    name: str
+    name: str  # stored in ReportJob.kind and sent by API clients: never rename one
     label: str
     file_format: tuple[str, str]  # (extension, content type)
-    params_form: type[params.ReportParamsForm]
+    params_form: type[ReportParamsForm]
     render: Callable[[RenderContext], None]
     may_request: rules.Predicate  # who may ask for this kind at all; the form limits the objects
     description: str = ""
@@ -40,6 +42,7 @@ KINDS: dict[str, ReportKind] = {}
 
 
 def register(kind: ReportKind) -> ReportKind:
+    """Offer a kind of report. Registering a kind of the same name again replaces it."""
     KINDS[kind.name] = kind
     return kind
 
@@ -50,82 +53,3 @@ def get_kind(name: str) -> ReportKind | None:
 
 def kinds_for(user) -> list[ReportKind]:
     return [kind for kind in KINDS.values() if kind.may_request.test(user)]
-
-
-register(
-    ReportKind(
-        name="project",
-        label=_("Project report (PDF)"),
-        file_format=PDF,
-        params_form=params.ProjectParams,
-        render=pdf.render_project_pdf,
-        may_request=is_org_staff | is_coordinator,
-        description=_("Summary, activities, participants by gender and age, indicators against targets."),
-    )
-)
-register(
-    ReportKind(
-        name="programme",
-        label=_("Programme report (PDF)"),
-        file_format=PDF,
-        params_form=params.ProgrammeParams,
-        render=pdf.render_programme_pdf,
-        may_request=is_coordinator,
-        description=_("Totals by country and target group, participants over time, indicators, projects."),
-    )
-)
-register(
-    ReportKind(
-        name="programme_xlsx",
-        label=_("Programme data (Excel)"),
-        file_format=XLSX,
-        params_form=params.ProgrammeParams,
-        render=exports.render_programme_xlsx,
-        may_request=is_coordinator,
-        description=_("Sheets of projects, activities, indicators and measurements."),
-    )
-)
-register(
-    ReportKind(
-        name="programme_csv",
-        label=_("Programme activities (CSV)"),
-        file_format=CSV,
-        params_form=params.ProgrammeParams,
-        render=exports.render_programme_csv,
-        may_request=is_coordinator,
-        description=_("One row per activity, for spreadsheets and statistics software."),
-    )
-)
-register(
-    ReportKind(
-        name="selection",
-        label=_("Accelerator selection (PDF)"),
-        file_format=PDF,
-        params_form=params.SelectionParams,
-        render=accelerator.render_selection_pdf,
-        may_request=is_coordinator,
-        description=_("Criteria and weights, ranking with raw and adjusted scores, explanations, decisions."),
-    )
-)
-register(
-    ReportKind(
-        name="selection_xlsx",
-        label=_("Accelerator selection (Excel)"),
-        file_format=XLSX,
-        params_form=params.SelectionParams,
-        render=accelerator.render_selection_xlsx,
-        may_request=is_coordinator,
-        description=_("Sheets of criteria, the ranking with every figure, and the decisions."),
-    )
-)
-register(
-    ReportKind(
-        name="startups",
-        label=_("Start-ups (PDF)"),
-        file_format=PDF,
-        params_form=params.NoParams,
-        render=accelerator.render_startups_pdf,
-        may_request=is_coordinator,
-        description=_("Self-sufficiency over time, milestones and monthly figures of every start-up."),
-    )
-)

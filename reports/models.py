@@ -15,6 +15,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from .kinds import get_kind
+
 
 def params_digest(params: dict) -> str:
     """A stable digest of normalised parameters, so identical requests can be found by an index."""
@@ -98,8 +100,6 @@ class ReportJob(models.Model):
 
     @property
     def kind_label(self) -> str:
-        from .kinds import get_kind  # the registry imports renderers, which import this module
-
         kind = get_kind(self.kind)
         return kind.label if kind else self.kind
 

@@ -1,6 +1,11 @@
-"""Parameters of each report kind, as forms: they validate a request (from the UI or the API) and
-limit every choice to what the requester may see, so asking for another organisation's project
-is refused like an unknown one."""
+"""Parameters of report kinds, as forms: they validate a request (from the UI or the API) and limit
+every choice to what the requester may see, so asking for another organisation's project is refused
+like an unknown one.
+
+The engine's own forms are here (no parameters; the programme filters by country, organisation and
+period); a kind whose parameters are objects of an app (a project, an accelerator round) gets its
+form from that app (`microprojects/reports.py`, `accelerator/reports.py`), a subclass of
+`ReportParamsForm`."""
 
 from datetime import date
 
@@ -9,7 +14,6 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
-from microprojects.selectors import projects_visible_to
 from sempre.selectors import organisations_visible_to
 
 
@@ -23,19 +27,6 @@ class ReportParamsForm(forms.Form):
 
 class NoParams(ReportParamsForm):
     pass
-
-
-class ProjectParams(ReportParamsForm):
-    legend = _("For a project report")
-    project = forms.ModelChoiceField(
-        label=_("Project"),
-        queryset=None,
-        error_messages={"invalid_choice": _("There is no such project among the projects you can see.")},
-    )
-
-    def __init__(self, *args, user, **kwargs):
-        super().__init__(*args, user=user, **kwargs)
-        self.fields["project"].queryset = projects_visible_to(user).order_by("title")
 
 
 class ProgrammeParams(ReportParamsForm):
@@ -63,21 +54,6 @@ class ProgrammeParams(ReportParamsForm):
         if start and end and end < start:
             self.add_error("date_to", _("The end of the period must be on or after its start."))
         return cleaned
-
-
-class SelectionParams(ReportParamsForm):
-    legend = _("For accelerator selection reports")
-    round = forms.ModelChoiceField(
-        label=_("Accelerator round"),
-        queryset=None,
-        error_messages={"invalid_choice": _("There is no such accelerator round.")},
-    )
-
-    def __init__(self, *args, user, **kwargs):
-        from accelerator.selectors import rounds_visible_to
-
-        super().__init__(*args, user=user, **kwargs)
-        self.fields["round"].queryset = rounds_visible_to(user).order_by("-opens_at", "-pk")
 
 
 def normalise(cleaned: dict) -> dict:

@@ -23,6 +23,7 @@ from pathlib import Path
 
 import kombu.exceptions
 import redis.exceptions
+from celery import current_app
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files import File
@@ -35,7 +36,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from .kinds import get_kind
+from .kinds import KINDS, get_kind
 from .models import ReportJob, params_digest
 from .params import normalise
 from .renderers.base import RenderContext
@@ -53,6 +54,9 @@ TRANSIENT_ERRORS = (
 BROKER_ERRORS = (kombu.exceptions.OperationalError, redis.exceptions.RedisError, OSError)
 
 Status = ReportJob.Status
+
+# The render task's name (tasks.render_report), as queued messages carry it: never change it.
+RENDER_TASK = "sempre.reports.render"
 
 
 class ReportQueueUnavailable(Exception):
@@ -159,15 +163,16 @@ def report_request(
 
 
 def _known_kinds():
-    from .kinds import KINDS
-
     return sorted(KINDS)
 
 
 def report_enqueue(*, job_id: int) -> None:
-    """Send the render task for a queued job. Safe to repeat: only one claim can win."""
-    from .tasks import render_report  # tasks import services; the task is only needed here
+    """Send the render task for a queued job. Safe to repeat: only one claim can win.
 
+    The task is found by its name, not imported: `tasks` imports this module to run jobs, and the
+    name is fixed anyway (queued messages carry it). `ReportsConfig.ready()` registers the tasks in
+    every process, web or worker."""
+    render_report = current_app.tasks[RENDER_TASK]
     ReportJob.objects.filter(pk=job_id, status=Status.QUEUED).update(enqueued_at=timezone.now())
     options = {}
     queue = getattr(settings, "SEMPRE_REPORT_QUEUE", None)

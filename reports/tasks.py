@@ -9,7 +9,7 @@ from . import services
 
 
 @shared_task(
-    name="sempre.reports.render",
+    name=services.RENDER_TASK,
     bind=True,
     acks_late=True,
     autoretry_for=services.TRANSIENT_ERRORS,

@@ -1,4 +1,4 @@
-"""What a renderer gets, and helpers shared by renderers."""
+"""What a renderer gets, and the helpers of PDF reports: WeasyPrint without network, small counts."""
 
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -27,13 +27,6 @@ def small_count(value):
         return "-"
     if 0 < value < SMALL_COUNT_THRESHOLD:
         return f"<{SMALL_COUNT_THRESHOLD}"
-    return value
-
-
-def safe_text(value):
-    """Text cells that a spreadsheet would run as a formula get a leading apostrophe."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
     return value
 
 

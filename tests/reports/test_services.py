@@ -449,17 +449,3 @@ def test_beat_schedule_names_registered_tasks(settings):
     ours = {"sempre.reports.sweep", "sempre.reports.expire", "sempre.reports.monthly_digest"}
     assert ours <= {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
     assert ours <= set(app.tasks)
-
-
-def test_demo_reports_are_made_once(coordinator, social_worker, project, other_project):
-    import io
-
-    from reports import demo
-
-    social_worker.username = "anna"
-    social_worker.save()
-    demo.seed(stdout=io.StringIO())
-    demo.seed(stdout=io.StringIO())
-    jobs = ReportJob.objects.order_by("kind")
-    assert {(job.kind, job.status) for job in jobs} >= {("programme", "succeeded"), ("project", "succeeded")}
-    assert jobs.filter(kind="programme").count() == 1

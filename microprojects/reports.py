@@ -1,20 +1,100 @@
-"""PDF reports: a project report and a programme report, with SVG charts drawn on the server
-(sempre.charts) and laid out by WeasyPrint. Rendered in the job's language (the caller wraps the
-renderer in `translation.override`)."""
+"""The micro projects' report kinds: a project report (PDF), a programme report (PDF) and the
+programme's data (XLSX, CSV). Registered with the report engine by `register_report_kinds()`, from
+MicroprojectsConfig.ready().
 
-import re
+PDFs have SVG charts drawn on the server (sempre.charts), laid out by WeasyPrint, in the job's
+language (the engine wraps the renderer in `translation.override`). Exports hold raw numbers for
+analysis; notes are left out, as they are free text that may name people. Other apps add sections
+to the project report through `reports.sections` (the toolkit: the project's boards).
+"""
+
 from datetime import date
 
+from django import forms
 from django.utils import formats
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django_countries import countries
 
-from microprojects.models import Activity, MicroProject
+from reports.kinds import CSV, PDF, XLSX, ReportKind, register
+from reports.params import ProgrammeParams, ReportParamsForm
+from reports.renderers.base import RenderContext, small_count, write_pdf
+from reports.renderers.spreadsheets import queryset_sheet, write_csv, write_xlsx
+from reports.sections import sections_for
 from sempre import charts
+from sempre.rules import is_coordinator, is_org_staff
 
-from .. import selectors
-from .base import RenderContext, small_count, write_pdf
+from . import selectors
+from .models import Activity, MicroProject
+
+
+class ProjectParams(ReportParamsForm):
+    legend = gettext_lazy("For a project report")
+    project = forms.ModelChoiceField(
+        label=gettext_lazy("Project"),
+        queryset=None,
+        error_messages={
+            "invalid_choice": gettext_lazy("There is no such project among the projects you can see.")
+        },
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, user=user, **kwargs)
+        self.fields["project"].queryset = selectors.projects_visible_to(user).order_by("title")
+
+
+def register_report_kinds() -> None:
+    register(
+        ReportKind(
+            name="project",
+            label=gettext_lazy("Project report (PDF)"),
+            file_format=PDF,
+            params_form=ProjectParams,
+            render=render_project_pdf,
+            may_request=is_org_staff | is_coordinator,
+            description=gettext_lazy(
+                "Summary, activities, participants by gender and age, indicators against targets."
+            ),
+        )
+    )
+    register(
+        ReportKind(
+            name="programme",
+            label=gettext_lazy("Programme report (PDF)"),
+            file_format=PDF,
+            params_form=ProgrammeParams,
+            render=render_programme_pdf,
+            may_request=is_coordinator,
+            description=gettext_lazy(
+                "Totals by country and target group, participants over time, indicators, projects."
+            ),
+        )
+    )
+    register(
+        ReportKind(
+            name="programme_xlsx",
+            label=gettext_lazy("Programme data (Excel)"),
+            file_format=XLSX,
+            params_form=ProgrammeParams,
+            render=render_programme_xlsx,
+            may_request=is_coordinator,
+            description=gettext_lazy("Sheets of projects, activities, indicators and measurements."),
+        )
+    )
+    register(
+        ReportKind(
+            name="programme_csv",
+            label=gettext_lazy("Programme activities (CSV)"),
+            file_format=CSV,
+            params_form=ProgrammeParams,
+            render=render_programme_csv,
+            may_request=is_coordinator,
+            description=gettext_lazy("One row per activity, for spreadsheets and statistics software."),
+        )
+    )
+
+
+# PDF: charts and tables ---------------------------------------------------------------------------
 
 
 def _gender_labels():
@@ -136,38 +216,15 @@ def render_project_pdf(ctx: RenderContext) -> None:
     ctx.progress(1, steps)
     context.update(_participant_charts(activities))
     ctx.progress(2, steps)
-    context.update(_indicator_context(selectors.indicators_with_progress(project.indicators.all())))
-    context["boards"] = _toolkit_boards(project)
+    context.update(_indicator_context(selectors.with_progress(project.indicators.select_related("project"))))
+    # What other apps add (the toolkit: the latest canvas and Theory of Change), each on a page of
+    # its own (the template's "board" sections).
+    sections = sections_for("project", project)
+    context["boards"] = [{"title": section.title, "html": section.html} for section in sections]
     ctx.progress(3, steps)
-    write_pdf(ctx, "reports/pdf/project.html", context, extra_css=[_board_css()] if context["boards"] else ())
+    extra_css = list(dict.fromkeys(section.css for section in sections if section.css))  # each once
+    write_pdf(ctx, "reports/pdf/project.html", context, extra_css=extra_css)
     ctx.progress(steps, steps)
-
-
-def _toolkit_boards(project) -> list[dict]:
-    """The project's latest Social Business Model Canvas and Theory of Change, when it has them,
-    as the toolkit prints them (`toolkit.export.board_html`)."""
-    from toolkit.export import board_html
-    from toolkit.models import ToolInstance
-    from toolkit.selectors import SBMC, THEORY_OF_CHANGE, with_content
-
-    latest = {}
-    for instance in with_content(
-        ToolInstance.objects.filter(project=project, template__slug__in=[SBMC, THEORY_OF_CHANGE])
-    ):
-        latest.setdefault(instance.template.slug, instance)  # newest first (the model's ordering)
-    return [
-        {"title": latest[slug].display_title, "html": mark_safe(board_html(latest[slug]))}  # noqa: S308 - the toolkit's template
-        for slug in (SBMC, THEORY_OF_CHANGE)
-        if slug in latest
-    ]
-
-
-def _board_css() -> str:
-    """The toolkit's print styles for boards, without its page size: boards go on A3 landscape
-    pages of their own (see `@page board` in pdf.css)."""
-    from toolkit.export import board_css
-
-    return re.sub(r"@page\s*\{[^}]*\}", "", board_css())
 
 
 def _filters_description(params: dict) -> list[tuple[str, str]]:
@@ -245,7 +302,9 @@ def render_programme_pdf(ctx: RenderContext) -> None:
     ctx.progress(2, steps)
     context.update(_participant_charts(activities))
     ctx.progress(3, steps)
-    indicators = list(selectors.indicators_with_progress(selectors.programme_indicators(ctx.user, params)))
+    indicators = list(
+        selectors.with_progress(selectors.programme_indicators(ctx.user, params).select_related("project"))
+    )
     bands = _indicator_bands(indicators)
     band_labels = {
         "reached": _("Target reached"),
@@ -276,3 +335,98 @@ def render_programme_pdf(ctx: RenderContext) -> None:
     ctx.progress(5, steps)
     write_pdf(ctx, "reports/pdf/programme.html", context)
     ctx.progress(steps, steps)
+
+
+# Exports: XLSX and CSV ----------------------------------------------------------------------------
+
+# The columns that hold free text, which a spreadsheet might run as a formula.
+FREE_TEXT_FIELDS = {"title", "project__title", "project__organisation__name"}
+
+
+def activity_columns():
+    return [
+        ("date", _("Date")),
+        ("project_id", _("Project ID")),
+        ("project__title", _("Project")),
+        ("project__organisation__name", _("Organisation")),
+        ("project__country", _("Country")),
+        ("kind", _("Kind")),
+        ("title", _("Title")),
+        ("staff_hours", _("Staff hours")),
+        ("volunteer_hours", _("Volunteer hours")),
+        ("participants_total", _("Participants")),
+        ("participants_new", _("Of which new")),
+        ("women", _("Women")),
+        ("men", _("Men")),
+        ("non_binary", _("Non-binary")),
+        ("gender_not_stated", _("Gender not stated")),
+        ("age_under_18", _("Under 18")),
+        ("age_18_29", _("18-29")),
+        ("age_30_54", _("30-54")),
+        ("age_55_plus", _("55 and over")),
+        ("age_not_stated", _("Age not stated")),
+    ]
+
+
+def _project_columns():
+    return [
+        ("id", _("Project ID")),
+        ("title", _("Title")),
+        ("organisation__name", _("Organisation")),
+        ("country", _("Country")),
+        ("region", _("Region")),
+        ("setting", _("Rural or urban")),
+        ("status", _("Status")),
+        ("start_date", _("Start date")),
+        ("end_date", _("End date")),
+        ("budget_eur", _("Budget (EUR)")),
+    ]
+
+
+def _indicator_columns():
+    return [
+        ("id", _("Indicator ID")),
+        ("project_id", _("Project ID")),
+        ("project__title", _("Project")),
+        ("name", _("Indicator")),
+        ("code", _("Code")),
+        ("unit", _("Unit")),
+        ("baseline", _("Baseline")),
+        ("target", _("Target")),
+        ("target_date", _("Target date")),
+        ("direction", _("Direction")),
+    ]
+
+
+def _measurement_columns():
+    return [
+        ("id", _("Measurement ID")),
+        ("indicator_id", _("Indicator ID")),
+        ("indicator__project_id", _("Project ID")),
+        ("indicator__name", _("Indicator")),
+        ("date", _("Date")),
+        ("value", _("Value")),
+    ]
+
+
+def render_programme_csv(ctx: RenderContext) -> None:
+    activities = selectors.programme_activities(ctx.user, ctx.params)
+    write_csv(ctx, activities, activity_columns(), text_fields=FREE_TEXT_FIELDS)
+
+
+def render_programme_xlsx(ctx: RenderContext) -> None:
+    sheets = [
+        (
+            _("Projects"),
+            selectors.programme_projects(ctx.user, ctx.params).order_by("id"),
+            _project_columns(),
+        ),
+        (_("Activities"), selectors.programme_activities(ctx.user, ctx.params), activity_columns()),
+        (_("Indicators"), selectors.programme_indicators(ctx.user, ctx.params), _indicator_columns()),
+        (_("Measurements"), selectors.programme_measurements(ctx.user, ctx.params), _measurement_columns()),
+    ]
+    write_xlsx(
+        ctx,
+        (queryset_sheet(title, queryset, columns) for title, queryset, columns in sheets),
+        total=sum(queryset.count() for _title, queryset, _columns in sheets),
+    )

@@ -1,19 +1,79 @@
-"""Accelerator reports: the selection of a round (PDF and XLSX) and the start-ups (PDF).
+"""The accelerator's report kinds: the selection of a round (PDF and XLSX) and the start-ups (PDF).
+Registered with the report engine by `register_report_kinds()`, from AcceleratorConfig.ready().
 
 They read through the accelerator's own functions, so the report shows exactly what its pages show:
-`accelerator.ranking.round_rank(round=...)` for the ranking (raw and adjusted scores, spread,
-P(top N), explanations) and `accelerator.selectors.startup_portfolio(user)` for the start-ups."""
+`ranking.round_rank(round=...)` for the ranking (raw and adjusted scores, spread, P(top N),
+explanations) and `selectors.startup_portfolio(user)` for the start-ups."""
 
+from django import forms
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
+from django.utils.translation import gettext_lazy
 
+from reports.kinds import PDF, XLSX, ReportKind, register
+from reports.params import NoParams, ReportParamsForm
+from reports.renderers.base import RenderContext, write_pdf
+from reports.renderers.spreadsheets import Sheet, write_xlsx
 from sempre import charts
+from sempre.rules import is_coordinator
 
-from .base import RenderContext, safe_text, write_pdf
+from .models import Criterion, Decision, MonthlyFigure
+from .ranking import round_rank
+from .selectors import rounds_visible_to, startup_portfolio
 
 CHART_LIMIT = 30  # applications in the score chart; the table lists them all
+
+
+class SelectionParams(ReportParamsForm):
+    legend = gettext_lazy("For accelerator selection reports")
+    round = forms.ModelChoiceField(
+        label=gettext_lazy("Accelerator round"),
+        queryset=None,
+        error_messages={"invalid_choice": gettext_lazy("There is no such accelerator round.")},
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, user=user, **kwargs)
+        self.fields["round"].queryset = rounds_visible_to(user).order_by("-opens_at", "-pk")
+
+
+def register_report_kinds() -> None:
+    register(
+        ReportKind(
+            name="selection",
+            label=gettext_lazy("Accelerator selection (PDF)"),
+            file_format=PDF,
+            params_form=SelectionParams,
+            render=render_selection_pdf,
+            may_request=is_coordinator,
+            description=gettext_lazy(
+                "Criteria and weights, ranking with raw and adjusted scores, explanations, decisions."
+            ),
+        )
+    )
+    register(
+        ReportKind(
+            name="selection_xlsx",
+            label=gettext_lazy("Accelerator selection (Excel)"),
+            file_format=XLSX,
+            params_form=SelectionParams,
+            render=render_selection_xlsx,
+            may_request=is_coordinator,
+            description=gettext_lazy("Sheets of criteria, the ranking with every figure, and the decisions."),
+        )
+    )
+    register(
+        ReportKind(
+            name="startups",
+            label=gettext_lazy("Start-ups (PDF)"),
+            file_format=PDF,
+            params_form=NoParams,
+            render=render_startups_pdf,
+            may_request=is_coordinator,
+            description=gettext_lazy(
+                "Self-sufficiency over time, milestones and monthly figures of every start-up."
+            ),
+        )
+    )
 
 
 def _percent(value):
@@ -21,9 +81,6 @@ def _percent(value):
 
 
 def _selection_data(the_round) -> dict:
-    from accelerator.models import Criterion, Decision
-    from accelerator.ranking import round_rank
-
     ranking = round_rank(round=the_round)
     criteria = list(Criterion.objects.filter(round=the_round).order_by("pk"))
     decisions = {
@@ -65,30 +122,15 @@ def render_selection_pdf(ctx: RenderContext) -> None:
     ctx.progress(steps, steps)
 
 
-def _sheet(workbook, title, header, rows):
-    sheet = workbook.create_sheet(title=title[:31])
-    bold = Font(bold=True)
-    cells = []
-    for label in header:
-        cell = WriteOnlyCell(sheet, value=label)
-        cell.font = bold
-        cells.append(cell)
-    sheet.append(cells)
-    for row in rows:
-        sheet.append([safe_text(value) for value in row])
-
-
 def render_selection_xlsx(ctx: RenderContext) -> None:
     steps = 2
     ctx.progress(0, steps)
     data = _selection_data(ctx.params["round"])
     ctx.progress(1, steps)
-    workbook = Workbook(write_only=True)
-    _sheet(
-        workbook,
-        _("Criteria"),
-        [_("Criterion"), _("Weight"), _("Share of the total (%)"), _("Scale from"), _("Scale to")],
-        (
+    criteria = Sheet(
+        title=_("Criteria"),
+        headings=[_("Criterion"), _("Weight"), _("Share of the total (%)"), _("Scale from"), _("Scale to")],
+        rows=(
             [
                 c["criterion"].name,
                 c["criterion"].weight,
@@ -99,10 +141,9 @@ def render_selection_xlsx(ctx: RenderContext) -> None:
             for c in data["criteria"]
         ),
     )
-    _sheet(
-        workbook,
-        _("Ranking"),
-        [
+    ranking = Sheet(
+        title=_("Ranking"),
+        headings=[
             _("Rank"),
             _("Application ID"),
             _("Application"),
@@ -121,7 +162,7 @@ def render_selection_xlsx(ctx: RenderContext) -> None:
             _("Tie broken by"),
             _("Explanation"),
         ],
-        (
+        rows=(
             [
                 item["row"].rank,
                 item["row"].application_id,
@@ -144,10 +185,9 @@ def render_selection_xlsx(ctx: RenderContext) -> None:
             for item in data["rows"]
         ),
     )
-    _sheet(
-        workbook,
-        _("Decisions"),
-        [
+    decisions = Sheet(
+        title=_("Decisions"),
+        headings=[
             _("Application ID"),
             _("Application"),
             _("Decision"),
@@ -155,7 +195,7 @@ def render_selection_xlsx(ctx: RenderContext) -> None:
             _("Decided by"),
             _("Decided at"),
         ],
-        (
+        rows=(
             [
                 item["row"].application_id,
                 item["row"].title,
@@ -168,14 +208,11 @@ def render_selection_xlsx(ctx: RenderContext) -> None:
             if item["decision"] is not None
         ),
     )
-    workbook.save(str(ctx.path))
+    write_xlsx(ctx, [criteria, ranking, decisions])
     ctx.progress(steps, steps)
 
 
 def render_startups_pdf(ctx: RenderContext) -> None:
-    from accelerator.models import MonthlyFigure
-    from accelerator.selectors import startup_portfolio
-
     steps = 3
     ctx.progress(0, steps)
     startups = startup_portfolio(ctx.user)
