@@ -2,12 +2,12 @@
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/sempre .venv/bin/python bench/export_memory.py [N]
 
-Creates a throwaway database (test_<name>, dropped at the end), fills it with N, then 10 N
+Creates a throwaway database (bench_export_memory_<name>, dropped at the end), fills it with N, then 10 N
 activities, and renders `programme_csv` and `programme_xlsx` as the worker would. Peak memory is
 Python's (tracemalloc) during the render, so the table shows what grows with the rows: with the
-streamed export (values_list().iterator(chunk_size) into csv.writer / openpyxl write-only) the peak
-stays flat while the rows grow tenfold. For contrast, the "list" rows load every row first.
-A benchmark, not a test: it prints a table and exits 0.
+streamed export (COPY on PostgreSQL, values_list().iterator(chunk_size) into csv.writer or openpyxl's
+write-only mode otherwise) the peak stays flat while the rows grow tenfold. For contrast, the
+"list" rows load every row first. A benchmark, not a test: it prints a table and exits 0.
 """
 
 import csv
@@ -55,29 +55,33 @@ def fill(project, count: int) -> None:
 
 
 def measure(render, user) -> tuple[float, float, int]:
-    from reports.renderers.base import RenderContext
-
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "export"
-        ctx = RenderContext(job=None, user=user, params={}, path=path, progress=lambda done, total: None)
         tracemalloc.start()
         tracemalloc.reset_peak()
         began = time.perf_counter()
-        render(ctx)
+        render(user, path)
         seconds = time.perf_counter() - began
         _current, peak = tracemalloc.get_traced_memory()
         tracemalloc.stop()
         return peak / 2**20, seconds, path.stat().st_size
 
 
-def render_csv_from_a_list(ctx) -> None:
-    """The naive export, for contrast: every row in memory before writing."""
-    from reports import selectors
-    from reports.renderers.exports import _activity_columns
+def render_kind(kind: str):
+    """Render report `kind` as the worker does (bench/child.py)."""
+    from bench.child import render
 
-    columns = _activity_columns()
-    rows = list(selectors.programme_activities(ctx.user, ctx.params).values_list(*[f for f, _l in columns]))
-    with ctx.path.open("w", newline="") as out:
+    return lambda user, path: render(kind, user, {}, path)
+
+
+def render_csv_from_a_list(user, path: Path) -> None:
+    """The naive export, for contrast: every row in memory before writing."""
+    from microprojects.reports import activity_columns
+    from microprojects.selectors import programme_activities
+
+    fields = [field for field, _label in activity_columns()]
+    rows = list(programme_activities(user, {}).values_list(*fields))
+    with path.open("w", newline="") as out:
         writer = csv.writer(out)
         writer.writerows(rows)
 
@@ -91,15 +95,15 @@ def main() -> None:
     connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
     try:
         from microprojects.models import MicroProject
+        from reports.renderers.spreadsheets import CHUNK_SIZE
         from sempre.models import Organisation, User
-        from reports.renderers.exports import CHUNK_SIZE, render_programme_csv, render_programme_xlsx
 
         organisation = Organisation.objects.create(name="Bench", country="SE")
         project = MicroProject.objects.create(organisation=organisation, title="Bench", country="SE")
         user = User.objects.create(username="bench-coordinator", is_coordinator=True)
         renders = [
-            ("programme_csv (streamed)", render_programme_csv),
-            ("programme_xlsx (streamed)", render_programme_xlsx),
+            ("programme_csv (streamed)", render_kind("programme_csv")),
+            ("programme_xlsx (streamed)", render_kind("programme_xlsx")),
             ("csv from a list (contrast)", render_csv_from_a_list),
         ]
         results = {}

@@ -62,7 +62,7 @@ def run(command, env, timeout=900):
 
 def staff_usernames(env) -> list[str]:
     code = (
-        "from microprojects.demo import demo_logins; "
+        "from demo.people import demo_logins; "
         "print(' '.join(l['username'] for l in demo_logins() if l['role'] in ('social_worker', 'org_admin')))"
     )
     return run([PYTHON, "manage.py", "shell", "--no-imports", "-c", code], env).split()
@@ -313,7 +313,7 @@ def main():
                 [
                     BIN / "celery",
                     "-A",
-                    "sempre",
+                    "config",
                     "worker",
                     "--loglevel=WARNING",
                     f"--concurrency={args.worker_concurrency}",

@@ -1,4 +1,4 @@
-"""Seeding of the toolkit and accelerator data (kept apart from seed_scale as those apps arrived later).
+"""The toolkit's and the accelerator's share of the seed: tool instances with entries, and a round in review.
 
 Called from seed_scale.run() inside its transaction, with the projects and people already written.
 """
@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from bench.seed_scale import NOW, copy_model
+from bench.seed_rows import NOW, copy_model
 
 ENTRY_TEXTS = [
     "Long-term unemployed people in the village",
@@ -67,9 +67,6 @@ def seed_toolkit(ctx) -> None:
     if not canvases.exists():
         call_command("load_tool_templates", verbosity=0)
     templates = list(canvases.order_by("id"))
-    if not templates:
-        ctx.notes.append("toolkit: no canvas template, tool instances not seeded")
-        return
     blocks = {
         t.id: list(Block.objects.filter(template=t).order_by("order").values_list("key", flat=True))
         for t in templates

@@ -3,7 +3,7 @@
     .venv/bin/python bench/seed_scale.py --projects 10000
 
 At 10,000 projects: 500 organisations, 1,000,000 activities, 50,000 indicators with 500,000
-measurements, and, where those apps have their models, 2,000 tool instances with entries and a round
+measurements, 2,000 tool instances with entries (bench/seed_extra.py) and a round
 with 1,000 applications x 5 reviews x 8 criteria. --projects scales everything proportionally.
 
 The database is DATABASE_URL (default postgres://postgres@127.0.0.1:5432/sempre_bench); it is
@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import json
 import random
 import sys
 import time
@@ -32,7 +31,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench import seed_extra
 from bench.common import database_name, database_url, ensure_database, setup_django
+from bench.seed_rows import NOW, copy_model, secondary_indexes
 
 SEED = 20260601
 PASSWORD = "bench-pass-2026"
@@ -42,7 +43,6 @@ COORDINATOR_USERNAME = "bench-coordinator"
 PROGRAMME_USERNAME = "bench-programme"
 PROGRAMME_PROJECTS = 1000
 COUNTRIES = ["SE", "FI", "DK", "DE", "PL", "LT", "LV", "EE"]
-NOW = dt.datetime(2026, 6, 1, 12, 0, tzinfo=dt.UTC)
 TODAY = NOW.date()
 
 
@@ -110,70 +110,7 @@ class Context:
     projects: list[tuple] = field(default_factory=list)  # (id, organisation_id, start, end, status)
     counts: dict[str, int] = field(default_factory=dict)
     timings: dict[str, float] = field(default_factory=dict)
-    notes: list[str] = field(default_factory=list)
     next_user_id: int = 1
-
-
-# --- COPY helper ---------------------------------------------------------------------------------
-
-
-def default_value(model_field, connection):
-    """The value a column gets when the seed does not name it: as Django would fill it on save."""
-    if getattr(model_field, "auto_now", False) or getattr(model_field, "auto_now_add", False):
-        return NOW
-    if model_field.has_default():
-        value = model_field.get_default()
-        if model_field.get_internal_type() == "JSONField":
-            return json.dumps(value)
-        return model_field.get_db_prep_save(value, connection)
-    if model_field.null:
-        return None
-    if model_field.get_internal_type() in {"CharField", "TextField", "SlugField", "EmailField", "URLField"}:
-        return ""
-    raise ValueError(
-        f"{model_field.model.__name__}.{model_field.name} has no default: the seed must give it a value"
-    )
-
-
-def copy_model(cursor, model, field_names: list[str], rows: Iterable[tuple]) -> int:
-    """COPY rows (tuples in field_names order) into model's table; other columns get their defaults,
-    so a column another engineer adds later (with a default) does not break the seed."""
-    from django.db import connection
-    from psycopg import sql
-
-    meta = model._meta
-    named = [meta.get_field(name) for name in field_names]
-    named_set = {f.name for f in named}
-    extra = [f for f in meta.concrete_fields if f.name not in named_set]
-    extra_values = tuple(default_value(f, connection) for f in extra)
-    columns = [f.column for f in named] + [f.column for f in extra]
-    statement = sql.SQL("COPY {} ({}) FROM STDIN").format(
-        sql.Identifier(meta.db_table), sql.SQL(", ").join(sql.Identifier(c) for c in columns)
-    )
-    count = 0
-    with cursor.copy(statement) as copy:
-        if extra_values:
-            for row in rows:
-                copy.write_row(row + extra_values)
-                count += 1
-        else:
-            for row in rows:
-                copy.write_row(row)
-                count += 1
-    return count
-
-
-def secondary_indexes(cursor, table: str) -> list[tuple[str, str]]:
-    """(name, definition) of indexes on table that back no constraint (safe to drop and rebuild)."""
-    cursor.execute(
-        """
-        SELECT i.indexname, i.indexdef FROM pg_indexes i
-        WHERE i.tablename = %s AND i.schemaname = current_schema()
-          AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conname = i.indexname)
-        """,
-        (table,),
-    )
-    return list(cursor.fetchall())
 
 
 # --- the steps -----------------------------------------------------------------------------------
@@ -603,42 +540,6 @@ def seed_indicators(ctx: Context) -> None:
     )
 
 
-def table_exists(model) -> bool:
-    from django.db import connection
-
-    return model._meta.db_table in connection.introspection.table_names()
-
-
-def _model(label: str):
-    """The model if it exists and has its table (its app may not have its migration yet)."""
-    from django.apps import apps
-
-    try:
-        model = apps.get_model(label)
-    except LookupError:
-        return None
-    return model if table_exists(model) else None
-
-
-def seed_toolkit(ctx: Context) -> None:
-    """Tool instances with entries: filled in once toolkit has its models."""
-    if _model("toolkit.ToolInstance") is None:
-        ctx.notes.append("toolkit: no ToolInstance table yet, tool instances not seeded")
-        return
-    from bench import seed_extra
-
-    seed_extra.seed_toolkit(ctx)
-
-
-def seed_accelerator(ctx: Context) -> None:
-    if _model("accelerator.Round") is None:
-        ctx.notes.append("accelerator: no Round table yet, round not seeded")
-        return
-    from bench import seed_extra
-
-    seed_extra.seed_accelerator(ctx)
-
-
 # --- the run -------------------------------------------------------------------------------------
 
 
@@ -662,13 +563,7 @@ def seeded_models():
         Indicator,
         Measurement,
     ]
-    try:
-        from bench import seed_extra
-
-        models += [m for m in seed_extra.seeded_models() if table_exists(m)]
-    except ImportError:
-        pass
-    return models
+    return models + seed_extra.seeded_models()
 
 
 def run(plan: Plan, *, migrate: bool = True, verbosity: int = 1) -> Context:
@@ -702,9 +597,9 @@ def run(plan: Plan, *, migrate: bool = True, verbosity: int = 1) -> Context:
         with _step(ctx, "indicators and measurements"):
             seed_indicators(ctx)
         with _step(ctx, "toolkit"):
-            seed_toolkit(ctx)
+            seed_extra.seed_toolkit(ctx)
         with _step(ctx, "accelerator"):
-            seed_accelerator(ctx)
+            seed_extra.seed_accelerator(ctx)
         with _step(ctx, "rebuild indexes"):
             for definition in dropped:
                 cursor.execute(definition)
@@ -734,8 +629,6 @@ def main(argv=None) -> int:
     plan = Plan(projects=args.projects)
     print(f"Seeding {database_name(url)}{' (created)' if created else ''}: {plan.as_dict()}")
     ctx = run(plan)
-    for note in ctx.notes:
-        print(f"  note: {note}")
     print(f"Done in {ctx.timings['total']:.1f}s: {ctx.counts}")
     return 0
 

@@ -4,7 +4,7 @@ import pytest
 
 from bench import harness
 from bench.common import percentile
-from bench.harness import NOT_AVAILABLE, NotAvailable, Registry, Row
+from bench.harness import Registry, Row
 
 
 def test_percentile_interpolates_between_ranks():
@@ -18,12 +18,12 @@ def test_percentile_of_nothing_is_an_error():
         percentile([], 50)
 
 
-def test_registry_reports_missing_code_as_not_available_and_carries_on():
+def test_registry_turns_a_crash_into_an_error_row_and_carries_on():
     registry = Registry()
 
-    @registry.register("missing", "S", "needs code from another area")
-    def missing(ctx):
-        raise NotAvailable("accelerator.ranking does not exist yet")
+    @registry.register("broken", "S", "broken")
+    def broken(ctx):
+        raise KeyError("project")
 
     @registry.register("fine", "S", "works")
     def fine(ctx):
@@ -31,22 +31,9 @@ def test_registry_reports_missing_code_as_not_available_and_carries_on():
 
     rows = registry.run(None, progress=lambda text: None)
 
-    assert [r.status for r in rows] == [NOT_AVAILABLE, "ok"]
-    assert rows[0].note == "accelerator.ranking does not exist yet"
+    assert [r.status for r in rows] == ["error", "ok"]
+    assert "KeyError" in rows[0].note
     assert rows[1].figures == {"seconds": 1.5}
-
-
-def test_registry_turns_a_crash_into_an_error_row(capsys):
-    registry = Registry()
-
-    @registry.register("broken", "S", "broken")
-    def broken(ctx):
-        raise KeyError("project")
-
-    (row,) = registry.run(None, progress=lambda text: None)
-
-    assert row.status == "error"
-    assert "KeyError" in row.note
 
 
 def test_registry_runs_only_the_keys_asked_for():
@@ -97,7 +84,7 @@ def test_markdown_shows_goal_verdict_and_summary():
             goal="equal",
             passed=False,
         ),
-        Row("5. Ranking", "round_rank", status=NOT_AVAILABLE, note="no round | yet"),
+        Row("5. Ranking", "round_rank", status="error", note="no round | yet"),
     ]
 
     text = harness.markdown(rows)
@@ -105,7 +92,7 @@ def test_markdown_shows_goal_verdict_and_summary():
     assert "| GET /api/v1/projects/ | queries @10 6; queries @100 6 | equal | PASS |" in text
     assert "queries @100 104 | equal | FAIL |" in text
     assert "no round \\| yet" in text  # a pipe in a note does not break the table
-    assert "**1 goals met, 1 missed, 1 not available yet, 0 errors.**" in text
+    assert "**1 goals met, 1 missed, 1 errors.**" in text
 
 
 def test_table_lists_every_row():

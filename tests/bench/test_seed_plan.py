@@ -6,7 +6,8 @@ import pytest
 from django.db import connection
 
 from bench import run
-from bench.seed_scale import NOW, Plan, default_value
+from bench.seed_rows import NOW, default_value
+from bench.seed_scale import Plan
 from microprojects.models import Activity, MicroProject
 from sempre.models import User
 

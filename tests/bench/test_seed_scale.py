@@ -2,6 +2,7 @@
 answer the same rows as the API they are compared with."""
 
 import json
+from decimal import Decimal
 
 import pytest
 from django.db import connection
@@ -92,16 +93,19 @@ def test_floor_lists_the_same_activities_as_the_api(seeded, client):
     assert [a["id"] for a in floor_page["results"]] == [a["id"] for a in api["results"]]
 
 
-def test_hand_written_dashboard_sql_gives_the_dashboards_figures(seeded):
-    from bench.floor import DASHBOARD_SQL, dashboard_params, fetch
-    from sempre.views import _programme_panels
+def test_hand_written_sql_gives_the_programme_figures(seeded):
+    from bench.floor import PROGRAMME_FIGURES_SQL, fetch
+    from microprojects.selectors import programme_figures
 
-    platform = _programme_panels(User.objects.get(username=COORDINATOR_USERNAME))
-    (handwritten,) = fetch(DASHBOARD_SQL, dashboard_params())
+    platform = programme_figures(User.objects.get(username=COORDINATOR_USERNAME))
+    (handwritten,) = fetch(PROGRAMME_FIGURES_SQL, {})
 
-    assert handwritten["totals"]["activities"] == platform["programme_totals"]["activities"] == 4000
-    assert handwritten["totals"]["participants"] == platform["programme_totals"]["participants"]
-    assert handwritten["project_totals"]["active_projects"] == platform["programme_totals"]["active_projects"]
+    totals = platform["programme_totals"]
+    assert handwritten["totals"]["activities"] == totals["activities"] == 4000
+    assert handwritten["totals"]["participants"] == totals["participants"]
+    assert Decimal(str(handwritten["totals"]["hours"])) == totals["hours"]
+    assert handwritten["project_totals"]["projects"] == totals["projects"] == 40
+    assert handwritten["project_totals"]["active_projects"] == totals["active_projects"]
     by_country = {
         row["country"]: (row["projects"], row["activities"], row["participants"])
         for row in platform["by_country"]
