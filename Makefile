@@ -13,7 +13,7 @@ help:
 	@echo "make test     - install and run the whole test suite"
 	@echo "make worker   - a Celery worker (needs REDIS_URL)"
 	@echo "make up       - web + worker + beat as local processes (needs DATABASE_URL and REDIS_URL)"
-	@echo "make lint     - ruff and the migrations check;  make fmt - format the code"
+	@echo "make lint     - ruff, the import floors (lint-imports) and the migrations check;  make fmt - format the code"
 	@echo "make bench    - the benchmarks in bench/ (needs PostgreSQL)"
 
 $(BIN)/python:
@@ -35,8 +35,9 @@ install-dev: $(VENV)/.installed-dev
 migrate: install
 	$(BIN)/python manage.py migrate --noinput
 
+# HOST and PORT: seed_demo ends with the address runserver will serve.
 seed: migrate
-	$(BIN)/python manage.py seed_demo
+	HOST=$(HOST) PORT=$(PORT) $(BIN)/python manage.py seed_demo
 
 run: seed
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
@@ -62,6 +63,7 @@ up: migrate
 lint: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 	$(BIN)/python manage.py makemigrations --check --dry-run
 
 fmt: install-dev
