@@ -139,13 +139,8 @@ class ApplicationSerializer(serializers.ModelSerializer):
         read_only_fields = ["round", "status", "submitted_at"]
 
     def _blind(self, application) -> bool:
-        """A reviewer (not coordinator, not applicant) of a blind round sees no names."""
-        user = self.context["request"].user
-        return (
-            application.round.blind_review
-            and not user.is_coordinator
-            and application.project.organisation_id not in user.organisation_ids
-        )
+        """Blind review: a reviewer of a blind round sees no organisation and no people's names."""
+        return not self.context["request"].user.has_perm("accelerator.view_applicant_identity", application)
 
     def get_organisation(self, application) -> str | None:
         return None if self._blind(application) else application.project.organisation.name
@@ -157,16 +152,12 @@ class ApplicationSerializer(serializers.ModelSerializer):
 
     def get_decision(self, application) -> dict | None:
         """Coordinators see decisions as they are taken; applicants once the round is decided."""
-        user = self.context["request"].user
         decision = getattr(application, "decision", None)
-        if decision is None:
-            return None
-        if user.is_coordinator or (
-            application.round.status == Round.Status.DECIDED
-            and application.project.organisation_id in user.organisation_ids
+        if decision is None or not self.context["request"].user.has_perm(
+            "accelerator.view_decision", application
         ):
-            return {"outcome": decision.outcome, "rationale": decision.rationale}
-        return None
+            return None
+        return {"outcome": decision.outcome, "rationale": decision.rationale}
 
     def _snapshot(self, application, field) -> dict | None:
         """The frozen tool content, on the detail view only (lists stay light)."""
@@ -403,7 +394,7 @@ class RoundViewSet(
     def criteria(self, request, pk=None):
         round = self.get_object()
         if request.method == "POST":
-            if not request.user.is_coordinator:
+            if not request.user.has_perm("accelerator.manage_round"):
                 raise PermissionDenied()
             data = CriterionSerializer(data=request.data)
             data.is_valid(raise_exception=True)

@@ -33,3 +33,6 @@ class AcceleratorConfig(AppConfig):
         panels.PROJECT.register(
             panels.Panel(name="accelerator", template="accelerator/_project_accelerator.html", order=300)
         )
+
+        # The Celery task that services.decisions queues by name (services never import tasks).
+        from . import tasks  # noqa: F401

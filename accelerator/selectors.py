@@ -1,5 +1,7 @@
 """Reads. Every accelerator queryset starts from a "visible to user" one, so what one may not see
-answers 404; lists run a fixed number of queries."""
+answers 404; lists run a fixed number of queries. The figures the services, pages, API and reports
+share (a start-up's stage, an application's quota attributes, a review's lock, the applicants'
+feedback, a decision's inputs) are computed here, once."""
 
 from __future__ import annotations
 
@@ -7,8 +9,11 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from microprojects.selectors import projects_visible_to
+from sempre.models import User
 
 from .models import (
     Application,
@@ -19,11 +24,11 @@ from .models import (
     Review,
     ReviewAssignment,
     Round,
+    Score,
     StartUp,
 )
 from .portfolio import Candidate, best_portfolio
 from .ranking import round_rank
-from .services import application_attributes, stage_from_figures
 
 
 def rounds_visible_to(user) -> QuerySet[Round]:
@@ -119,10 +124,10 @@ def reviews_of(user) -> QuerySet[Review]:
     )
 
 
-def other_reviews(assignment: ReviewAssignment) -> list[Review]:
-    """Other reviewers' submitted reviews of the same application, only once one's own is submitted."""
-    own = Review.objects.filter(assignment=assignment, submitted_at__isnull=False).exists()
-    if not own:
+def other_reviews_visible_to(user, assignment: ReviewAssignment) -> list[Review]:
+    """Other reviewers' submitted reviews of the same application: none until `user` has submitted
+    their own review of it (permission `accelerator.view_other_reviews`)."""
+    if not user.has_perm("accelerator.view_other_reviews", assignment):
         return []
     return list(
         Review.objects.filter(
@@ -136,10 +141,134 @@ def other_reviews(assignment: ReviewAssignment) -> list[Review]:
     )
 
 
+def review_is_locked(assignment: ReviewAssignment, *, now=None) -> str | None:
+    """Why the review cannot be changed, or None."""
+    now = now or timezone.now()
+    round = assignment.application.round
+    review = getattr(assignment, "review", None)
+    if assignment.status != ReviewAssignment.Status.ACTIVE:
+        return _("This assignment was withdrawn.")
+    if review is not None and review.submitted_at is not None:
+        return _("The review has been submitted.")
+    if round.status != Round.Status.REVIEWING:
+        return _("The round is not in its reviewing phase.")
+    if now > round.review_deadline:
+        return _("The review deadline has passed.")
+    return None
+
+
+# Reviewers --------------------------------------------------------------------------------------
+
+
+def reviewer_list() -> QuerySet[User]:
+    """Active reviewers by name, for the assignment board."""
+    return User.objects.filter(is_reviewer=True, is_active=True).order_by("last_name", "username")
+
+
+def reviewers_for_assignment() -> list[User]:
+    """Active reviewers with what assigning them depends on (country, organisations), by id."""
+    return list(
+        User.objects.filter(is_reviewer=True, is_active=True)
+        .select_related("reviewer_profile")
+        .prefetch_related("memberships__organisation")
+        .order_by("pk")
+    )
+
+
+def reviewer_country(reviewer: User) -> str:
+    """The reviewer's country: from their reviewer profile, else their (first) organisation."""
+    profile = getattr(reviewer, "reviewer_profile", None)
+    if profile is not None and profile.country:
+        return profile.country
+    memberships = sorted(reviewer.memberships.all(), key=lambda m: m.pk)
+    return str(memberships[0].organisation.country) if memberships else ""
+
+
+# Decisions and feedback -------------------------------------------------------------------------
+
+
+def application_attributes(application: Application) -> dict:
+    """What the round's quotas count: the project's country, organisation and setting."""
+    project = application.project
+    return {
+        "country": str(project.country),
+        "organisation": str(project.organisation_id),
+        "setting": project.setting,
+    }
+
+
+def decision_inputs(round: Round) -> dict:
+    """Everything the decision rests on, in a canonical form (for the record and its hash)."""
+    criteria = [
+        {
+            "id": c.pk,
+            "name": c.name,
+            "weight": str(c.weight),
+            "scale": [c.scale_min, c.scale_max],
+        }
+        for c in round.criteria.order_by("order", "id")
+    ]
+    scores = list(
+        Score.objects.filter(review__assignment__application__round=round, review__submitted_at__isnull=False)
+        .order_by("review__assignment__application_id", "review__assignment__reviewer_id", "criterion_id")
+        .values_list(
+            "review__assignment__application_id", "review__assignment__reviewer_id", "criterion_id", "value"
+        )
+    )
+    return {
+        "round": round.pk,
+        "settings": {
+            "places": round.places,
+            "quotas": round.quotas,
+            "tie_break": round.tie_break,
+            "normalisation": round.normalisation,
+            "blind_review": round.blind_review,
+        },
+        "criteria": criteria,
+        "applications": sorted(Application.objects.filter(round=round).values_list("pk", flat=True)),
+        "scores": [list(row) for row in scores],
+    }
+
+
 def decisions_of(round: Round) -> QuerySet[Decision]:
     return Decision.objects.filter(application__round=round).select_related(
         "application__project", "decided_by"
     )
+
+
+def _submitted_reviews(application: Application) -> QuerySet[Review]:
+    return Review.objects.filter(
+        assignment__application=application,
+        assignment__status=ReviewAssignment.Status.ACTIVE,
+        submitted_at__isnull=False,
+    )
+
+
+def application_feedback(application: Application) -> list[dict]:
+    """Per-criterion feedback for the applicant: mean score and scale, without reviewer identities."""
+    criteria = list(application.round.criteria.order_by("order", "id"))
+    reviews = list(_submitted_reviews(application).prefetch_related("scores"))
+    rows = []
+    for c in criteria:
+        values = [s.value for r in reviews for s in r.scores.all() if s.criterion_id == c.pk]
+        rows.append(
+            {
+                "criterion": c.name,
+                "scale": f"{c.scale_min}-{c.scale_max}",
+                "mean": round(sum(values) / len(values), 2) if values else None,
+            }
+        )
+    return rows
+
+
+def application_comments(application: Application) -> list[str]:
+    """The reviewers' comments on an application, without their names."""
+    return list(
+        _submitted_reviews(application).exclude(comment="").order_by("pk").values_list("comment", flat=True)
+    )
+
+
+# Start-ups --------------------------------------------------------------------------------------
 
 
 def startups_visible_to(user) -> QuerySet[StartUp]:
@@ -149,6 +278,26 @@ def startups_visible_to(user) -> QuerySet[StartUp]:
     if user.is_coordinator:
         return qs
     return qs.filter(application__project__in=projects_visible_to(user))
+
+
+def stage_from_figures(figures: list[MonthlyFigure]) -> str:
+    """pilot until the first month with earned income; launched after; self-sustaining once
+    earned income covered costs (ratio >= 1.0) in three consecutive calendar months."""
+    run = 0
+    previous = None
+    launched = False
+    for figure in sorted(figures, key=lambda f: f.month):
+        launched = launched or figure.earned_income > 0
+        ratio = figure.self_sufficiency
+        consecutive = (
+            previous is not None
+            and (figure.month.year * 12 + figure.month.month) - (previous.year * 12 + previous.month) == 1
+        )
+        run = (run + 1 if consecutive else 1) if ratio is not None and ratio >= 1 else 0
+        previous = figure.month
+        if run >= 3:
+            return StartUp.Stage.SELF_SUSTAINING
+    return StartUp.Stage.LAUNCHED if launched else StartUp.Stage.PILOT
 
 
 @dataclass

@@ -3,7 +3,7 @@ forms check the shape of the input and show the services' errors next to the fie
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 from microprojects.selectors import projects_visible_to
 from sempre import charts
 from sempre.forms import add_service_errors
-from sempre.models import User
+from sempre.rules import require
 
 from . import selectors, services
 from .eligibility import eligibility_by_project
@@ -33,13 +33,13 @@ from .forms import (
 )
 from .models import Application, ReviewAssignment, Round
 from .ranking import round_rank
+from .rules import is_applicant
 
 STABILITY_DRAWS = 2000
 
 
 def _coordinator(user):
-    if not user.is_coordinator:
-        raise PermissionDenied(_("Only coordinators run accelerator rounds."))
+    require(user, "accelerator.manage_round", message=_("Only coordinators run accelerator rounds."))
 
 
 def _round(user, pk) -> Round:
@@ -102,11 +102,9 @@ def round_detail(request, pk):
         "round": round,
         "criteria": criteria,
         "applications": list(selectors.application_list(user, round)),
-        "criterion_form": CriterionForm()
-        if user.is_coordinator and round.status == Round.Status.DRAFT
-        else None,
+        "criterion_form": CriterionForm() if user.has_perm("accelerator.change_criteria", round) else None,
     }
-    if user.organisation_ids and round.status == Round.Status.OPEN:
+    if user.has_perm("accelerator.apply_to_round", round):
         projects = list(
             projects_visible_to(user)
             .filter(organisation_id__in=user.organisation_ids)
@@ -188,29 +186,22 @@ def application_detail(request, pk):
     application = get_object_or_404(
         selectors.application_list(user).select_related("sbmc_snapshot", "toc_snapshot"), pk=pk
     )
-    round = application.round
-    is_applicant = application.project.organisation_id in user.organisation_ids
-    blind = round.blind_review and not user.is_coordinator and not is_applicant
-    show_feedback = is_applicant and round.status == Round.Status.DECIDED
+    may_see_decision = user.has_perm("accelerator.view_decision", application)
     context = {
         "application": application,
-        "round": round,
-        "blind": blind,
-        "is_applicant": is_applicant,
-        "feedback": services.application_feedback(application)
-        if show_feedback or user.is_coordinator
+        "round": application.round,
+        "blind": not user.has_perm("accelerator.view_applicant_identity", application),
+        "is_applicant": is_applicant(user, application),
+        "feedback": selectors.application_feedback(application) if may_see_decision else None,
+        "comments": selectors.application_comments(application)
+        if user.has_perm("accelerator.view_feedback", application)
         else None,
-        "comments": services.application_comments(application) if show_feedback else None,
-        "decision": getattr(application, "decision", None) if user.is_coordinator or show_feedback else None,
+        "decision": getattr(application, "decision", None) if may_see_decision else None,
     }
     return render(request, "accelerator/application_detail.html", context)
 
 
 # Assignment board -------------------------------------------------------------------------------
-
-
-def _reviewers():
-    return User.objects.filter(is_reviewer=True, is_active=True).order_by("last_name", "username")
 
 
 @login_required
@@ -219,7 +210,9 @@ def assignment_board(request, pk):
     round = _round(request.user, pk)
     applications = list(selectors.assignment_board(round))
     form = AssignForm(
-        request.POST or None, applications=Application.objects.filter(round=round), reviewers=_reviewers()
+        request.POST or None,
+        applications=Application.objects.filter(round=round),
+        reviewers=selectors.reviewer_list(),
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -247,7 +240,7 @@ def assignment_board(request, pk):
                 initial={"country": getattr(getattr(reviewer, "reviewer_profile", None), "country", "")},
             ),
         )
-        for reviewer in _reviewers().select_related("reviewer_profile")
+        for reviewer in selectors.reviewer_list().select_related("reviewer_profile")
     ]
     context = {"round": round, "applications": applications, "form": form, "reviewers": reviewers}
     return render(request, "accelerator/assignments.html", context)
@@ -258,7 +251,7 @@ def assignment_board(request, pk):
 def reviewer_country(request, pk, reviewer_pk):
     _coordinator(request.user)
     round = _round(request.user, pk)
-    reviewer = get_object_or_404(_reviewers(), pk=reviewer_pk)
+    reviewer = get_object_or_404(selectors.reviewer_list(), pk=reviewer_pk)
     form = ReviewerCountryForm(request.POST, prefix=f"r{reviewer.pk}")
     try:
         if not form.is_valid():
@@ -295,7 +288,7 @@ def auto_assign(request, pk):
 def inbox(request):
     assignments = list(selectors.assignments_of_reviewer(request.user))
     now = timezone.now()
-    rows = [(a, services.review_is_locked(a, now=now)) for a in assignments]
+    rows = [(a, selectors.review_is_locked(a, now=now)) for a in assignments]
     return render(request, "accelerator/inbox.html", {"rows": rows})
 
 
@@ -315,7 +308,7 @@ def review(request, pk):
         }
         initial.update({f"score_{s.criterion_id}": s.value for s in existing.scores.all()})
     form = ReviewForm(request.POST or None, criteria=criteria, initial=initial)
-    locked = services.review_is_locked(assignment)
+    locked = selectors.review_is_locked(assignment)
     if request.method == "POST" and form.is_valid():
         try:
             services.review_save(
@@ -341,7 +334,8 @@ def review(request, pk):
         "criteria": criteria,
         "form": form,
         "locked": locked,
-        "others": selectors.other_reviews(assignment),
+        "blind": not request.user.has_perm("accelerator.view_applicant_identity", application),
+        "others": selectors.other_reviews_visible_to(request.user, assignment),
         "conflict_form": ConflictForm() if not locked else None,
     }
     return render(request, "accelerator/review_form.html", context)
@@ -498,8 +492,7 @@ def startup_detail(request, pk):
         "mentoring": MentoringForm(prefix="g"),
     }
     if request.method == "POST":
-        if not can_report:
-            raise PermissionDenied
+        require(user, "accelerator.report_startup", startup)
         kind = request.POST.get("form")
         actions = {
             "startup": (StartUpForm, {"instance": startup}, services.startup_update),

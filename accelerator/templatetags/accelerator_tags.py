@@ -18,7 +18,7 @@ def project_accelerator(context, project):
     open_rounds = [
         r for r in Round.objects.filter(status=Round.Status.OPEN).order_by("closes_at") if r.pk not in applied
     ]
-    can_apply = project.organisation_id in user.organisation_ids
+    can_apply = user.has_perm("accelerator.apply_for_project", project)
     eligibility = eligibility_by_project([project])[project.pk] if open_rounds and can_apply else None
     return {
         "project": project,

@@ -1,14 +1,13 @@
 """Rounds, applications, assignment, reviews, decisions and start-ups, through the services."""
 
 import datetime as dt
-from decimal import Decimal
 
 import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
-from accelerator import services
+from accelerator import selectors, services
 from accelerator.eligibility import eligibility_by_project
 from accelerator.models import (
     Application,
@@ -20,7 +19,6 @@ from accelerator.models import (
     Round,
     StartUp,
 )
-from accelerator.selectors import other_reviews
 from microprojects.models import MicroProject
 from sempre.models import Membership
 from tests.factories import MembershipFactory, MicroProjectFactory, OrganisationFactory, UserFactory
@@ -307,11 +305,11 @@ def test_other_scores_hidden_until_own_review_submitted(reviewing, round_):
         submit=True,
     )
     services.review_save(assignment=mine, by=mine.reviewer, scores=scores_for(round_, [2, 2]))  # draft
-    assert other_reviews(mine) == []
+    assert selectors.other_reviews_visible_to(mine.reviewer, mine) == []
     services.review_save(
         assignment=mine, by=mine.reviewer, scores=scores_for(round_, [2, 2]), recommendation="no", submit=True
     )
-    assert [r.assignment_id for r in other_reviews(mine)] == [other.pk]
+    assert [r.assignment_id for r in selectors.other_reviews_visible_to(mine.reviewer, mine)] == [other.pk]
 
 
 def test_submitted_review_is_locked(reviewing, round_):
@@ -423,13 +421,12 @@ def test_close_freezes_record_creates_startups_and_mails_feedback(
     assert len(mail.outbox) == 3  # each applicant mailed once
 
 
-def test_record_hash_depends_on_inputs(coordinator, deciding, round_):
-    inputs = services.decision_inputs(round_)
-    before = services._canonical(inputs)
+def test_record_inputs_follow_the_scores(coordinator, deciding, round_):
+    before = selectors.decision_inputs(round_)
     score = deciding[0].assignments.first().review.scores.first()
     score.value = 0
     score.save()
-    assert services._canonical(services.decision_inputs(round_)) != before
+    assert selectors.decision_inputs(round_)["scores"] != before["scores"]
     assert DecisionRecord.objects.count() == 0
 
 
@@ -440,34 +437,6 @@ def test_decision_refused_for_non_coordinator(social_worker, deciding):
 
 
 # Start-ups --------------------------------------------------------------------------------------
-
-
-def figures(values):
-    start = dt.date(2025, 1, 1)
-    rows = []
-    for i, (income, costs) in enumerate(values):
-        month = dt.date(start.year + (start.month - 1 + i) // 12, (start.month - 1 + i) % 12 + 1, 1)
-        rows.append(MonthlyFigure(month=month, earned_income=Decimal(income), costs=Decimal(costs)))
-    return rows
-
-
-@pytest.mark.parametrize(
-    ("values", "stage"),
-    [
-        ([(0, 100), (0, 100)], "pilot"),
-        ([(0, 100), (50, 100)], "launched"),
-        ([(100, 100), (120, 100), (90, 100), (100, 100), (110, 100)], "launched"),
-        ([(50, 100), (100, 100), (120, 100), (101, 100)], "self_sustaining"),
-    ],
-)
-def test_stage_from_figures(values, stage):
-    assert services.stage_from_figures(figures(values)) == stage
-
-
-def test_stage_needs_consecutive_calendar_months():
-    rows = figures([(100, 100), (100, 100), (100, 100)])
-    rows[2].month = dt.date(2025, 5, 1)  # a gap in April
-    assert services.stage_from_figures(rows) == "launched"
 
 
 def test_figure_record_upserts_and_updates_stage(coordinator, social_worker, round_):

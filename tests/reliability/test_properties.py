@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from accelerator.models import MonthlyFigure, StartUp
 from accelerator.ranking import ApplicationInput, CriterionInput, ReviewInput, rank
-from accelerator.services import stage_from_figures
+from accelerator.selectors import stage_from_figures
 from microprojects.models import Activity
 from microprojects.services import activity_validate_counts
 

@@ -1,0 +1,270 @@
+"""Rounds and their criteria: create, change while that is allowed, move through the statuses."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from sempre.rules import require
+
+from ..models import Criterion, Round, TieBreak
+from ..portfolio import validate_quotas
+from .common import UNCHANGED, Unchanged, given, without_none
+
+# What may still change once a round is open: dates and wording, not how it is judged.
+OPEN_ROUND_FIELDS = ("description", "closes_at", "review_deadline")
+
+# A round's dates fall in this span; outside it a date is a typo (and years like 1000 have no
+# modern time-zone offset to show it with).
+ROUND_YEARS = (2000, 2100)
+
+
+def _round_check(round: Round):
+    errors = {}
+    for field in ("opens_at", "closes_at", "review_deadline"):
+        value = getattr(round, field)
+        if value and not ROUND_YEARS[0] <= value.year <= ROUND_YEARS[1]:
+            errors[field] = _("Give a date between the years %(first)s and %(last)s.") % {
+                "first": ROUND_YEARS[0],
+                "last": ROUND_YEARS[1],
+            }
+    if errors:
+        raise ValidationError(errors)
+    if round.opens_at and round.closes_at and round.closes_at <= round.opens_at:
+        errors["closes_at"] = _("The round must close after it opens.")
+    if round.closes_at and round.review_deadline and round.review_deadline < round.closes_at:
+        errors["review_deadline"] = _("The review deadline cannot be before the round closes.")
+    quota_errors = validate_quotas(round.quotas)
+    if quota_errors:
+        errors["quotas"] = quota_errors
+    if not isinstance(round.tie_break, list) or any(key not in TieBreak.values for key in round.tie_break):
+        errors["tie_break"] = _("Choose tie-break keys from: %(keys)s.") % {
+            "keys": ", ".join(TieBreak.values)
+        }
+    elif len(set(round.tie_break)) != len(round.tie_break):
+        errors["tie_break"] = _("Each tie-break key can appear once.")
+    if not isinstance(round.questions, list) or not all(
+        isinstance(q, str) and q.strip() for q in round.questions
+    ):
+        errors["questions"] = _("Questions must be a list of texts.")
+    if errors:
+        raise ValidationError(errors)
+    round.full_clean(exclude=["quotas", "tie_break", "questions"])
+
+
+@transaction.atomic
+def round_create(
+    *,
+    by,
+    title: str,
+    opens_at: datetime,
+    closes_at: datetime,
+    review_deadline: datetime,
+    description: str = "",
+    places: int | None = None,
+    reviewers_per_application: int | None = None,
+    quotas: list | None = None,
+    tie_break: list | None = None,
+    blind_review: bool | None = None,
+    normalisation: str | None = None,
+    questions: list | None = None,
+) -> Round:
+    """A new round, in draft. Settings left at None take the model's default (8 places, 3 reviewers
+    per application, no quotas, the standard tie-break order, blind review, shrinkage)."""
+    require(by, "accelerator.manage_round")
+    round = Round(
+        created_by=by,
+        title=title,
+        description=description,
+        opens_at=opens_at,
+        closes_at=closes_at,
+        review_deadline=review_deadline,
+        **without_none(
+            places=places,
+            reviewers_per_application=reviewers_per_application,
+            quotas=quotas,
+            tie_break=tie_break,
+            blind_review=blind_review,
+            normalisation=normalisation,
+            questions=questions,
+        ),
+    )
+    _round_check(round)
+    round.save()
+    return round
+
+
+@transaction.atomic
+def round_update(
+    *,
+    round: Round,
+    by,
+    title: str | Unchanged = UNCHANGED,
+    description: str | Unchanged = UNCHANGED,
+    opens_at: datetime | Unchanged = UNCHANGED,
+    closes_at: datetime | Unchanged = UNCHANGED,
+    review_deadline: datetime | Unchanged = UNCHANGED,
+    places: int | Unchanged = UNCHANGED,
+    reviewers_per_application: int | Unchanged = UNCHANGED,
+    quotas: list | Unchanged = UNCHANGED,
+    tie_break: list | Unchanged = UNCHANGED,
+    blind_review: bool | Unchanged = UNCHANGED,
+    normalisation: str | Unchanged = UNCHANGED,
+    questions: list | Unchanged = UNCHANGED,
+) -> Round:
+    """Change a round's settings. Once it is open, only its wording and dates (OPEN_ROUND_FIELDS)."""
+    require(by, "accelerator.manage_round")
+    round = Round.objects.select_for_update().get(pk=round.pk)
+    changes = given(
+        title=title,
+        description=description,
+        opens_at=opens_at,
+        closes_at=closes_at,
+        review_deadline=review_deadline,
+        places=places,
+        reviewers_per_application=reviewers_per_application,
+        quotas=quotas,
+        tie_break=tie_break,
+        blind_review=blind_review,
+        normalisation=normalisation,
+        questions=questions,
+    )
+    if round.status != Round.Status.DRAFT:
+        frozen = sorted(
+            f for f, v in changes.items() if f not in OPEN_ROUND_FIELDS and getattr(round, f) != v
+        )
+        if frozen:
+            raise ValidationError({f: _("This cannot change once the round is open.") for f in frozen})
+    for field, value in changes.items():
+        setattr(round, field, value)
+    _round_check(round)
+    round.save()
+    return round
+
+
+@transaction.atomic
+def round_transition(*, round: Round, by, status: str) -> Round:
+    """draft -> open -> reviewing -> deciding; repeating the current status is a no-op.
+    "decided" is reached only by `round_close_decision`."""
+    require(by, "accelerator.manage_round")
+    round = Round.objects.select_for_update().get(pk=round.pk)
+    if status == round.status:
+        return round
+    if status not in Round.Status.values:
+        raise ValidationError({"status": _("Unknown status “%(status)s”.") % {"status": status}})
+    if status not in round.allowed_transitions:
+        raise ValidationError(
+            {
+                "status": _("A round that is “%(current)s” cannot become “%(new)s”.")
+                % {"current": round.get_status_display(), "new": Round.Status(status).label}
+            }
+        )
+    if status == Round.Status.OPEN and not round.criteria.exists():
+        raise ValidationError({"status": _("Add at least one criterion before opening the round.")})
+    round.status = status
+    round.save(update_fields=["status", "updated_at"])
+    return round
+
+
+# Criteria ---------------------------------------------------------------------------------------
+
+
+def _criterion_check(criterion: Criterion):
+    if (
+        criterion.scale_max is not None
+        and criterion.scale_min is not None
+        and criterion.scale_max <= criterion.scale_min
+    ):
+        raise ValidationError({"scale_max": _("The highest score must be above the lowest.")})
+    if not isinstance(criterion.guidance, dict):
+        raise ValidationError({"guidance": _("Guidance is a mapping from score to text.")})
+    bad = [
+        level
+        for level in criterion.guidance
+        if not str(level).lstrip("-").isdigit()
+        or not criterion.scale_min <= int(level) <= criterion.scale_max
+    ]
+    if bad:
+        raise ValidationError(
+            {
+                "guidance": _("Guidance for levels outside the scale: %(levels)s.")
+                % {"levels": ", ".join(map(str, bad))}
+            }
+        )
+    criterion.full_clean(exclude=["round", "guidance"])
+
+
+def _round_in_draft(round: Round):
+    if round.status != Round.Status.DRAFT:
+        raise ValidationError({"round": _("Criteria can only change while the round is a draft.")})
+
+
+@transaction.atomic
+def criterion_create(
+    *,
+    round: Round,
+    by,
+    name: str,
+    description: str = "",
+    weight: Decimal | int | None = None,
+    scale_min: int | None = None,
+    scale_max: int | None = None,
+    guidance: dict | None = None,
+    order: int | None = None,
+) -> Criterion:
+    """A criterion of a draft round; settings left at None take the model's default (weight 1,
+    scale 0-5, no guidance), and it comes last unless given an `order`."""
+    require(by, "accelerator.manage_round")
+    _round_in_draft(round)
+    criterion = Criterion(
+        round=round,
+        name=name,
+        description=description,
+        order=round.criteria.count() if order is None else order,
+        **without_none(weight=weight, scale_min=scale_min, scale_max=scale_max, guidance=guidance),
+    )
+    _criterion_check(criterion)
+    criterion.save()
+    return criterion
+
+
+@transaction.atomic
+def criterion_update(
+    *,
+    criterion: Criterion,
+    by,
+    name: str | Unchanged = UNCHANGED,
+    description: str | Unchanged = UNCHANGED,
+    weight: Decimal | int | Unchanged = UNCHANGED,
+    scale_min: int | Unchanged = UNCHANGED,
+    scale_max: int | Unchanged = UNCHANGED,
+    guidance: dict | Unchanged = UNCHANGED,
+    order: int | Unchanged = UNCHANGED,
+) -> Criterion:
+    require(by, "accelerator.manage_round")
+    _round_in_draft(criterion.round)
+    changes = given(
+        name=name,
+        description=description,
+        weight=weight,
+        scale_min=scale_min,
+        scale_max=scale_max,
+        guidance=guidance,
+        order=order,
+    )
+    for field, value in changes.items():
+        setattr(criterion, field, value)
+    _criterion_check(criterion)
+    criterion.save()
+    return criterion
+
+
+@transaction.atomic
+def criterion_delete(*, criterion: Criterion, by) -> None:
+    require(by, "accelerator.manage_round")
+    _round_in_draft(criterion.round)
+    criterion.delete()
