@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "toolkit.cocreation",
     "accelerator",
     "reports",
+    "demo",
     "csp",
     "axes",
 ]
@@ -270,6 +271,12 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    # Libraries speak up only when something is wrong: at INFO and DEBUG, WeasyPrint and fontTools
+    # alone write hundreds of lines per PDF, burying what our own loggers (and seed_demo) say.
+    "loggers": {
+        library: {"level": env.str("LIBRARY_LOG_LEVEL", default="WARNING")}
+        for library in ("weasyprint", "fontTools", "PIL", "pydyf", "cssselect2", "html5lib", "tinycss2")
+    },
 }
 
 # Database sessions with the user as a column: session and user in one query per request.

@@ -4,10 +4,11 @@ Runs after the micro projects and toolkit seeders. Deterministic (seeded, dated 
 micro projects' reference date) and idempotent: each step checks what is already there, and a
 decided round is only topped up with missing start-up data.
 
-Story: the eligible demo projects apply (if fewer than MIN_APPLICATIONS are eligible, the missing
-tools of further active projects are completed through the toolkit services, as their social
-workers would); six reviewers from six countries score them, three per application; the
-coordinator selects eight under "at most two per country"; the start-ups report twelve months.
+Story: the eligible demo projects apply (never a project a person created; if fewer than
+MIN_APPLICATIONS are eligible, the missing tools of further active demo projects are completed
+through the toolkit services, as their social workers would); six reviewers from six countries
+score them, three per application; the coordinator selects eight under "at most two per country";
+the start-ups report twelve months.
 """
 
 from __future__ import annotations
@@ -18,14 +19,18 @@ from datetime import date, datetime, time, timedelta
 from django.db import transaction
 from django.utils import timezone
 
-from microprojects import demo as microprojects_demo
+from accelerator import services
+from accelerator.eligibility import eligibility_by_project
+from accelerator.models import Application, Decision, Review, ReviewerProfile, Round, StartUp
+from accelerator.ranking import round_rank
+from accelerator.selectors import round_portfolio
 from microprojects.models import Indicator, MicroProject
+from microprojects.services import indicator_create
 from sempre.models import User
+from toolkit import services as toolkit_services
 
-from . import services
-from .eligibility import eligibility_by_project
-from .models import Application, Decision, Review, ReviewerProfile, Round, StartUp
-from .selectors import round_portfolio
+from .microprojects import add_months, demo_projects, reference_date
+from .people import COORDINATOR
 
 TITLE = "SEMPRE Accelerators"
 MIN_APPLICATIONS = 16
@@ -87,8 +92,8 @@ def _aware(day: date, hour: int = 10) -> datetime:
 
 def seed(*, stdout) -> None:
     with transaction.atomic():
-        reference = microprojects_demo.reference_date()
-        coordinator = User.objects.filter(username=microprojects_demo.COORDINATOR.username).first()
+        reference = reference_date()
+        coordinator = User.objects.filter(username=COORDINATOR.username).first()
         if coordinator is None:
             stdout.write("Accelerator: no coordinator (run the micro projects seeder first); skipped.\n")
             return
@@ -131,7 +136,7 @@ def _round(coordinator, reference: date) -> Round:
     round = Round.objects.filter(title=TITLE).first()
     if round is not None:
         return round
-    opens = microprojects_demo.add_months(reference, -15)
+    opens = add_months(reference, -15)
     round = services.round_create(
         by=coordinator,
         title=TITLE,
@@ -172,27 +177,25 @@ def _member(project: MicroProject) -> User | None:
 
 def _complete_tools(project: MicroProject, by: User, readiness) -> None:
     """Fill what is missing, as the project's social worker would, through the toolkit services."""
-    from toolkit import services as toolkit
-
     if readiness is None or readiness.sbmc is None or not readiness.sbmc_complete:
         sbmc = readiness.sbmc if readiness is not None and readiness.sbmc is not None else None
-        sbmc = sbmc or toolkit.tool_create(project=project, template="sbmc", by=by)
+        sbmc = sbmc or toolkit_services.tool_create(project=project, template="sbmc", by=by)
         filled = set(sbmc.entries.values_list("block_key", flat=True))
         for block in sbmc.template.blocks.all():
             if block.key not in filled:
-                toolkit.entry_add(
+                toolkit_services.entry_add(
                     instance=sbmc,
                     block_key=block.key,
                     by=by,
                     text=f"{block.key.replace('_', ' ').capitalize()} of “{project.title}”, "
                     "agreed with clients.",
                 )
-        toolkit.tool_update(instance=sbmc, by=by, status="complete")
+        toolkit_services.tool_update(instance=sbmc, by=by, status="complete")
     if readiness is None or readiness.toc is None or readiness.toc_errors:
-        toc = toolkit.tool_create(
+        toc = toolkit_services.tool_create(
             project=project, template="theory-of-change", by=by, title="Theory of Change"
         )
-        impact = toolkit.outcome_add(
+        impact = toolkit_services.outcome_add(
             instance=toc,
             by=by,
             level="impact",
@@ -204,26 +207,24 @@ def _complete_tools(project: MicroProject, by: User, readiness) -> None:
             .first()
         )
         if indicator is None:
-            from microprojects.services import indicator_create
-
             indicator = indicator_create(
                 project=project, by=by, name="Clients taking part", unit="people", baseline=0, target=25
             )
-        early = toolkit.outcome_add(
+        early = toolkit_services.outcome_add(
             instance=toc,
             by=by,
             level="early",
             text="Clients take part in the service every week",
             indicators=[indicator],
         )
-        toolkit.link_add(
+        toolkit_services.link_add(
             instance=toc,
             source=early,
             target=impact,
             by=by,
             rationale="Regular participation builds skills, contacts and confidence.",
         )
-        toolkit.intervention_add(
+        toolkit_services.intervention_add(
             instance=toc,
             by=by,
             text=f"Run “{project.title}” with clients",
@@ -233,8 +234,10 @@ def _complete_tools(project: MicroProject, by: User, readiness) -> None:
 
 
 def _apply(round: Round, reference: date) -> None:
+    # The demo's own projects only: a person's project neither applies nor gets its tools completed.
     projects = list(
-        MicroProject.objects.filter(status__in=[MicroProject.Status.ACTIVE, MicroProject.Status.COMPLETED])
+        demo_projects()
+        .filter(status__in=[MicroProject.Status.ACTIVE, MicroProject.Status.COMPLETED])
         .select_related("organisation")
         .prefetch_related("lead_social_workers")
         .order_by("organisation__name", "title", "pk")
@@ -306,8 +309,6 @@ def _decide(round: Round, coordinator) -> None:
     portfolio = round_portfolio(round=round)
     selected = set(portfolio["selected"])
     applications = {a.pk: a for a in Application.objects.filter(round=round).select_related("project")}
-    from .ranking import round_rank
-
     order = [row.application_id for row in round_rank(round=round, draws=0).rows]
     reserve = [i for i in order if i not in selected][:3]
     decided = set(Decision.objects.filter(application__round=round).values_list("application_id", flat=True))
@@ -328,7 +329,7 @@ def _decide(round: Round, coordinator) -> None:
 def _startups(accelerator_round: Round, coordinator, reference: date) -> int:
     """Twelve months of figures, three milestones and four mentoring sessions per start-up."""
     created = 0
-    first_month = microprojects_demo.add_months(reference.replace(day=1), -12)
+    first_month = add_months(reference.replace(day=1), -12)
     startups = list(
         StartUp.objects.filter(application__round=accelerator_round)
         .select_related("application__project")
@@ -347,7 +348,7 @@ def _startups(accelerator_round: Round, coordinator, reference: date) -> int:
         costs = rng.randint(25, 60) * 100
         start_ratio, end_ratio = rng.uniform(0.15, 0.45), rng.uniform(0.7, 1.4)
         for m in range(12):
-            month = microprojects_demo.add_months(first_month, m)
+            month = add_months(first_month, m)
             if month in have:
                 continue
             ratio = start_ratio + (end_ratio - start_ratio) * m / 11 + rng.uniform(-0.05, 0.05)
@@ -371,7 +372,7 @@ def _startups(accelerator_round: Round, coordinator, reference: date) -> int:
                 (6, "First paying customer group", True),
                 (14, "Earned income covers costs", False),
             ):
-                due = microprojects_demo.add_months(first_month, offset)
+                due = add_months(first_month, offset)
                 services.milestone_create(
                     startup=startup,
                     by=coordinator,
@@ -385,7 +386,7 @@ def _startups(accelerator_round: Round, coordinator, reference: date) -> int:
                 services.mentoring_session_log(
                     startup=startup,
                     by=coordinator,
-                    date=microprojects_demo.add_months(first_month, 1 + session * 3) + timedelta(days=9),
+                    date=add_months(first_month, 1 + session * 3) + timedelta(days=9),
                     mentor=("Ulla Berg", "Marek Nowak")[session % 2],
                     notes=(
                         "Pricing and first customers",

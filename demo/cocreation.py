@@ -14,11 +14,17 @@ import hashlib
 from django.db import transaction
 
 from sempre.models import Membership
+from toolkit.cocreation.codes import RECEIPT_ALPHABET, RECEIPT_GROUP, RECEIPT_LENGTH, token_hash
+from toolkit.cocreation.models import Invite
+from toolkit.cocreation.services import (
+    contribution_accept,
+    contribution_reject,
+    contribution_submit,
+    contribution_withdraw,
+)
 from toolkit.models import ToolInstance
 
-from .codes import RECEIPT_ALPHABET, RECEIPT_GROUP, RECEIPT_LENGTH, token_hash
-from .models import Invite
-from .services import contribution_accept, contribution_reject, contribution_submit, contribution_withdraw
+from .microprojects import demo_projects
 
 DEMO_CANVASES = 8
 
@@ -199,9 +205,11 @@ def _seed_tool(tool: ToolInstance, index: int, by, stdout) -> int:
 
 
 def _demo_tools() -> list[ToolInstance]:
-    """One canvas per country (the Syrian cooperative's first, for Arabic), then one Theory of Change."""
+    """One canvas per country (the Syrian cooperative's first, for Arabic), then one Theory of Change;
+    tools of the demo's own projects only."""
+    tools_of_the_demo = ToolInstance.objects.filter(project__in=demo_projects())
     canvases = (
-        ToolInstance.objects.filter(template__slug="sbmc")
+        tools_of_the_demo.filter(template__slug="sbmc")
         .select_related("project", "project__organisation", "template")
         .order_by("project__created_at", "project_id", "id")
     )
@@ -213,7 +221,7 @@ def _demo_tools() -> list[ToolInstance]:
             countries.add(country)
             tools.append(tool)
     toc = (
-        ToolInstance.objects.filter(template__slug="theory-of-change")
+        tools_of_the_demo.filter(template__slug="theory-of-change")
         .select_related("project", "project__organisation", "template")
         .order_by("project__created_at", "project_id", "id")
         .first()
@@ -223,9 +231,9 @@ def _demo_tools() -> list[ToolInstance]:
 
 def seed(*, stdout) -> None:
     # Later seeders add tools, which could change the pick: once any demo invite exists, keep those.
-    candidates = ToolInstance.objects.filter(template__slug__in=["sbmc", "theory-of-change"]).select_related(
-        "project", "template"
-    )
+    candidates = ToolInstance.objects.filter(
+        project__in=demo_projects(), template__slug__in=["sbmc", "theory-of-change"]
+    ).select_related("project", "template")
     by_hash = {token_hash(demo_token(tool)): tool for tool in candidates}
     seeded = set(Invite.objects.filter(token_hash__in=by_hash).values_list("token_hash", flat=True))
     if seeded:

@@ -4,10 +4,11 @@ download on a fresh demo. Rendered in-process (no worker or Redis needed); idemp
 from django.contrib.auth import get_user_model
 
 from microprojects.selectors import projects_visible_to
+from reports import services
+from reports.kinds import get_kind
+from reports.models import ReportJob
 
-from . import services
-from .kinds import get_kind
-from .models import ReportJob
+from .microprojects import demo_projects
 
 
 def _wanted():
@@ -19,7 +20,7 @@ def _wanted():
         if get_kind("startups") is not None:
             wanted.append((coordinator, "startups", {}))
     if anna is not None:
-        project = projects_visible_to(anna).order_by("pk").first()
+        project = projects_visible_to(anna).filter(pk__in=demo_projects().values("pk")).order_by("pk").first()
         if project is not None:
             wanted.append((anna, "project", {"project": project.pk}))
     return wanted

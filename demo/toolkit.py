@@ -1,6 +1,7 @@
 """Demo data for the toolkit: most demo projects get a Social Business Model Canvas, about ten a
 Theory of Change (some complete and valid, some still with findings), so the story shows.
 
+Only the demo's own projects (`demo_projects()`) get tools, never one a person created.
 Idempotent and deterministic: a project that already has a canvas (or a Theory of Change) is left
 alone; everything else is derived from the project's own data (title, summary, target groups,
 activities, indicators), with hand-written canvases for the flagship projects. Writes go through the
@@ -8,11 +9,13 @@ services, as a social worker of the project would make them.
 """
 
 from microprojects.models import Activity, MicroProject
+from microprojects.services import indicator_create
 from sempre.models import User
+from toolkit import services
+from toolkit.loader import load_templates
+from toolkit.models import Entry, ToolInstance, ToolTemplate
 
-from . import services
-from .loader import load_templates
-from .models import Entry, ToolInstance, ToolTemplate
+from .microprojects import demo_projects
 
 SBMC, TOC = "sbmc", "theory-of-change"
 TOC_PROJECTS = 10
@@ -322,8 +325,6 @@ def seed_theory_of_change(project: MicroProject, by: User, *, valid: bool) -> To
     instance = services.tool_create(project=project, template=TOC, by=by, title="Theory of Change")
     indicators = [i for i in project.indicators.all() if i.baseline is not None and i.target is not None]
     if not indicators:
-        from microprojects.services import indicator_create
-
         indicators = [
             indicator_create(
                 project=project, by=by, name="Clients taking part", unit="people", baseline=0, target=20
@@ -424,8 +425,10 @@ def seed_theory_of_change(project: MicroProject, by: User, *, valid: bool) -> To
 def seed(*, stdout) -> None:
     if ToolTemplate.objects.filter(slug__in=[SBMC, TOC]).count() != 2:
         load_templates()
+    # The demo's own projects only: a project a person created gets no demo canvas.
     projects = list(
-        MicroProject.objects.select_related("organisation")
+        demo_projects()
+        .select_related("organisation")
         .prefetch_related("target_groups", "indicators")
         .order_by("id")
     )

@@ -4,9 +4,9 @@ import io
 
 import pytest
 
-from accelerator import demo
 from accelerator.models import Application, DecisionRecord, MonthlyFigure, Review, Round, StartUp
-from microprojects import demo as microprojects_demo
+from demo import accelerator as demo
+from demo import microprojects as microprojects_demo
 
 
 @pytest.mark.django_db

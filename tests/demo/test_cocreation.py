@@ -1,13 +1,16 @@
+"""Co-creation's demo data (demo.cocreation): invites and client contributions on demo tools."""
+
 import io
 
 import pytest
 
-from toolkit.cocreation import demo
+from demo import cocreation as demo
 from toolkit.cocreation.models import Contribution, Invite
 from toolkit.models import ToolTemplate
 
+from ..cocreation.factories import ToolInstanceFactory
 from ..factories import MembershipFactory, OrganisationFactory
-from .factories import ToolInstanceFactory
+from .helpers import mark_as_demo
 
 pytestmark = pytest.mark.django_db
 
@@ -21,7 +24,9 @@ def demo_tools(organisation, social_worker, other_organisation, other_social_wor
     toc = ToolInstanceFactory(
         project__organisation=organisation, template=ToolTemplate.objects.get(slug="theory-of-change")
     )
-    return [*canvases, toc]
+    tools = [*canvases, toc]
+    mark_as_demo(*(tool.project for tool in tools))
+    return tools
 
 
 def test_seed_creates_invites_and_contributions_in_several_languages(demo_tools):
@@ -50,7 +55,7 @@ def test_seed_keeps_its_pick_when_later_seeders_add_tools(demo_tools):
     invited = set(Invite.objects.values_list("tool_id", flat=True))
     # Another seeder adds a canvas in a country without one: a fresh pick would invite it.
     german = MembershipFactory(organisation=OrganisationFactory(country="DE")).organisation
-    ToolInstanceFactory(project__organisation=german)
+    mark_as_demo(ToolInstanceFactory(project__organisation=german).project)
     demo.seed(stdout=io.StringIO())
     assert set(Invite.objects.values_list("tool_id", flat=True)) == invited
 
@@ -59,3 +64,12 @@ def test_demo_links_are_deterministic(demo_tools):
     tool = demo_tools[0]
     assert demo.demo_token(tool) == demo.demo_token(tool)
     assert len(demo.demo_token(tool)) == 32
+
+
+def test_seed_invites_no_client_to_a_tool_of_a_person_s_own_project(demo_tools):
+    # A canvas in a country the demo has none in: it would be picked, were it the demo's.
+    german = MembershipFactory(organisation=OrganisationFactory(country="DE")).organisation
+    own = ToolInstanceFactory(project__organisation=german)
+    demo.seed(stdout=io.StringIO())
+    assert Invite.objects.count() == 3
+    assert not Invite.objects.filter(tool=own).exists()

@@ -1,7 +1,9 @@
+"""The toolkit's demo data (demo.toolkit): canvases and Theories of Change for the demo's projects."""
+
 import io
 
-from microprojects import demo as microprojects_demo
-from toolkit import demo
+from demo import microprojects as microprojects_demo
+from demo import toolkit as demo
 from toolkit.models import Entry, ToolInstance
 from toolkit.selectors import readiness_by_project
 from toolkit.services import instance_state

@@ -1,36 +1,29 @@
-"""`manage.py seed_demo`: load the demo story, then print the demo logins.
+"""`manage.py seed_demo`: load the demo story, then print the demo logins and the address to open.
 
-An orchestrator: each app that has demo data provides `<module>.seed(*, stdout) -> None`, idempotent.
-The micro projects come first (everything else builds on them); the optional modules are skipped
-when they do not exist, so the command works while apps are being built.
+Each demo module provides `seed(*, stdout) -> None`, idempotent, and touches only what the demo
+created. The micro projects come first: everything else builds on them.
 """
 
-import importlib
+import os
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from microprojects import demo as microprojects_demo
+from demo import accelerator, cocreation, microprojects, reports, toolkit
+from demo.people import DEMO_PASSWORD, demo_logins
 
-SEEDERS = (
-    "microprojects.demo",
-    "toolkit.demo",
-    "toolkit.cocreation.demo",
-    "accelerator.demo",
-    "reports.demo",
-)
+SEEDERS = (microprojects, toolkit, cocreation, accelerator, reports)
 
 
-def load_seeder(module_name: str):
-    """The module, or None when it (not something it imports) does not exist."""
-    try:
-        return importlib.import_module(module_name)
-    except ModuleNotFoundError as error:
-        # Only a missing seeder module is skipped; a broken import inside one is a real error.
-        if error.name and (module_name == error.name or module_name.startswith(error.name + ".")):
-            return None
-        raise
+def site_address() -> str:
+    """Where `make run` serves: HOST and PORT as the Makefile passes them to runserver."""
+    host = os.environ.get("HOST") or "127.0.0.1"
+    # Listening on every interface (a container): a browser on this machine opens it as localhost.
+    if host in {"0.0.0.0", "::"}:  # noqa: S104 - compares the address, binds nothing
+        host = "127.0.0.1"
+    port = os.environ.get("PORT") or "8000"
+    return f"http://{host}:{port}/"
 
 
 class Command(BaseCommand):
@@ -50,25 +43,23 @@ class Command(BaseCommand):
                 "with a published password, so it is not loaded here. For a public demo site, pass "
                 "--allow-production."
             )
-        for module_name in SEEDERS:
-            module = load_seeder(module_name)
-            if module is None:
-                continue
+        for seeder in SEEDERS:
             with transaction.atomic():
-                module.seed(stdout=self.stdout)
+                seeder.seed(stdout=self.stdout)
         self.print_logins()
 
     def print_logins(self):
-        logins = microprojects_demo.demo_logins()
-        self.stdout.write("")
-        self.stdout.write(
-            self.style.SUCCESS(f"Demo logins (password for all: {microprojects_demo.DEMO_PASSWORD})")
-        )
-        password = microprojects_demo.DEMO_PASSWORD
+        """Last, so it is what a newcomer sees above the development server's first lines."""
+        logins = demo_logins()
         width = max(len(login["username"]) for login in logins)
+        self.stdout.write("")
+        self.stdout.write(self.style.SUCCESS(f"Demo logins (password for all: {DEMO_PASSWORD})"))
         self.stdout.write(
-            f"  {'username':<{width}}  {'password':<{len(password)}}  {'role':<13}  organisation"
+            f"  {'username':<{width}}  {'password':<{len(DEMO_PASSWORD)}}  {'role':<13}  organisation"
         )
         for login in logins:
-            line = f"  {login['username']:<{width}}  {password}  {login['role']:<13}  {login['organisation']}"
+            username, role, organisation = login["username"], login["role"], login["organisation"]
+            line = f"  {username:<{width}}  {DEMO_PASSWORD}  {role:<13}  {organisation}"
             self.stdout.write(line.rstrip())
+        self.stdout.write("")
+        self.stdout.write(self.style.SUCCESS(f"Open {site_address()} and sign in with one of these logins."))
