@@ -6,15 +6,15 @@ Members of the project's organisation read and write; coordinators read; reviewe
 
 import rules
 
-from microprojects.rules import can_change_project
+from microprojects.rules import can_change_project, is_project_member
 from sempre.rules import is_coordinator
 
 
 @rules.predicate
 def is_tool_project_member(user, instance):
-    if instance is None or not user.is_authenticated:
-        return False
-    return instance.project.organisation_id in user.organisation_ids
+    """A member of the organisation running the tool's micro project (the co-creation rules build on
+    this too)."""
+    return instance is not None and is_project_member(user, instance.project)
 
 
 can_view_tool = is_coordinator | is_tool_project_member

@@ -1,5 +1,7 @@
 """Reads. Every queryset of tools starts from `tools_visible_to`, so tools of projects one may not see
-answer 404, and lists run a fixed number of queries (relations are prefetched)."""
+answer 404, and lists run a fixed number of queries (relations are prefetched).
+
+Nothing here writes, and nothing here imports the services: they build on these reads."""
 
 from dataclasses import dataclass, field
 
@@ -22,7 +24,6 @@ from .models import (
     ToolInstance,
     ToolTemplate,
 )
-from .services import instance_state
 from .validation import findings
 
 SBMC = "sbmc"
@@ -55,6 +56,40 @@ def tools_of_project(user, project) -> QuerySet[ToolInstance]:
     return tool_list(user).filter(project=project).order_by("template__order", "-created_at", "-id")
 
 
+def tools_changed_last(user, *, limit: int) -> QuerySet[ToolInstance]:
+    """The tools changed last in the user's own organisations (the dashboard's list): a coordinator
+    may see every tool, but this list is about one's own work."""
+    return (
+        tools_visible_to(user)
+        .filter(project__organisation_id__in=user.organisation_ids)
+        .order_by("-updated_at", "-id")[:limit]
+    )
+
+
+def tool_version(instance_id: int) -> int | None:
+    """The version a tool has now in the database (None once it is deleted)."""
+    return ToolInstance.objects.filter(pk=instance_id).values_list("version", flat=True).first()
+
+
+def elements_visible_to(user, model) -> QuerySet:
+    """Elements of tools (entries, outcomes, links, interventions, assumptions: `model`) of projects
+    `user` may see, with their tool."""
+    return model.objects.filter(instance__project__in=projects_visible_to(user)).select_related(
+        "instance", "instance__template", "instance__project"
+    )
+
+
+def interventions_visible_to(user) -> QuerySet[Intervention]:
+    """Interventions a canvas entry may point to: those of tools of projects `user` may see."""
+    return Intervention.objects.filter(instance__project__in=projects_visible_to(user)).select_related(
+        "instance"
+    )
+
+
+def snapshots_visible_to(user) -> QuerySet[Snapshot]:
+    return Snapshot.objects.filter(instance__project__in=projects_visible_to(user))
+
+
 def content_prefetches() -> list:
     return [
         Prefetch("template__blocks", queryset=Block.objects.order_by("order", "key")),
@@ -81,6 +116,12 @@ def with_content(tools: QuerySet[ToolInstance]) -> QuerySet[ToolInstance]:
 
 def tool_detail(user) -> QuerySet[ToolInstance]:
     return with_content(tools_visible_to(user))
+
+
+def tool_with_content(instance_id: int) -> ToolInstance:
+    """A tool as it is now in the database, with its content, whoever asks (for services and for
+    answering a version conflict, whose caller already holds the tool)."""
+    return with_content(ToolInstance.objects.filter(pk=instance_id)).get()
 
 
 def snapshots_of(instance: ToolInstance) -> QuerySet[Snapshot]:
@@ -123,6 +164,81 @@ def readiness_by_project(project_ids) -> dict[int, Readiness]:
             readiness.toc = instance
             readiness.toc_errors = [finding.message for finding in findings(instance)]
     return result
+
+
+def instance_state(instance: ToolInstance) -> dict:
+    """The content of a tool as plain JSON: what a snapshot freezes and a diff compares. Reads
+    prefetched relations when `with_content` was used."""
+    state = {
+        "template": {"slug": instance.template.slug, "version": instance.template.version},
+        "title": instance.title,
+        "status": instance.status,
+        "version": instance.version,
+        "blocks": {block.key: block.label for block in instance.template.blocks.all()},
+    }
+    if not instance.template.is_graph:
+        state["entries"] = [
+            {
+                "id": e.pk,
+                "block_key": e.block_key,
+                "text": e.text,
+                "order": e.order,
+                "source": e.source,
+                "client_label": e.client_label,
+                "indicator_id": e.indicator_id,
+                "intervention_id": e.intervention_id,
+            }
+            for e in sorted(instance.entries.all(), key=lambda e: (e.block_key, e.order, e.pk))
+        ]
+        return state
+    state["outcomes"] = [
+        {
+            "id": o.pk,
+            "text": o.text,
+            "level": o.level,
+            "above_ceiling": o.above_ceiling,
+            "indicator_ids": sorted(i.pk for i in o.indicators.all()),
+            "indicators": [
+                {
+                    "id": i.pk,
+                    "name": i.name,
+                    "baseline": _num(i.baseline),
+                    "target": _num(i.target),
+                    "unit": i.unit,
+                }
+                for i in sorted(o.indicators.all(), key=lambda i: i.pk)
+            ],
+        }
+        for o in instance.outcomes.all()
+    ]
+    state["links"] = [
+        {
+            "id": link.pk,
+            "source_id": link.source_id,
+            "target_id": link.target_id,
+            "rationale": link.rationale,
+            "kind": link.kind,
+        }
+        for link in instance.links.all()
+    ]
+    state["interventions"] = [
+        {
+            "id": i.pk,
+            "text": i.text,
+            "outputs": i.outputs,
+            "outcome_ids": sorted(o.pk for o in i.outcomes.all()),
+        }
+        for i in instance.interventions.all()
+    ]
+    state["assumptions"] = [
+        {"id": a.pk, "text": a.text, "status": a.status, "link_id": a.link_id, "outcome_id": a.outcome_id}
+        for a in instance.assumptions.all()
+    ]
+    return state
+
+
+def _num(value):
+    return None if value is None else str(value)
 
 
 def _resolve_state(instance: ToolInstance, reference, field: str) -> tuple[str, dict]:

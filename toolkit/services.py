@@ -8,16 +8,19 @@ internal callers adding an element, which never overwrites anyone) the version i
 
 A complete tool that changes becomes a draft again: "complete" always describes the current content.
 
-Errors are `ValidationError` keyed by field name, or `PermissionDenied`.
+Errors are `ValidationError` keyed by field name, or `PermissionDenied`. Reads (the content of a
+tool, `instance_state`, its current version) are the selectors'.
 """
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F, Max, ProtectedError
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from microprojects.models import Indicator, MicroProject
+from sempre.rules import require
 
 from .models import (
     Assumption,
@@ -29,6 +32,7 @@ from .models import (
     ToolInstance,
     ToolTemplate,
 )
+from .selectors import instance_state, tool_version, tool_with_content
 from .validation import findings
 
 MAX_TEXT = 2000
@@ -43,9 +47,7 @@ class VersionConflict(Exception):
     def __init__(self, instance: ToolInstance, expected_version: int):
         self.instance = instance
         self.expected_version = expected_version
-        self.current_version = (
-            ToolInstance.objects.filter(pk=instance.pk).values_list("version", flat=True).first()
-        )
+        self.current_version = tool_version(instance.pk)
         super().__init__(
             _(
                 "Someone else changed this tool while you were working on it (you had version %(expected)s, "
@@ -55,9 +57,7 @@ class VersionConflict(Exception):
         )
 
 
-def _require(user, perm, obj):
-    if user is None or not user.has_perm(perm, obj):
-        raise PermissionDenied(_("You may not change this tool."))
+REFUSED = gettext_lazy("You may not change this tool.")
 
 
 def parse_version(value) -> int | None:
@@ -119,7 +119,7 @@ def _require_canvas(instance: ToolInstance):
 
 @transaction.atomic
 def tool_create(*, project: MicroProject, template: ToolTemplate | str, by, title: str = "") -> ToolInstance:
-    _require(by, "toolkit.add_toolinstance", project)
+    require(by, "toolkit.add_toolinstance", project, message=REFUSED)
     if isinstance(template, str):
         found = ToolTemplate.objects.filter(slug=template).first()
         if found is None:
@@ -137,7 +137,7 @@ def tool_update(
 ) -> ToolInstance:
     """Rename, or move between draft and complete. Completing is refused with the list of findings
     while any remain. Repeating the current values is a no-op."""
-    _require(by, "toolkit.change_toolinstance", instance)
+    require(by, "toolkit.change_toolinstance", instance, message=REFUSED)
     changes = {}
     if title is not None and title.strip() != instance.title:
         changes["title"] = title.strip()
@@ -154,9 +154,7 @@ def tool_update(
     # _touch made it a draft; renaming does not change the content, so the status stays.
     changes["status"] = changes.get("status", original_status)
     if changes["status"] == ToolInstance.Status.COMPLETE:
-        from .selectors import with_content
-
-        problems = findings(with_content(ToolInstance.objects.filter(pk=instance.pk)).get())
+        problems = findings(tool_with_content(instance.pk))
         if problems:
             raise ValidationError(
                 {"status": [_("This tool cannot be marked complete yet:"), *(p.message for p in problems)]}
@@ -169,7 +167,7 @@ def tool_update(
 
 @transaction.atomic
 def tool_delete(*, instance: ToolInstance, by, expected_version=None) -> None:
-    _require(by, "toolkit.delete_toolinstance", instance)
+    require(by, "toolkit.delete_toolinstance", instance, message=REFUSED)
     _touch(instance, expected_version)
     try:
         instance.delete()
@@ -212,7 +210,7 @@ def entry_add(
     indicator: Indicator | None = None,
     intervention: Intervention | None = None,
 ) -> Entry:
-    _require(by, "toolkit.change_toolinstance", instance)
+    require(by, "toolkit.change_toolinstance", instance, message=REFUSED)
     _require_canvas(instance)
     _touch(instance, expected_version)
     if not instance.template.blocks.filter(key=block_key).exists():
@@ -252,7 +250,7 @@ def entry_update(
 ) -> Entry:
     """Change an entry's text or links (indicator/intervention: pass None to unlink)."""
     instance = entry.instance
-    _require(by, "toolkit.change_toolinstance", instance)
+    require(by, "toolkit.change_toolinstance", instance, message=REFUSED)
     _touch(instance, expected_version)
     if text is not None:
         entry.text = _clean_text(text)
@@ -269,7 +267,7 @@ def entry_update(
 def entry_move(*, entry: Entry, by, direction: str, expected_version=None) -> Entry:
     """Move an entry one place up or down within its block (keyboard-friendly reordering)."""
     instance = entry.instance
-    _require(by, "toolkit.change_toolinstance", instance)
+    require(by, "toolkit.change_toolinstance", instance, message=REFUSED)
     if direction not in ("up", "down"):
         raise ValidationError({"direction": _("Move “up” or “down”.")})
     _touch(instance, expected_version)
@@ -288,7 +286,7 @@ def entry_move(*, entry: Entry, by, direction: str, expected_version=None) -> En
 
 @transaction.atomic
 def entry_delete(*, entry: Entry, by, expected_version=None) -> None:
-    _require(by, "toolkit.change_toolinstance", entry.instance)
+    require(by, "toolkit.change_toolinstance", entry.instance, message=REFUSED)
     _touch(entry.instance, expected_version)
     entry.delete()
 
@@ -332,7 +330,7 @@ def outcome_add(
     expected_version=None,
 ) -> Outcome:
     """Add an outcome. `above_ceiling` defaults to True for the impact only."""
-    _require(by, "toolkit.change_toolinstance", instance)
+    require(by, "toolkit.change_toolinstance", instance, message=REFUSED)
     _require_graph(instance)
     _touch(instance, expected_version)
     _check_level(level)
@@ -354,7 +352,7 @@ def outcome_update(
     *, outcome: Outcome, by, expected_version=None, text=None, level=None, above_ceiling=None, indicators=None
 ) -> Outcome:
     instance = outcome.instance
-    _require(by, "toolkit.change_toolinstance", instance)
+    require(by, "toolkit.change_toolinstance", instance, message=REFUSED)
     _touch(instance, expected_version)
     if text is not None:
         outcome.text = _clean_text(text, max_length=300)
@@ -372,7 +370,7 @@ def outcome_update(
 @transaction.atomic
 def outcome_delete(*, outcome: Outcome, by, expected_version=None) -> None:
     """Delete an outcome with its links and the assumptions attached to them."""
-    _require(by, "toolkit.change_toolinstance", outcome.instance)
+    require(by, "toolkit.change_toolinstance", outcome.instance, message=REFUSED)
     _touch(outcome.instance, expected_version)
     outcome.delete()
 
@@ -390,7 +388,7 @@ def link_add(
 ) -> CausalLink:
     """Link two outcomes: `source` leads to `target`. A link that closes a cycle is allowed here and
     reported by the validation (as a warning in draft), unless it is marked as a feedback link."""
-    _require(by, "toolkit.change_toolinstance", instance)
+    require(by, "toolkit.change_toolinstance", instance, message=REFUSED)
     _require_graph(instance)
     _touch(instance, expected_version)
     _check_outcomes(instance, [source], "source")
@@ -411,7 +409,7 @@ def link_add(
 
 @transaction.atomic
 def link_update(*, link: CausalLink, by, expected_version=None, rationale=None, kind=None) -> CausalLink:
-    _require(by, "toolkit.change_toolinstance", link.instance)
+    require(by, "toolkit.change_toolinstance", link.instance, message=REFUSED)
     _touch(link.instance, expected_version)
     if rationale is not None:
         link.rationale = rationale.strip()
@@ -425,7 +423,7 @@ def link_update(*, link: CausalLink, by, expected_version=None, rationale=None, 
 
 @transaction.atomic
 def link_delete(*, link: CausalLink, by, expected_version=None) -> None:
-    _require(by, "toolkit.change_toolinstance", link.instance)
+    require(by, "toolkit.change_toolinstance", link.instance, message=REFUSED)
     _touch(link.instance, expected_version)
     link.delete()
 
@@ -434,7 +432,7 @@ def link_delete(*, link: CausalLink, by, expected_version=None) -> None:
 def intervention_add(
     *, instance: ToolInstance, text: str, by, outputs: str = "", outcomes=(), expected_version=None
 ) -> Intervention:
-    _require(by, "toolkit.change_toolinstance", instance)
+    require(by, "toolkit.change_toolinstance", instance, message=REFUSED)
     _require_graph(instance)
     _touch(instance, expected_version)
     outcomes = _check_outcomes(instance, outcomes)
@@ -454,7 +452,7 @@ def intervention_update(
     *, intervention: Intervention, by, expected_version=None, text=None, outputs=None, outcomes=None
 ) -> Intervention:
     instance = intervention.instance
-    _require(by, "toolkit.change_toolinstance", instance)
+    require(by, "toolkit.change_toolinstance", instance, message=REFUSED)
     _touch(instance, expected_version)
     if text is not None:
         intervention.text = _clean_text(text, max_length=300)
@@ -468,7 +466,7 @@ def intervention_update(
 
 @transaction.atomic
 def intervention_delete(*, intervention: Intervention, by, expected_version=None) -> None:
-    _require(by, "toolkit.change_toolinstance", intervention.instance)
+    require(by, "toolkit.change_toolinstance", intervention.instance, message=REFUSED)
     _touch(intervention.instance, expected_version)
     intervention.delete()
 
@@ -493,7 +491,7 @@ def assumption_add(
     status: str = Assumption.Status.UNTESTED,
     expected_version=None,
 ) -> Assumption:
-    _require(by, "toolkit.change_toolinstance", instance)
+    require(by, "toolkit.change_toolinstance", instance, message=REFUSED)
     _require_graph(instance)
     _touch(instance, expected_version)
     _check_attachment(instance, link, outcome)
@@ -509,7 +507,7 @@ def assumption_update(
     *, assumption: Assumption, by, expected_version=None, text=None, status=None, link=UNSET, outcome=UNSET
 ) -> Assumption:
     instance = assumption.instance
-    _require(by, "toolkit.change_toolinstance", instance)
+    require(by, "toolkit.change_toolinstance", instance, message=REFUSED)
     _touch(instance, expected_version)
     if text is not None:
         assumption.text = _clean_text(text)
@@ -528,7 +526,7 @@ def assumption_update(
 
 @transaction.atomic
 def assumption_delete(*, assumption: Assumption, by, expected_version=None) -> None:
-    _require(by, "toolkit.change_toolinstance", assumption.instance)
+    require(by, "toolkit.change_toolinstance", assumption.instance, message=REFUSED)
     _touch(assumption.instance, expected_version)
     assumption.delete()
 
@@ -536,99 +534,21 @@ def assumption_delete(*, assumption: Assumption, by, expected_version=None) -> N
 # Snapshots ----------------------------------------------------------------------------------------
 
 
-def instance_state(instance: ToolInstance) -> dict:
-    """The content of a tool as plain JSON: what a snapshot freezes and a diff compares. Reads
-    prefetched relations when `selectors.with_content` was used."""
-    state = {
-        "template": {"slug": instance.template.slug, "version": instance.template.version},
-        "title": instance.title,
-        "status": instance.status,
-        "version": instance.version,
-        "blocks": {block.key: block.label for block in instance.template.blocks.all()},
-    }
-    if not instance.template.is_graph:
-        state["entries"] = [
-            {
-                "id": e.pk,
-                "block_key": e.block_key,
-                "text": e.text,
-                "order": e.order,
-                "source": e.source,
-                "client_label": e.client_label,
-                "indicator_id": e.indicator_id,
-                "intervention_id": e.intervention_id,
-            }
-            for e in sorted(instance.entries.all(), key=lambda e: (e.block_key, e.order, e.pk))
-        ]
-        return state
-    state["outcomes"] = [
-        {
-            "id": o.pk,
-            "text": o.text,
-            "level": o.level,
-            "above_ceiling": o.above_ceiling,
-            "indicator_ids": sorted(i.pk for i in o.indicators.all()),
-            "indicators": [
-                {
-                    "id": i.pk,
-                    "name": i.name,
-                    "baseline": _num(i.baseline),
-                    "target": _num(i.target),
-                    "unit": i.unit,
-                }
-                for i in sorted(o.indicators.all(), key=lambda i: i.pk)
-            ],
-        }
-        for o in instance.outcomes.all()
-    ]
-    state["links"] = [
-        {
-            "id": link.pk,
-            "source_id": link.source_id,
-            "target_id": link.target_id,
-            "rationale": link.rationale,
-            "kind": link.kind,
-        }
-        for link in instance.links.all()
-    ]
-    state["interventions"] = [
-        {
-            "id": i.pk,
-            "text": i.text,
-            "outputs": i.outputs,
-            "outcome_ids": sorted(o.pk for o in i.outcomes.all()),
-        }
-        for i in instance.interventions.all()
-    ]
-    state["assumptions"] = [
-        {"id": a.pk, "text": a.text, "status": a.status, "link_id": a.link_id, "outcome_id": a.outcome_id}
-        for a in instance.assumptions.all()
-    ]
-    return state
-
-
-def _num(value):
-    return None if value is None else str(value)
-
-
 @transaction.atomic
 def snapshot_create(*, instance: ToolInstance, by, note: str = "") -> Snapshot:
     """Freeze the tool's current content. Idempotent: when the newest snapshot already holds this
     version with the same note, that snapshot is returned."""
-    from .selectors import with_content
-
-    _require(by, "toolkit.change_toolinstance", instance)
+    require(by, "toolkit.change_toolinstance", instance, message=REFUSED)
     locked = ToolInstance.objects.select_for_update().get(pk=instance.pk)
     note = (note or "").strip()[:300]
     latest = locked.snapshots.order_by("-number").first()
     if latest is not None and latest.instance_version == locked.version and latest.note == note:
         return latest
-    fresh = with_content(ToolInstance.objects.filter(pk=instance.pk)).get()
     return Snapshot.objects.create(
         instance=locked,
         number=(latest.number + 1) if latest else 1,
         note=note,
         instance_version=locked.version,
-        data=instance_state(fresh),
+        data=instance_state(tool_with_content(instance.pk)),
         created_by=by,
     )

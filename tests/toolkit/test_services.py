@@ -5,7 +5,7 @@ from tests.factories import IndicatorFactory
 from toolkit import services
 from toolkit.diff import state_diff
 from toolkit.models import Entry, Outcome, Snapshot, ToolInstance
-from toolkit.selectors import with_content
+from toolkit.selectors import instance_state, with_content
 
 from .factories import TheoryOfChangeFactory, ToolInstanceFactory
 
@@ -270,7 +270,7 @@ def test_snapshot_diff_entries_added_removed_changed(sbmc, social_worker):
     gone_id = gone.pk
     services.entry_delete(entry=gone, by=social_worker)
     new = services.entry_add(instance=sbmc, block_key="surplus", text="Reinvest", by=social_worker)
-    now = services.instance_state(fresh(sbmc))
+    now = instance_state(fresh(sbmc))
     diff = state_diff(before.data, now)
     entries = diff["collections"]["entries"]
     assert [e["id"] for e in entries["added"]] == [new.pk]

@@ -125,7 +125,16 @@ class ToolInviteList(generics.ListCreateAPIView):
         tool = self.get_tool()
         serializer = InviteSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        invite, token = invite_create(tool=tool, by=request.user, **serializer.validated_data)
+        data = serializer.validated_data
+        invite, token = invite_create(
+            tool=tool,
+            by=request.user,
+            label=data["label"],
+            language=data.get("language", "en"),
+            block_keys=data.get("block_keys", ()),
+            expires_at=data.get("expires_at"),
+            max_contributions=data.get("max_contributions"),
+        )
         invite.token = token
         invite.url = request.build_absolute_uri(reverse("contribute:start", args=[token]))
         return Response(NewInviteSerializer(invite).data, status=status.HTTP_201_CREATED)
@@ -182,7 +191,7 @@ class ContributionReject(APIView):
         serializer = RejectSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         contribution = contribution_reject(
-            contribution=contribution, by=request.user, **serializer.validated_data
+            contribution=contribution, by=request.user, note=serializer.validated_data["note"]
         )
         return Response(ContributionSerializer(contribution_list(request.user).get(pk=contribution.pk)).data)
 

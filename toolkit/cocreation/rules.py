@@ -7,31 +7,20 @@ reviewers and other organisations do not (they get 404, as for anything they may
 
 import rules
 
-from microprojects.rules import is_project_member
-
-
-@rules.predicate
-def is_tool_member(user, tool):
-    if tool is None:
-        return False
-    return is_project_member(user, tool.project)
+from toolkit.rules import is_tool_project_member
 
 
 @rules.predicate
 def is_invite_member(user, invite):
-    if invite is None:
-        return False
-    return is_tool_member(user, invite.tool)
+    return invite is not None and is_tool_project_member(user, invite.tool)
 
 
 @rules.predicate
 def is_contribution_member(user, contribution):
-    if contribution is None:
-        return False
-    return is_tool_member(user, contribution.tool)
+    return contribution is not None and is_tool_project_member(user, contribution.tool)
 
 
-rules.add_perm("cocreation.manage_invites", is_tool_member)
+rules.add_perm("cocreation.manage_invites", is_tool_project_member)
 rules.add_perm("cocreation.revoke_invite", is_invite_member)
 rules.add_perm("cocreation.moderate_contribution", is_contribution_member)
-rules.add_perm("cocreation.add_on_behalf", is_tool_member)
+rules.add_perm("cocreation.add_on_behalf", is_tool_project_member)

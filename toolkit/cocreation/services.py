@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from sempre import audit
+from sempre.rules import require
 from toolkit import services as toolkit_services
 from toolkit.models import ToolInstance
 
@@ -26,11 +27,6 @@ from .text import plain_text, single_line
 
 MAX_INVITE_DAYS = 365
 GRAPH_TEXT_MAX_LENGTH = 300  # toolkit Outcome.text / Intervention.text
-
-
-def _require(user, perm, obj):
-    if not user.has_perm(perm, obj):
-        raise PermissionDenied(_("You may not do this."))
 
 
 def _clean_text(text: str, field: str = "text") -> str:
@@ -65,6 +61,39 @@ def _clean_pseudonym(pseudonym: str) -> str:
     return cleaned
 
 
+def _clean_contribution(
+    *,
+    blocks,
+    block_key: str,
+    text: str,
+    pseudonym: str,
+    consent_field: str,
+    consent: bool,
+    no_consent: str,
+    unknown_block: str,
+) -> tuple[str, str]:
+    """The text and pseudonym of a new contribution, cleaned; or a ValidationError naming every
+    problem at once (no consent, a block not among `blocks`, the text, the pseudonym), so the person
+    fixes them in one go. The messages that differ between a client's page and a staff page are
+    given: `no_consent` (for `consent_field`) and `unknown_block`."""
+    errors = {}
+    if not consent:
+        errors[consent_field] = no_consent
+    if block_key not in {block.key for block in blocks}:
+        errors["block_key"] = unknown_block
+    try:
+        text = _clean_text(text)
+    except ValidationError as error:
+        errors.update(error.message_dict)
+    try:
+        pseudonym = _clean_pseudonym(pseudonym)
+    except ValidationError as error:
+        errors.update(error.message_dict)
+    if errors:
+        raise ValidationError(errors)
+    return text, pseudonym
+
+
 # Invites ----------------------------------------------------------------------------------------
 
 
@@ -80,7 +109,7 @@ def invite_create(
     max_contributions: int | None = None,
 ) -> tuple[Invite, str]:
     """A new invite and its token. The token is returned this once: only its hash is stored."""
-    _require(by, "cocreation.manage_invites", tool)
+    require(by, "cocreation.manage_invites", tool)
     errors = {}
     label = single_line(label)
     if not label:
@@ -120,7 +149,7 @@ def invite_create(
 @transaction.atomic
 def invite_revoke(*, invite: Invite, by) -> Invite:
     """Close the link at once. Revoking twice keeps the first time."""
-    _require(by, "cocreation.revoke_invite", invite)
+    require(by, "cocreation.revoke_invite", invite)
     Invite.objects.filter(pk=invite.pk, revoked_at__isnull=True).update(
         revoked_at=timezone.now(), revoked_by=by
     )
@@ -144,23 +173,18 @@ def contribution_submit(
 ) -> tuple[Contribution, str]:
     """A client's answer through an invite. Returns it with the receipt code to show the client
     (the given one, when the client already has one from this device, else a new one)."""
-    errors = {}
-    if not consent:
-        errors["consent"] = pgettext(
+    text, pseudonym = _clean_contribution(
+        blocks=invite_blocks(invite),
+        block_key=block_key,
+        text=text,
+        pseudonym=pseudonym,
+        consent_field="consent",
+        consent=consent,
+        no_consent=pgettext(
             "client page", "Please tick the box to say you agree, so we may keep your answer."
-        )
-    if block_key not in {block.key for block in invite_blocks(invite)}:
-        errors["block_key"] = pgettext("client page", "This question is not part of this invitation.")
-    try:
-        text = _clean_text(text)
-    except ValidationError as error:
-        errors.update(error.message_dict)
-    try:
-        pseudonym = _clean_pseudonym(pseudonym)
-    except ValidationError as error:
-        errors.update(error.message_dict)
-    if errors:
-        raise ValidationError(errors)
+        ),
+        unknown_block=pgettext("client page", "This question is not part of this invitation."),
+    )
     # Take a place under the cap: a conditional UPDATE only one request can win for the last place.
     now = timezone.now()
     taken = Invite.objects.filter(
@@ -225,7 +249,7 @@ def _remove_accepted(contribution: Contribution) -> None:
 
 
 def _lock_pending(contribution: Contribution, by, perm="cocreation.moderate_contribution") -> Contribution:
-    _require(by, perm, contribution)
+    require(by, perm, contribution)
     contribution = (
         Contribution.objects.select_for_update(of=("self",))
         .select_related("tool", "tool__template", "invite")
@@ -339,22 +363,17 @@ def contribution_add_on_behalf(
     """A social worker types in what a client says in person. It is accepted at once, as an entry
     marked "on behalf of a client", and the contribution (who typed it, when, the oral consent)
     stays in the audit history."""
-    _require(by, "cocreation.add_on_behalf", tool)
-    errors = {}
-    if not client_consents:
-        errors["client_consents"] = _("Confirm that the client agreed after you read them the notice.")
-    if block_key not in {block.key for block in tool_blocks(tool)}:
-        errors["block_key"] = _("This tool has no such block.")
-    try:
-        text = _clean_text(text)
-    except ValidationError as error:
-        errors.update(error.message_dict)
-    try:
-        pseudonym = _clean_pseudonym(pseudonym)
-    except ValidationError as error:
-        errors.update(error.message_dict)
-    if errors:
-        raise ValidationError(errors)
+    require(by, "cocreation.add_on_behalf", tool)
+    text, pseudonym = _clean_contribution(
+        blocks=tool_blocks(tool),
+        block_key=block_key,
+        text=text,
+        pseudonym=pseudonym,
+        consent_field="client_consents",
+        consent=client_consents,
+        no_consent=_("Confirm that the client agreed after you read them the notice."),
+        unknown_block=_("This tool has no such block."),
+    )
     now = timezone.now()
     contribution = Contribution.objects.create(
         tool=tool,

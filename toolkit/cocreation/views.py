@@ -91,7 +91,16 @@ def invites(request, tool_id):
     form = InviteForm(request.POST or None, blocks=blocks)
     if request.method == "POST" and form.is_valid():
         try:
-            invite, token = invite_create(tool=tool, by=request.user, **form.cleaned_data)
+            data = form.cleaned_data
+            invite, token = invite_create(
+                tool=tool,
+                by=request.user,
+                label=data["label"],
+                language=data["language"],
+                block_keys=data["block_keys"],
+                expires_at=data["expires_at"],
+                max_contributions=data["max_contributions"],
+            )
         except ValidationError as error:
             _form_errors(form, error)
         except PermissionDenied:
@@ -251,7 +260,16 @@ def on_behalf(request, tool_id):
     )
     if request.method == "POST" and form.is_valid():
         try:
-            contribution_add_on_behalf(tool=tool, by=request.user, **form.cleaned_data)
+            data = form.cleaned_data
+            contribution_add_on_behalf(
+                tool=tool,
+                by=request.user,
+                block_key=data["block_key"],
+                text=data["text"],
+                client_consents=data["client_consents"],
+                pseudonym=data["pseudonym"],
+                language=data["language"],
+            )
         except ValidationError as error:
             _form_errors(form, error)
         else:
