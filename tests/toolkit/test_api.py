@@ -67,6 +67,32 @@ def test_denied_patch_and_delete_leave_the_tool_unchanged(request, as_user, sbmc
     assert ToolInstance.objects.filter(pk=sbmc.pk).exists()
 
 
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [
+        ("post", "/api/v1/tools/{tool}/entries/"),
+        ("patch", "/api/v1/tools/{tool}/"),
+        ("delete", "/api/v1/tools/{tool}/"),
+        ("post", "/api/v1/tools/{tool}/snapshots/"),
+        ("patch", "/api/v1/entries/{entry}/"),
+        ("delete", "/api/v1/entries/{entry}/"),
+        ("post", "/api/v1/entries/{entry}/move/"),
+    ],
+)
+def test_coordinator_write_is_refused_before_the_body_in_plain_words(
+    as_user, coordinator, sbmc, method, path
+):
+    """An empty body without If-Match would answer 400 or 428: the refusal comes first, and says why."""
+    entry = EntryFactory(instance=sbmc, text="Kept")
+    response = getattr(as_user(coordinator), method)(path.format(tool=sbmc.pk, entry=entry.pk), {})
+    assert response.status_code == 403
+    assert response.json()["detail"] == "You may look at this tool but not change it."
+    sbmc.refresh_from_db()
+    assert sbmc.version == 1
+    assert Entry.objects.get().text == "Kept"
+    assert not sbmc.snapshots.exists()
+
+
 def test_tool_detail_has_entries_completeness_and_validation(as_user, social_worker, sbmc):
     EntryFactory(instance=sbmc, block_key="channels", text="Market stall")
     response = as_user(social_worker).get(f"/api/v1/tools/{sbmc.pk}/")

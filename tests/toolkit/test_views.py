@@ -284,6 +284,22 @@ def test_project_tools_page_creates_a_tool(client_for, social_worker, project):
     assert tool.template.slug == "theory-of-change"
 
 
+@pytest.mark.parametrize("data", [{"template": "sbmc"}, {}])
+def test_coordinator_cannot_start_a_tool_from_the_project_tools_page(client_for, coordinator, project, data):
+    """Refused before the form is looked at: an invalid form gets 403 too, not the form with errors."""
+    response = client_for(coordinator).post(f"/projects/{project.pk}/tools/", data)
+    assert response.status_code == 403
+    assert not ToolInstance.objects.exists()
+
+
+@pytest.mark.parametrize("note", ["Mine", "x" * 301])
+def test_coordinator_cannot_take_a_snapshot(client_for, coordinator, sbmc, note):
+    """Refused before the form is looked at: a too long note gets 403 too, not the form with errors."""
+    response = client_for(coordinator).post(f"/tools/{sbmc.pk}/snapshots/", {"note": note})
+    assert response.status_code == 403
+    assert not sbmc.snapshots.exists()
+
+
 def test_project_tools_page_of_another_organisation_is_404(client_for, other_social_worker, project):
     assert client_for(other_social_worker).get(f"/projects/{project.pk}/tools/").status_code == 404
 
