@@ -5,8 +5,7 @@ import io
 from demo import microprojects as microprojects_demo
 from demo import toolkit as demo
 from toolkit.models import Entry, ToolInstance
-from toolkit.selectors import readiness_by_project
-from toolkit.services import instance_state
+from toolkit.selectors import instance_state, readiness_by_project
 
 
 def test_demo_gives_most_projects_a_canvas_and_ten_a_theory_of_change(db):
