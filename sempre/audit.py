@@ -9,70 +9,31 @@ Actions are dotted names, grouped by the part before the dot (the filter on /aud
 
 import logging
 
-from django.conf import settings
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.db import models, transaction
-from django.utils.translation import gettext_lazy as _
 
+from .audit_actions import (  # noqa: F401 (services name the actions as audit.LOGIN etc.)
+    ACTIONS,
+    DECISION,
+    DECISION_CLOSED,
+    GROUPS,
+    LOGIN,
+    LOGIN_FAILED,
+    LOGOUT,
+    ON_BEHALF,
+    PRIVACY_ERASURE,
+    PRIVACY_EXPORT,
+    REPORT_DOWNLOAD,
+    ROLE_CHANGED,
+    TOKEN_ISSUED,
+    TOKEN_REVOKED,
+)
+from .http import client_ip
 from .models import AuditEvent
 
 logger = logging.getLogger(__name__)
 
-LOGIN = "auth.login"
-LOGIN_FAILED = "auth.login_failed"
-LOGOUT = "auth.logout"
-TOKEN_ISSUED = "auth.token_issued"
-TOKEN_REVOKED = "auth.token_revoked"
-ROLE_CHANGED = "role.changed"
-DECISION = "accelerator.decision"
-DECISION_CLOSED = "accelerator.decision_closed"
-ON_BEHALF = "cocreation.on_behalf"
-REPORT_DOWNLOAD = "report.download"
-PRIVACY_EXPORT = "privacy.export"
-PRIVACY_ERASURE = "privacy.erasure"
-
-ACTIONS = {
-    LOGIN: _("Logged in"),
-    LOGIN_FAILED: _("Failed login"),
-    LOGOUT: _("Logged out"),
-    TOKEN_ISSUED: _("API token issued"),
-    TOKEN_REVOKED: _("API token revoked"),
-    ROLE_CHANGED: _("Role given or changed"),
-    DECISION: _("Accelerator decision recorded"),
-    DECISION_CLOSED: _("Accelerator selection closed"),
-    ON_BEHALF: _("Contribution added on behalf of a client"),
-    REPORT_DOWNLOAD: _("Report downloaded"),
-    PRIVACY_EXPORT: _("Personal data exported"),
-    PRIVACY_ERASURE: _("Personal data erased"),
-}
-
-GROUPS = {
-    "auth": _("Logins and tokens"),
-    "role": _("Roles"),
-    "accelerator": _("Accelerator decisions"),
-    "cocreation": _("Co-creation"),
-    "report": _("Reports"),
-    "privacy": _("Personal data"),
-}
-
 MAX_LABEL = 200
-
-
-def client_ip(request) -> str | None:
-    """The client's address: REMOTE_ADDR, or behind SEMPRE_PROXY_COUNT reverse proxies the entry
-    of X-Forwarded-For that the outermost trusted proxy added (entries left of it are whatever
-    the client sent, so they are never trusted). Also django-axes' AXES_CLIENT_IP_CALLABLE."""
-    if request is None:
-        return None
-    remote = request.META.get("REMOTE_ADDR") or None
-    proxies = getattr(settings, "SEMPRE_PROXY_COUNT", 0)
-    if proxies:
-        forwarded = [
-            part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()
-        ]
-        if len(forwarded) >= proxies:
-            return forwarded[-proxies]
-    return remote
 
 
 def record(*, actor, action: str, target=None, data: dict | None = None, request=None) -> AuditEvent:

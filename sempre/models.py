@@ -6,13 +6,14 @@ Organisation roles (social worker, organisation admin) come from `Membership`; p
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
-from django.contrib.sessions.base_session import AbstractBaseSession
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
+
+from .audit_actions import ACTIONS
 
 
 class User(AbstractUser):
@@ -45,31 +46,29 @@ class User(AbstractUser):
         )
 
 
-class Session(AbstractBaseSession):
-    """A browser's session, with the user logged in to it as a column of its own.
+class UserSession(models.Model):
+    """A session someone logged in to, so they can see their sessions and end them
+    (/account/sessions/). Django's session engine keeps the session itself; this row is written
+    when the person logs in and removed when they log out or the session is gone
+    (sempre.user_sessions)."""
 
-    So a request reads its session and its user in one query (sempre.sessions), deleting a user
-    ends their sessions, and a user's sessions can be found and ended.
-    """
-
+    session_key = models.CharField(_("session key"), max_length=40, unique=True)
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("user"),
         on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="sessions",
+        related_name="user_sessions",
     )
+    created_at = models.DateTimeField(_("logged in at"), default=timezone.now)
+    user_agent = models.CharField(_("browser"), max_length=300, blank=True)
 
-    class Meta(AbstractBaseSession.Meta):
+    class Meta:
+        ordering = ["-created_at", "-pk"]
         verbose_name = _("session")
         verbose_name_plural = _("sessions")
 
-    @classmethod
-    def get_session_store_class(cls):
-        from sempre.sessions import SessionStore
-
-        return SessionStore
+    def __str__(self):
+        return f"{self.user} ({self.created_at:%Y-%m-%d %H:%M})"
 
 
 class Organisation(models.Model):
@@ -147,6 +146,4 @@ class AuditEvent(models.Model):
 
     @property
     def action_label(self) -> str:
-        from .audit import ACTIONS
-
         return str(ACTIONS.get(self.action, self.action))
