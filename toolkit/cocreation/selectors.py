@@ -53,9 +53,13 @@ def contribution_list(user, *, status: str | None = None, tool=None) -> QuerySet
     )
 
 
-def pending_count(user) -> int:
-    """For the dashboard: contributions waiting for this user's review."""
-    return contributions_visible_to(user).filter(status=Contribution.Status.PENDING).count()
+def pending_count(user, *, tool=None) -> int:
+    """For the dashboard and a tool's page: contributions waiting for this user's review (of one
+    tool, when given)."""
+    pending = contributions_visible_to(user).filter(status=Contribution.Status.PENDING)
+    if tool is not None:
+        pending = pending.filter(tool=tool)
+    return pending.count()
 
 
 def invite_by_token(token: str) -> Invite | None:
@@ -111,3 +115,9 @@ def invite_blocks(invite) -> list[Block]:
         wanted = set(invite.block_keys)
         blocks = [block for block in blocks if block.key in wanted]
     return blocks
+
+
+def block_labels(templates) -> dict[tuple[int, str], str]:
+    """{(template id, block key): label} for the given templates, in one query."""
+    blocks = Block.objects.filter(template__in={t.pk for t in templates})
+    return {(b.template_id, b.key): b.display_label for b in blocks}

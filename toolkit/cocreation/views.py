@@ -13,13 +13,12 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from toolkit.models import Block
-
 from .codes import token_matches
 from .forms import InviteForm, ModerationForm, OnBehalfForm, RejectForm
 from .models import Contribution
 from .qr import qr_svg
 from .selectors import (
+    block_labels,
     contribution_list,
     invite_blocks,
     invite_list,
@@ -43,12 +42,6 @@ def _form_errors(form, error: ValidationError):
     for field, messages_ in error.message_dict.items():
         for message in messages_:
             form.add_error(field if field in form.fields else None, message)
-
-
-def block_labels(templates) -> dict[tuple[int, str], str]:
-    """{(template id, block key): label} for the given templates, in one query."""
-    blocks = Block.objects.filter(template__in={t.pk for t in templates})
-    return {(b.template_id, b.key): b.display_label for b in blocks}
 
 
 def _with_block_labels(contributions):

@@ -6,8 +6,7 @@
 
 from django import template
 
-from ..models import Contribution
-from ..selectors import contributions_visible_to, pending_count
+from ..selectors import pending_count
 
 register = template.Library()
 
@@ -19,8 +18,4 @@ def cocreation_pending_count(context) -> int:
 
 @register.simple_tag(takes_context=True)
 def cocreation_tool_pending_count(context, tool) -> int:
-    return (
-        contributions_visible_to(context["request"].user)
-        .filter(tool=tool, status=Contribution.Status.PENDING)
-        .count()
-    )
+    return pending_count(context["request"].user, tool=tool)
