@@ -141,18 +141,14 @@ class HistoryChangeSerializer(serializers.Serializer):
     new = serializers.JSONField(allow_null=True)
 
 
+# An entry of selectors.project_history, as the project page shows it (a comment, not a docstring:
+# drf-spectacular would put a docstring into the public schema).
 class ProjectHistorySerializer(serializers.Serializer):
-    HISTORY_TYPES = {"+": "created", "~": "changed", "-": "deleted"}
-
-    id = serializers.IntegerField(source="history_id")
-    date = serializers.DateTimeField(source="history_date")
-    type = serializers.SerializerMethodField()
-    user = HistoryUserSerializer(source="history_user", allow_null=True)
+    id = serializers.IntegerField()
+    date = serializers.DateTimeField()
+    type = serializers.ChoiceField(choices=["created", "changed", "deleted"])
+    user = HistoryUserSerializer(allow_null=True)
     changes = HistoryChangeSerializer(many=True)
-
-    @extend_schema_field(serializers.ChoiceField(choices=["created", "changed", "deleted"]))
-    def get_type(self, record) -> str:
-        return self.HISTORY_TYPES[record.history_type]
 
 
 class ActivitySerializer(CompiledRepresentation, serializers.ModelSerializer):
@@ -335,11 +331,7 @@ class ProjectViewSet(
     )
     @action(detail=True, methods=["get"], filter_backends=[])
     def history(self, request, *args, **kwargs):
-        project = self.get_object()
-        records = selectors.project_history(project)
-        page = self.paginate_queryset(records)
-        previous = selectors.project_history_previous(records, page[-1]) if page else None
-        selectors.project_history_with_changes(page, previous)
+        page = self.paginate_queryset(selectors.project_history(self.get_object()))
         return self.get_paginated_response(ProjectHistorySerializer(page, many=True).data)
 
 

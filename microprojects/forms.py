@@ -86,13 +86,11 @@ class ProjectForm(ServiceModelForm):
         self.fields["country"].help_text = _("Leave empty to use the organisation's country.")
 
     def service_data(self) -> dict:
+        """Arguments for services.project_create or project_update. No country: the organisation's
+        on a new project (the service's default), the project's own on an edit."""
         data = dict(self.cleaned_data)
-        if not data.get("country"):
-            data.pop("country", None)
-            if self.instance.pk:
-                data["country"] = self.instance.country
-        if "organisation" in data and data["organisation"] is None:
-            data.pop("organisation")
+        if not data.get("country") and self.instance.pk:
+            del data["country"]
         return data
 
 

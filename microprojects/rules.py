@@ -6,7 +6,7 @@ every project; reviewers see none (the accelerator grants what they need).
 
 import rules
 
-from sempre.rules import is_coordinator, is_member_of
+from sempre.rules import is_coordinator, is_member_of, is_org_staff
 
 
 @rules.predicate
@@ -39,3 +39,9 @@ rules.add_perm("microprojects.delete_microproject", can_delete_project)
 rules.add_perm("microprojects.log_activity", can_change_project)
 rules.add_perm("microprojects.manage_indicators", can_change_project)
 rules.add_perm("microprojects.create_in_organisation", is_member_of)
+# Without an object: the project list is for organisation staff and coordinators (reviewers see no
+# project data); registering a project, or logging an activity before choosing its project (the
+# quick log), is for people who work for an organisation.
+rules.add_perm("microprojects.view_project_list", is_org_staff | is_coordinator)
+rules.add_perm("microprojects.add_microproject", is_org_staff)
+rules.add_perm("microprojects.quick_log_activity", is_org_staff)

@@ -1,50 +1,43 @@
-"""Writes on micro projects: each a plain function, validated, atomic, permission-checked.
+"""Writes on micro projects: each a plain function with keyword-only arguments, validated, atomic,
+permission-checked.
 
 Errors are `django.core.exceptions.ValidationError` keyed by field name (the API answers 400 with
-them, forms show them next to the field) or `PermissionDenied`.
+them, forms show them next to the field) or `PermissionDenied`. An argument a service does not
+know is a TypeError: a programming error, not input.
 """
 
+from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import ProtectedError
 from django.utils.translation import gettext as _
 
 from sempre.models import Organisation
+from sempre.rules import require
 
-from .models import Activity, Indicator, Measurement, MicroProject
-
-PROJECT_FIELDS = (
-    "title",
-    "summary",
-    "problem",
-    "country",
-    "region",
-    "setting",
-    "start_date",
-    "end_date",
-    "budget_eur",
-)
+from .models import Activity, Indicator, Measurement, MicroProject, TargetGroup
+from .selectors import default_organisation_for
 
 
-def _require(user, perm, obj=None):
-    if not user.has_perm(perm, obj):
-        raise PermissionDenied(_("You may not do this."))
+class _Unchanged:
+    """The default of an update's arguments: leave the field as it is (None would clear it)."""
+
+    def __repr__(self):
+        return "UNCHANGED"
 
 
-def _check_fields(data: dict, allowed: tuple[str, ...]) -> None:
-    """Services take only the fields they know; anything else is a programming error, not input."""
-    unknown = set(data) - set(allowed)
-    if unknown:
-        raise TypeError(f"Unknown fields: {sorted(unknown)}")
+UNCHANGED: Any = _Unchanged()
 
 
-def _assign(instance, data: dict, allowed: tuple[str, ...]) -> None:
-    _check_fields(data, allowed)
-    for field, value in data.items():
-        setattr(instance, field, value)
+def _apply(instance, values: dict) -> None:
+    """Set each of `values` on `instance`, except those left UNCHANGED."""
+    for field, value in values.items():
+        if value is not UNCHANGED:
+            setattr(instance, field, value)
 
 
 def _validate_dates(start: date | None, end: date | None):
@@ -52,27 +45,42 @@ def _validate_dates(start: date | None, end: date | None):
         raise ValidationError({"end_date": _("The end date must be on or after the start date.")})
 
 
-def default_organisation_for(user) -> Organisation:
-    """The organisation a new project belongs to when none is named: the user's only one."""
-    ids = sorted(user.organisation_ids)
-    if len(ids) == 1:
-        return Organisation.objects.get(pk=ids[0])
-    if not ids:
-        raise ValidationError({"organisation": _("You are not a member of any organisation.")})
-    raise ValidationError({"organisation": _("You belong to several organisations: choose one.")})
-
-
 @transaction.atomic
 def project_create(
-    *, by, organisation: Organisation | None = None, target_groups=(), lead_social_workers=(), **data
+    *,
+    by,
+    title: str,
+    organisation: Organisation | None = None,
+    summary: str = "",
+    problem: str = "",
+    country: str = "",
+    region: str = "",
+    setting: str = MicroProject.Setting.RURAL,
+    start_date: date | None = None,
+    end_date: date | None = None,
+    budget_eur: Decimal | None = None,
+    target_groups: Iterable[TargetGroup] = (),
+    lead_social_workers: Iterable = (),
 ) -> MicroProject:
+    """Register a project in `organisation` (by default the creator's only one); without a country,
+    the organisation's."""
     organisation = organisation or default_organisation_for(by)
     if not by.has_perm("microprojects.create_in_organisation", organisation):
         raise ValidationError({"organisation": _("You can only create projects for your own organisation.")})
-    _check_fields(data, PROJECT_FIELDS)
-    data.setdefault("country", organisation.country)
-    _validate_dates(data.get("start_date"), data.get("end_date"))
-    project = MicroProject(organisation=organisation, created_by=by, **data)
+    _validate_dates(start_date, end_date)
+    project = MicroProject(
+        organisation=organisation,
+        created_by=by,
+        title=title,
+        summary=summary,
+        problem=problem,
+        country=country or organisation.country,
+        region=region,
+        setting=setting,
+        start_date=start_date,
+        end_date=end_date,
+        budget_eur=budget_eur,
+    )
     project.full_clean(exclude=["organisation"])
     project.save()
     project.target_groups.set(target_groups)
@@ -94,17 +102,45 @@ def _set_leads(project: MicroProject, users):
 
 
 @transaction.atomic
-def project_update(*, project: MicroProject, by, target_groups=None, lead_social_workers=None, **data):
-    _require(by, "microprojects.change_microproject", project)
-    if "status" in data:
-        raise ValidationError({"status": _("Change the status with a transition.")})
-    _assign(project, data, PROJECT_FIELDS)
+def project_update(
+    *,
+    project: MicroProject,
+    by,
+    title: str = UNCHANGED,
+    summary: str = UNCHANGED,
+    problem: str = UNCHANGED,
+    country: str = UNCHANGED,
+    region: str = UNCHANGED,
+    setting: str = UNCHANGED,
+    start_date: date | None = UNCHANGED,
+    end_date: date | None = UNCHANGED,
+    budget_eur: Decimal | None = UNCHANGED,
+    target_groups: Iterable[TargetGroup] = UNCHANGED,
+    lead_social_workers: Iterable = UNCHANGED,
+) -> MicroProject:
+    """Change the fields given; the others stay. The organisation stays, and the status changes
+    only by project_transition."""
+    require(by, "microprojects.change_microproject", project)
+    _apply(
+        project,
+        {
+            "title": title,
+            "summary": summary,
+            "problem": problem,
+            "country": country,
+            "region": region,
+            "setting": setting,
+            "start_date": start_date,
+            "end_date": end_date,
+            "budget_eur": budget_eur,
+        },
+    )
     _validate_dates(project.start_date, project.end_date)
     project.full_clean(exclude=["organisation"])
     project.save()
-    if target_groups is not None:
+    if target_groups is not UNCHANGED:
         project.target_groups.set(target_groups)
-    if lead_social_workers is not None:
+    if lead_social_workers is not UNCHANGED:
         _set_leads(project, lead_social_workers)
     return project
 
@@ -113,7 +149,7 @@ def project_update(*, project: MicroProject, by, target_groups=None, lead_social
 def project_transition(*, project: MicroProject, by, status: str) -> MicroProject:
     """Move a project along draft -> active -> completed | discontinued. Repeating the current
     status is a no-op; any other move names the allowed ones."""
-    _require(by, "microprojects.change_microproject", project)
+    require(by, "microprojects.change_microproject", project)
     project = MicroProject.objects.select_for_update().get(pk=project.pk)
     if status == project.status:
         return project
@@ -141,7 +177,7 @@ def project_transition(*, project: MicroProject, by, status: str) -> MicroProjec
 
 @transaction.atomic
 def project_delete(*, project: MicroProject, by) -> None:
-    _require(by, "microprojects.delete_microproject", project)
+    require(by, "microprojects.delete_microproject", project)
     try:
         project.delete()
     except ProtectedError as error:
@@ -155,16 +191,6 @@ def project_delete(*, project: MicroProject, by) -> None:
 
 
 # Activities -------------------------------------------------------------------------------------
-
-ACTIVITY_FIELDS = (
-    "date",
-    "kind",
-    "title",
-    "notes",
-    "staff_hours",
-    "volunteer_hours",
-    *Activity.COUNT_FIELDS,
-)
 
 
 def activity_validate_counts(values: dict) -> None:
@@ -200,19 +226,103 @@ def _activity_check(activity: Activity):
 
 
 @transaction.atomic
-def activity_log(*, project: MicroProject, by, **data) -> Activity:
-    _require(by, "microprojects.log_activity", project)
-    _check_fields(data, ACTIVITY_FIELDS)
-    activity = Activity(project=project, created_by=by, **data)
+def activity_log(
+    *,
+    project: MicroProject,
+    by,
+    date: date,
+    title: str,
+    kind: str = Activity.Kind.WORKSHOP,
+    notes: str = "",
+    staff_hours: Decimal = Decimal(0),
+    volunteer_hours: Decimal = Decimal(0),
+    participants_total: int = 0,
+    participants_new: int | None = None,
+    women: int | None = None,
+    men: int | None = None,
+    non_binary: int | None = None,
+    gender_not_stated: int | None = None,
+    age_under_18: int | None = None,
+    age_18_29: int | None = None,
+    age_30_54: int | None = None,
+    age_55_plus: int | None = None,
+    age_not_stated: int | None = None,
+) -> Activity:
+    """Log what happened in a project; each participant breakdown that is filled adds up to the total."""
+    require(by, "microprojects.log_activity", project)
+    activity = Activity(
+        project=project,
+        created_by=by,
+        date=date,
+        title=title,
+        kind=kind,
+        notes=notes,
+        staff_hours=staff_hours,
+        volunteer_hours=volunteer_hours,
+        participants_total=participants_total,
+        participants_new=participants_new,
+        women=women,
+        men=men,
+        non_binary=non_binary,
+        gender_not_stated=gender_not_stated,
+        age_under_18=age_under_18,
+        age_18_29=age_18_29,
+        age_30_54=age_30_54,
+        age_55_plus=age_55_plus,
+        age_not_stated=age_not_stated,
+    )
     _activity_check(activity)
     activity.save()
     return activity
 
 
 @transaction.atomic
-def activity_update(*, activity: Activity, by, **data) -> Activity:
-    _require(by, "microprojects.log_activity", activity.project)
-    _assign(activity, data, ACTIVITY_FIELDS)
+def activity_update(
+    *,
+    activity: Activity,
+    by,
+    date: date = UNCHANGED,
+    title: str = UNCHANGED,
+    kind: str = UNCHANGED,
+    notes: str = UNCHANGED,
+    staff_hours: Decimal = UNCHANGED,
+    volunteer_hours: Decimal = UNCHANGED,
+    participants_total: int = UNCHANGED,
+    participants_new: int | None = UNCHANGED,
+    women: int | None = UNCHANGED,
+    men: int | None = UNCHANGED,
+    non_binary: int | None = UNCHANGED,
+    gender_not_stated: int | None = UNCHANGED,
+    age_under_18: int | None = UNCHANGED,
+    age_18_29: int | None = UNCHANGED,
+    age_30_54: int | None = UNCHANGED,
+    age_55_plus: int | None = UNCHANGED,
+    age_not_stated: int | None = UNCHANGED,
+) -> Activity:
+    """Change the fields given; the breakdowns are checked against the total as it then is."""
+    require(by, "microprojects.log_activity", activity.project)
+    _apply(
+        activity,
+        {
+            "date": date,
+            "title": title,
+            "kind": kind,
+            "notes": notes,
+            "staff_hours": staff_hours,
+            "volunteer_hours": volunteer_hours,
+            "participants_total": participants_total,
+            "participants_new": participants_new,
+            "women": women,
+            "men": men,
+            "non_binary": non_binary,
+            "gender_not_stated": gender_not_stated,
+            "age_under_18": age_under_18,
+            "age_18_29": age_18_29,
+            "age_30_54": age_30_54,
+            "age_55_plus": age_55_plus,
+            "age_not_stated": age_not_stated,
+        },
+    )
     _activity_check(activity)
     activity.save()
     return activity
@@ -220,13 +330,11 @@ def activity_update(*, activity: Activity, by, **data) -> Activity:
 
 @transaction.atomic
 def activity_delete(*, activity: Activity, by) -> None:
-    _require(by, "microprojects.log_activity", activity.project)
+    require(by, "microprojects.log_activity", activity.project)
     activity.delete()
 
 
 # Indicators and measurements --------------------------------------------------------------------
-
-INDICATOR_FIELDS = ("name", "code", "unit", "baseline", "target", "target_date", "direction")
 
 
 def _indicator_check(indicator: Indicator):
@@ -255,25 +363,69 @@ def _indicator_check(indicator: Indicator):
 
 
 @transaction.atomic
-def indicator_create(*, project: MicroProject, by, **data) -> Indicator:
-    _require(by, "microprojects.manage_indicators", project)
-    _check_fields(data, INDICATOR_FIELDS)
-    if "direction" not in data and data.get("baseline") is not None and data.get("target") is not None:
-        data["direction"] = (
+def indicator_create(
+    *,
+    project: MicroProject,
+    by,
+    name: str,
+    code: str = "",
+    unit: str = "",
+    baseline: Decimal | None = None,
+    target: Decimal | None = None,
+    target_date: date | None = None,
+    direction: str | None = None,
+) -> Indicator:
+    """Add an indicator to a project. Without a direction, a target below the baseline means
+    "decrease", anything else "increase"."""
+    require(by, "microprojects.manage_indicators", project)
+    if direction is None:
+        direction = (
             Indicator.Direction.DECREASE
-            if Decimal(data["target"]) < Decimal(data["baseline"])
+            if baseline is not None and target is not None and Decimal(target) < Decimal(baseline)
             else Indicator.Direction.INCREASE
         )
-    indicator = Indicator(project=project, **data)
+    indicator = Indicator(
+        project=project,
+        name=name,
+        code=code,
+        unit=unit,
+        baseline=baseline,
+        target=target,
+        target_date=target_date,
+        direction=direction,
+    )
     _indicator_check(indicator)
     indicator.save()
     return indicator
 
 
 @transaction.atomic
-def indicator_update(*, indicator: Indicator, by, **data) -> Indicator:
-    _require(by, "microprojects.manage_indicators", indicator.project)
-    _assign(indicator, data, INDICATOR_FIELDS)
+def indicator_update(
+    *,
+    indicator: Indicator,
+    by,
+    name: str = UNCHANGED,
+    code: str = UNCHANGED,
+    unit: str = UNCHANGED,
+    baseline: Decimal | None = UNCHANGED,
+    target: Decimal | None = UNCHANGED,
+    target_date: date | None = UNCHANGED,
+    direction: str = UNCHANGED,
+) -> Indicator:
+    """Change the fields given; the others stay."""
+    require(by, "microprojects.manage_indicators", indicator.project)
+    _apply(
+        indicator,
+        {
+            "name": name,
+            "code": code,
+            "unit": unit,
+            "baseline": baseline,
+            "target": target,
+            "target_date": target_date,
+            "direction": direction,
+        },
+    )
     _indicator_check(indicator)
     indicator.save()
     return indicator
@@ -281,13 +433,13 @@ def indicator_update(*, indicator: Indicator, by, **data) -> Indicator:
 
 @transaction.atomic
 def indicator_delete(*, indicator: Indicator, by) -> None:
-    _require(by, "microprojects.manage_indicators", indicator.project)
+    require(by, "microprojects.manage_indicators", indicator.project)
     indicator.delete()
 
 
 @transaction.atomic
 def measurement_record(*, indicator: Indicator, by, date: date, value, note: str = "") -> Measurement:
-    _require(by, "microprojects.manage_indicators", indicator.project)
+    require(by, "microprojects.manage_indicators", indicator.project)
     measurement = Measurement(indicator=indicator, date=date, value=value, note=note, created_by=by)
     measurement.full_clean(exclude=["indicator"])
     measurement.save()
@@ -296,5 +448,5 @@ def measurement_record(*, indicator: Indicator, by, date: date, value, note: str
 
 @transaction.atomic
 def measurement_delete(*, measurement: Measurement, by) -> None:
-    _require(by, "microprojects.manage_indicators", measurement.indicator.project)
+    require(by, "microprojects.manage_indicators", measurement.indicator.project)
     measurement.delete()

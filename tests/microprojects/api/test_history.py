@@ -1,4 +1,10 @@
+import re
+from datetime import datetime
+
 import pytest
+from django.test import Client
+from django.urls import reverse
+from django.utils.text import capfirst
 
 from microprojects import services
 
@@ -79,20 +85,91 @@ def test_project_history_runs_a_fixed_number_of_queries(
             target_groups=target_groups[: number % 2 + 1],
         )
     client = as_user(social_worker)
-    # session with its user, memberships, project, count, page, one per many-to-many field
+    # session, its user, memberships, project, history records, one per many-to-many field
     with django_assert_num_queries(7):
         response = client.get(history(project))
-    assert len(response.json()["results"]) > item_count
+    assert len(response.json()["results"]) == item_count + 1
 
 
 @pytest.mark.parametrize("item_count", [1, 3])
-def test_project_history_page_with_older_records_runs_a_fixed_number_of_queries(
+def test_project_history_later_page_runs_a_fixed_number_of_queries(
     as_user, social_worker, project, django_assert_num_queries, item_count
 ):
-    for number in range(item_count + 2):
+    for number in range(2 * item_count):
         services.project_update(project=project, by=social_worker, title=f"Version {number}")
     client = as_user(social_worker)
-    # as above, plus the record just before the page
-    with django_assert_num_queries(8):
-        response = client.get(f"{history(project)}?page_size={item_count}")
+    # as above: a page is cut from the whole history, whose records are read at once
+    with django_assert_num_queries(7):
+        response = client.get(f"{history(project)}?page_size={item_count}&page=2")
     assert len(response.json()["results"]) == item_count
+
+
+def test_project_history_shows_a_save_and_its_target_groups_as_one_entry(
+    as_user, social_worker, project, target_groups
+):
+    as_user(social_worker).patch(
+        f"/api/v1/projects/{project.pk}/",
+        {"title": "Fruit bags cooperative", "target_groups": [target_groups[0].pk]},
+        format="json",
+    )
+
+    newest = as_user(social_worker).get(history(project)).json()["results"][0]
+
+    assert [(c["field"], c["old"], c["new"]) for c in newest["changes"]] == [
+        ("title", "Fruit bags", "Fruit bags cooperative"),
+        ("target_groups", [], [target_groups[0].pk]),
+    ]
+
+
+def test_project_history_leaves_out_a_save_without_a_change(as_user, social_worker, project):
+    services.project_update(project=project, by=social_worker, title=project.title)
+
+    records = as_user(social_worker).get(history(project)).json()["results"]
+
+    assert [record["type"] for record in records] == ["created"]
+
+
+# The project page shows the same history -----------------------------------------------------------
+
+
+def _page_history(html: str) -> list[tuple[datetime, str, list[str]]]:
+    """(when, who, [changed fields]) of each entry in the project page's history list."""
+    section = html.split('<ol class="history-list">', 1)[1].split("</ol>", 1)[0]
+    entries = []
+    for chunk in section.split("<time ")[1:]:
+        when = datetime.fromisoformat(re.search(r'datetime="([^"]+)"', chunk).group(1))
+        who = re.search(r"</time> ·\s*(.*?)\s*(?:registered|changed)", chunk, re.S).group(1)
+        entries.append((when, who, re.findall(r"<strong>(.*?)</strong>", chunk)))
+    return entries
+
+
+def test_project_page_and_api_show_the_same_history(as_user, social_worker, org_admin, target_groups):
+    anna = as_user(social_worker)
+    created = anna.post("/api/v1/projects/", {"title": "Fruit bags", "target_groups": [target_groups[0].pk]})
+    project = f"/api/v1/projects/{created.json()['id']}/"
+    anna.patch(project, {"title": "Fruit bags"}, format="json")  # no change
+    anna.patch(
+        project,
+        {"setting": "urban", "budget_eur": "900", "target_groups": [g.pk for g in target_groups]},
+        format="json",
+    )
+    as_user(org_admin).post(f"{project}transition/", {"status": "active"}, format="json")
+    page = Client()
+    page.force_login(social_worker)
+
+    shown = _page_history(page.get(reverse("microprojects:detail", args=[created.json()["id"]])).text)
+    api = anna.get(f"{project}history/").json()["results"]
+
+    assert shown == [
+        (
+            datetime.fromisoformat(entry["date"]),
+            entry["user"]["name"] or entry["user"]["username"],
+            [capfirst(change["label"]) for change in entry["changes"]],
+        )
+        for entry in api
+    ]
+    assert [labels for _when, _who, labels in shown] == [
+        ["Status", "Start date"],
+        ["Rural or urban", "Budget (EUR)", "Target groups"],
+        ["Target groups"],
+    ]
