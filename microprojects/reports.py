@@ -8,8 +8,6 @@ analysis; notes are left out, as they are free text that may name people. Other 
 to the project report through `reports.sections` (the toolkit: the project's boards).
 """
 
-from datetime import date
-
 from django import forms
 from django.utils import formats
 from django.utils.translation import gettext as _
@@ -110,26 +108,6 @@ def _age_labels():
     }
 
 
-def _months_between(first: date, last: date) -> list[date]:
-    months, current = [], date(first.year, first.month, 1)
-    while current <= last:
-        months.append(current)
-        current = date(current.year + (current.month == 12), current.month % 12 + 1, 1)
-    return months
-
-
-def _monthly(rows: list[dict]) -> tuple[list[date], dict[date, dict]]:
-    """Every month from the first to the last with activities, so gaps show as zero."""
-    by_month = {_as_date(row["month"]): row for row in rows}
-    if not by_month:
-        return [], {}
-    return _months_between(min(by_month), max(by_month)), by_month
-
-
-def _as_date(value) -> date:
-    return value.date() if hasattr(value, "date") and callable(value.date) else value
-
-
 def _series(months, by_month, fields: dict) -> dict:
     return {label: [by_month.get(m, {}).get(field, 0) for m in months] for field, label in fields.items()}
 
@@ -150,7 +128,9 @@ def _disaggregated_rows(months, by_month, fields):
 
 
 def _participant_charts(activities):
-    months, by_month = _monthly(selectors.participants_by_month(activities))
+    rows = selectors.participation_by_month(activities)
+    months = [row["month"] for row in rows]
+    by_month = {row["month"]: row for row in rows}
     gender, age = _gender_labels(), _age_labels()
     labels = [charts.month_label(m) for m in months]
     return {
@@ -267,10 +247,9 @@ def render_programme_pdf(ctx: RenderContext) -> None:
     projects = selectors.programme_projects(ctx.user, params)
     activities = selectors.programme_activities(ctx.user, params)
     breakdown = ("participants_total", *Activity.GENDER_FIELDS)
-    by_country = _with_small_counts(selectors.participants_by_country(activities), breakdown)
-    for row in by_country:
-        row["country_name"] = str(countries.name(row["project__country"]))
-    by_group = _with_small_counts(selectors.participants_by_target_group(activities), breakdown)
+    # Every project counts in its country and groups, with or without activities in the period.
+    by_country = _with_small_counts(selectors.participation_by_country(projects, activities), breakdown)
+    by_group = _with_small_counts(selectors.participation_by_target_group(projects, activities), breakdown)
     context = {
         "filters": _filters_description(params),
         "totals": selectors.activity_totals(activities),
@@ -283,7 +262,7 @@ def render_programme_pdf(ctx: RenderContext) -> None:
     context["country_chart"] = (
         charts.bar_chart(
             title=_("Participants by country"),
-            labels=[row["country_name"] for row in by_country],
+            labels=[str(row["label"]) for row in by_country],
             series={_("Participants"): [row["participants_total"] for row in by_country]},
         )
         if by_country
@@ -292,7 +271,7 @@ def render_programme_pdf(ctx: RenderContext) -> None:
     context["group_chart"] = (
         charts.bar_chart(
             title=_("Participants by target group"),
-            labels=[row["project__target_groups__name"] for row in by_group],
+            labels=[row["label"] for row in by_group],
             series={_("Participants"): [row["participants_total"] for row in by_group]},
             horizontal=True,
         )

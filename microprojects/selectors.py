@@ -547,49 +547,9 @@ def programme_measurements(user, params: dict) -> QuerySet[Measurement]:
     ).order_by("date", "id")
 
 
-def _participant_sums(prefix: str = "") -> dict:
-    return {field: Coalesce(Sum(f"{prefix}{field}"), 0) for field in Activity.COUNT_FIELDS}
-
-
 def activity_totals(activities: QuerySet[Activity]) -> dict:
     """How many `activities`, their staff and volunteer hours, and every participant count."""
-    hours = DecimalField(max_digits=14, decimal_places=2)
-    return activities.order_by().aggregate(
-        activities=Count("id"),
-        staff_hours=Coalesce(Sum("staff_hours"), Value(0), output_field=hours),
-        volunteer_hours=Coalesce(Sum("volunteer_hours"), Value(0), output_field=hours),
-        **_participant_sums(),
-    )
-
-
-def participants_by_month(activities: QuerySet[Activity]) -> list[dict]:
-    return list(
-        activities.order_by()
-        .annotate(month=TruncMonth("date"))
-        .values("month")
-        .annotate(activities=Count("id"), **_participant_sums())
-        .order_by("month")
-    )
-
-
-def participants_by_country(activities: QuerySet[Activity]) -> list[dict]:
-    return list(
-        activities.order_by()
-        .values("project__country")
-        .annotate(projects=Count("project", distinct=True), activities=Count("id"), **_participant_sums())
-        .order_by("project__country")
-    )
-
-
-def participants_by_target_group(activities: QuerySet[Activity]) -> list[dict]:
-    """Per target group of the activity's project (a project serving two groups counts in both)."""
-    return list(
-        activities.order_by()
-        .filter(project__target_groups__isnull=False)
-        .values("project__target_groups__name", "project__target_groups__order")
-        .annotate(projects=Count("project", distinct=True), activities=Count("id"), **_participant_sums())
-        .order_by("project__target_groups__order", "project__target_groups__name")
-    )
+    return activities.order_by().aggregate(**activity_sums())
 
 
 def projects_with_totals(projects: QuerySet[MicroProject], params: dict) -> QuerySet[MicroProject]:

@@ -9,7 +9,7 @@ from openpyxl import load_workbook
 
 from reports.renderers.base import small_count
 
-from ..factories import ActivityFactory
+from ..factories import ActivityFactory, MicroProjectFactory
 
 
 def pdf_text(job) -> str:
@@ -57,6 +57,18 @@ def test_programme_pdf_totals_by_country_and_projects(make_report, coordinator, 
     assert "Sweden 1 2 21 12 7 0 <5" in text
     assert "Repair café Kuldīga" in text
     assert "Fruit bags for Luleå" in text
+
+
+def test_programme_pdf_counts_a_project_without_activities_in_its_country(
+    make_report, coordinator, project, other_project
+):
+    """The dashboard and the report count projects by country with one selector: a project with
+    nothing logged yet is a project of its country all the same."""
+    MicroProjectFactory(organisation=other_project.organisation, title="Not started yet")
+
+    text = pdf_text(make_report(coordinator, "programme", {}))
+
+    assert "Latvia 2 1 30 15 15 0 0" in text
 
 
 def test_programme_pdf_filtered_by_country(make_report, coordinator, project, other_project):
