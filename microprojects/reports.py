@@ -66,6 +66,7 @@ def register_report_kinds() -> None:
             description=gettext_lazy(
                 "Totals by country and target group, participants over time, indicators, projects."
             ),
+            monthly_digest=True,
         )
     )
     register(

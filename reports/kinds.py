@@ -28,6 +28,9 @@ class ReportKind:
     render: Callable[[RenderContext], None]
     may_request: rules.Predicate  # who may ask for this kind at all; the form limits the objects
     description: str = ""
+    # Sent to every coordinator on the 1st for the past month (its params form takes date_from and
+    # date_to): see reports.services.report_digest_send.
+    monthly_digest: bool = False
 
     @property
     def extension(self) -> str:
@@ -53,3 +56,7 @@ def get_kind(name: str) -> ReportKind | None:
 
 def kinds_for(user) -> list[ReportKind]:
     return [kind for kind in KINDS.values() if kind.may_request.test(user)]
+
+
+def monthly_digest_kinds() -> list[ReportKind]:
+    return [kind for kind in KINDS.values() if kind.monthly_digest]

@@ -36,7 +36,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from .kinds import KINDS, get_kind
+from .kinds import KINDS, get_kind, monthly_digest_kinds
 from .models import ReportJob, params_digest
 from .params import normalise
 from .renderers.base import RenderContext
@@ -500,9 +500,10 @@ def _previous_month(today: date) -> tuple[date, date]:
 
 
 def report_digest_send(*, today: date | None = None) -> list[ReportJob]:
-    """The monthly programme digest: a programme PDF of the past month for every coordinator with
-    an e-mail address, e-mailed with a link when ready. Running it twice in a month sends nothing
-    new (an existing digest job for the month is reused)."""
+    """The monthly digest: each kind registered with `monthly_digest` (the programme PDF) for the
+    past month, for every coordinator with an e-mail address, e-mailed with a link when ready.
+    Running it twice in a month sends nothing new (an existing digest job for the month is
+    reused)."""
     from django.contrib.auth import get_user_model
 
     start, end = _previous_month(today or timezone.localdate())
@@ -510,25 +511,26 @@ def report_digest_send(*, today: date | None = None) -> list[ReportJob]:
     jobs = []
     coordinators = get_user_model().objects.filter(is_active=True, is_coordinator=True).exclude(email="")
     for coordinator in coordinators.order_by("pk"):
-        earlier = ReportJob.objects.filter(
-            requested_by=coordinator,
-            kind="programme",
-            params_key=params_digest(params),
-            email_when_done=True,
-        ).exclude(status=Status.FAILED)
-        if earlier.exists():
-            continue
-        try:
-            job, _created = report_request(
-                by=coordinator,
-                kind="programme",
-                params=params,
-                language=settings.LANGUAGE_CODE,
+        for kind in monthly_digest_kinds():
+            earlier = ReportJob.objects.filter(
+                requested_by=coordinator,
+                kind=kind.name,
+                params_key=params_digest(params),
                 email_when_done=True,
-            )
-        except ReportQueueUnavailable as unavailable:
-            job = ReportJob.objects.get(pk=unavailable.job_id)  # saved; the sweep queues it
-        jobs.append(job)
+            ).exclude(status=Status.FAILED)
+            if earlier.exists():
+                continue
+            try:
+                job, _created = report_request(
+                    by=coordinator,
+                    kind=kind.name,
+                    params=params,
+                    language=settings.LANGUAGE_CODE,
+                    email_when_done=True,
+                )
+            except ReportQueueUnavailable as unavailable:
+                job = ReportJob.objects.get(pk=unavailable.job_id)  # saved; the sweep queues it
+            jobs.append(job)
     return jobs
 
 
