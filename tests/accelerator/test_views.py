@@ -189,6 +189,26 @@ def test_decision_page_records_and_closes(client, coordinator, round_):
     assert "SHA-256" in client.get(reverse("accelerator:decision", args=[round_.pk])).content.decode()
 
 
+def test_review_page_shows_other_reviews_only_after_ones_own_is_submitted(client, coordinator, round_):
+    application = submit(round_)
+    mine = services.assignment_create(application=application, reviewer=reviewer_from("DK"), by=coordinator)
+    theirs = services.assignment_create(application=application, reviewer=reviewer_from("LV"), by=coordinator)
+    services.round_transition(round=round_, by=coordinator, status="reviewing")
+    scores = dict.fromkeys(round_.criteria.values_list("pk", flat=True), 3)
+    services.review_save(
+        assignment=theirs,
+        by=theirs.reviewer,
+        scores=scores,
+        comment="Their view",
+        recommendation="yes",
+        submit=True,
+    )
+    login(client, mine.reviewer)
+    assert "Their view" not in client.get(reverse("accelerator:review", args=[mine.pk])).content.decode()
+    services.review_save(assignment=mine, by=mine.reviewer, scores=scores, recommendation="no", submit=True)
+    assert "Their view" in client.get(reverse("accelerator:review", args=[mine.pk])).content.decode()
+
+
 def test_applicant_sees_feedback_only_after_decision(
     client, coordinator, social_worker, other_social_worker, round_
 ):
