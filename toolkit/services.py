@@ -57,6 +57,7 @@ class VersionConflict(Exception):
         )
 
 
+# What someone who may not change a tool is told; lazy, so in the language of the request.
 REFUSED = gettext_lazy("You may not change this tool.")
 
 
