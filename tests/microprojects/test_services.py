@@ -4,7 +4,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from microprojects import services
-from microprojects.models import Activity, MicroProject
+from microprojects.models import Activity, Indicator, MicroProject
 
 from ..factories import MicroProjectFactory
 
@@ -91,3 +91,63 @@ def test_activity_log_with_complete_breakdowns(project, social_worker):
     )
     assert activity.pk
     assert activity.created_by == social_worker
+
+
+# Explicit arguments ------------------------------------------------------------------------------
+
+
+def test_project_create_refuses_an_argument_it_does_not_know(social_worker):
+    with pytest.raises(TypeError):
+        services.project_create(by=social_worker, title="X", status="active")
+    assert not MicroProject.objects.exists()
+
+
+def test_project_update_leaves_the_fields_not_named_as_they_are(project, social_worker):
+    services.project_update(project=project, by=social_worker, title="Fruit bags")
+
+    project.refresh_from_db()
+    assert project.title == "Fruit bags"
+    assert project.budget_eur == 15000
+    assert project.end_date == dt.date(2026, 12, 31)
+
+
+def test_project_update_with_none_clears_a_field(project, social_worker):
+    services.project_update(project=project, by=social_worker, budget_eur=None, end_date=None)
+
+    project.refresh_from_db()
+    assert project.budget_eur is None
+    assert project.end_date is None
+
+
+def test_project_create_without_a_country_takes_the_organisations(social_worker, organisation):
+    project = services.project_create(by=social_worker, title="Fruit bags", country="")
+
+    assert project.country == organisation.country
+
+
+def test_activity_update_changes_only_the_fields_named(project, social_worker):
+    activity = services.activity_log(
+        project=project, by=social_worker, date=dt.date(2025, 1, 1), title="W", participants_total=4, women=4
+    )
+
+    services.activity_update(activity=activity, by=social_worker, title="Sewing workshop")
+
+    activity.refresh_from_db()
+    assert (activity.title, activity.participants_total, activity.women) == ("Sewing workshop", 4, 4)
+
+
+def test_indicator_create_reads_the_direction_from_baseline_and_target(project, social_worker):
+    indicator = services.indicator_create(
+        project=project, by=social_worker, name="Waste", baseline=50, target=10
+    )
+
+    assert indicator.direction == Indicator.Direction.DECREASE
+
+
+def test_indicator_update_by_other_organisation_is_denied(project, social_worker, other_social_worker):
+    indicator = services.indicator_create(project=project, by=social_worker, name="Bags sold", target=10)
+
+    with pytest.raises(PermissionDenied):
+        services.indicator_update(indicator=indicator, by=other_social_worker, name="Hijacked")
+    indicator.refresh_from_db()
+    assert indicator.name == "Bags sold"
