@@ -9,6 +9,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+import orjson
 from celery.schedules import crontab
 from csp.constants import NONE, SELF, UNSAFE_INLINE
 from django.utils.translation import gettext_lazy as _
@@ -71,8 +72,7 @@ MIDDLEWARE = [
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    # Django's, except that the user comes from the query that read the session (sempre.sessions).
-    "sempre.sessions.AuthenticationMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -119,8 +119,8 @@ AUTHENTICATION_BACKENDS = [
     # client's force_login all do, or do not authenticate at all).
     "axes.backends.AxesStandaloneBackend",
     "rules.permissions.ObjectPermissionBackend",
-    # Django's ModelBackend; it takes the user read with the session instead of reading it again.
-    "sempre.sessions.ModelBackend",
+    # Refuses inactive people, so deactivating a person logs them out at their next request.
+    "django.contrib.auth.backends.ModelBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -218,14 +218,16 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_RENDERER_CLASSES": [
-        "sempre.api_support.JSONRenderer",  # DRF's output, written by orjson
+        "drf_orjson_renderer.renderers.ORJSONRenderer",
         "rest_framework.renderers.BrowsableAPIRenderer",
     ],
+    # As DRF's JSONRenderer writes them: UTC times with "Z", numbers as keys (the ranking's weights).
+    "ORJSON_RENDERER_OPTIONS": (orjson.OPT_UTC_Z, orjson.OPT_NON_STR_KEYS),
     "DEFAULT_PAGINATION_CLASS": "sempre.api_support.Pagination",
     "DEFAULT_FILTER_BACKENDS": [
-        "sempre.api_support.FilterBackend",
+        "django_filters.rest_framework.DjangoFilterBackend",
         "rest_framework.filters.SearchFilter",
-        "sempre.api_support.OrderingFilter",
+        "rest_framework.filters.OrderingFilter",
     ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "sempre.api_support.exception_handler",
@@ -279,8 +281,12 @@ LOGGING = {
     },
 }
 
-# Database sessions with the user as a column: session and user in one query per request.
-SESSION_ENGINE = "sempre.sessions"
+# Django's sessions: in the database, read through the cache when that is Redis (not when it is
+# each process's own memory, which other processes do not see). The list of one's own sessions
+# (/account/sessions/) reads the database table, which both engines keep.
+SESSION_ENGINE = (
+    "django.contrib.sessions.backends.cached_db" if REDIS_URL else "django.contrib.sessions.backends.db"
+)
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"

@@ -16,7 +16,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
 
-from sempre.api_support import CompiledRepresentation, CountInPageQueryPagination, RulesPermission
+from sempre.api_support import CountInPageQueryPagination, RulesPermission
 from sempre.models import Organisation
 from sempre.rules import is_org_staff
 from sempre.selectors import organisations_visible_to
@@ -151,7 +151,7 @@ class ProjectHistorySerializer(serializers.Serializer):
     changes = HistoryChangeSerializer(many=True)
 
 
-class ActivitySerializer(CompiledRepresentation, serializers.ModelSerializer):
+class ActivitySerializer(serializers.ModelSerializer):
     # `project_title` is annotated by the selectors (activities_visible_to, project_activities),
     # so a list needs no project objects.
     project_title = serializers.CharField(read_only=True)

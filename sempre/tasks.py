@@ -1,7 +1,8 @@
 """Cross-cutting Celery tasks.
 
-`sempre.clear_expired_sessions` deletes sessions past their expiry date, nightly (Django never
-deletes them by itself; `manage.py clearsessions` does the same by hand).
+`sempre.clear_expired_sessions` deletes sessions past their expiry date, nightly, with the session
+engine's own clear_expired() (Django never deletes them by itself; `manage.py clearsessions` does
+the same by hand), and the records of one's sessions whose session is gone.
 
 `sempre.ping` answers "pong" and, given a marker, leaves a note in the cache (Redis when REDIS_URL
 is set) saying which worker ran it. Operators use it to check that a worker is consuming
@@ -15,6 +16,8 @@ from django.db import InterfaceError, OperationalError
 from django.utils import timezone
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
+
+from .user_sessions import user_sessions_clear_expired
 
 PING_MARKER_TIMEOUT = 300  # seconds; long enough for a slow test, short enough not to pile up
 
@@ -53,8 +56,5 @@ def ping(self, marker: str | None = None) -> str:
     max_retries=3,
 )
 def clear_expired_sessions() -> int:
-    """Delete the sessions whose expiry date has passed; returns how many there were."""
-    from sempre.models import Session
-
-    deleted, _by_model = Session.objects.filter(expire_date__lt=timezone.now()).delete()
-    return deleted
+    """Delete expired sessions; returns how many records of one's sessions went with them."""
+    return user_sessions_clear_expired()

@@ -113,7 +113,7 @@ def test_page_runs_a_fixed_number_of_queries(
         job_for(social_worker, kind="project", params={"project": project.pk, "n": n})
     client = web(social_worker)
     # session with its user, memberships, jobs, the project choices
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(5):
         page = client.get(URL)
     assert len(page.context["jobs"]) == item_count
 

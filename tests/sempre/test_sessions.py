@@ -1,151 +1,254 @@
-"""Sessions that know their user (sempre.sessions): one query reads a logged-in request's session and
-its user, and every check Django makes of a session still holds."""
+"""Django's sessions, and what people need of them: a password change ends one's other sessions, a
+deactivated or deleted person is logged out, one sees and ends one's own sessions
+(/account/sessions/, sempre.user_sessions), and expired sessions are cleared nightly."""
 
+import runpy
 from datetime import timedelta
+from importlib import import_module
 
 import pytest
-from django.contrib.auth import SESSION_KEY
-from django.test import Client, RequestFactory
+from django.conf import settings as django_settings
+from django.contrib.sessions.models import Session
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from sempre import sessions
-from sempre.models import Session
+from sempre.models import UserSession
+from sempre.tasks import clear_expired_sessions
 
 from ..factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
+PASSWORD = "secret-pass-123"  # UserFactory's
+FIREFOX = "Mozilla/5.0 (X11; Linux x86_64; rv:140.0) Gecko/20100101 Firefox/140.0"
+PHONE = "Mozilla/5.0 (Linux; Android 15) AppleWebKit/537.36 Chrome/140.0 Mobile Safari/537.36"
 
-def logged_in(user) -> Client:
-    client = Client()
-    client.force_login(user)
+
+def logged_in(user, user_agent: str = FIREFOX) -> Client:
+    """A browser that logged in through the login page."""
+    client = Client(HTTP_USER_AGENT=user_agent)
+    response = client.post(reverse("login"), {"username": user.username, "password": PASSWORD})
+    assert response.status_code == 302, "the login failed"
     return client
 
 
-def session_of(client) -> Session:
-    return Session.objects.get(session_key=client.cookies["sessionid"].value)
+def key_of(client) -> str:
+    return client.cookies[django_settings.SESSION_COOKIE_NAME].value
 
 
-def user_of(session_key: str):
-    """What the authentication middleware makes of a request carrying this session key."""
-    request = RequestFactory().get("/")
-    request.session = sessions.SessionStore(session_key)
-    return sessions.get_user(request)
+def is_logged_in(client) -> bool:
+    return client.get(reverse("api-token")).status_code == 200  # else: a redirect to the login page
 
 
-def test_login_records_the_user_beside_the_session():
-    user = UserFactory()
-    assert session_of(logged_in(user)).user_id == user.pk
+def sessions_page(client):
+    return client.get(reverse("account-sessions"))
 
 
-def test_session_and_user_are_read_in_one_query(django_assert_num_queries):
-    user = UserFactory()
-    key = logged_in(user).cookies["sessionid"].value
-    with django_assert_num_queries(1):
-        found = user_of(key)
-        assert found == user
-        # the whole user, its columns converted as the ORM does (on SQLite, dates come as text)
-        assert (found.username, found.date_joined, found.is_active) == (
-            user.username,
-            user.date_joined,
-            True,
-        )
+# Django's engine and backend ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("redis_url", "engine"),
+    [
+        ("", "django.contrib.sessions.backends.db"),
+        ("redis://127.0.0.1:6379/0", "django.contrib.sessions.backends.cached_db"),
+    ],
+)
+def test_the_session_engine_is_djangos_cached_on_redis_only(monkeypatch, redis_url, engine):
+    monkeypatch.setenv("REDIS_URL", redis_url)
+    configured = runpy.run_path(str(django_settings.BASE_DIR / "config" / "settings.py"))
+    assert configured["SESSION_ENGINE"] == engine
+    assert "django.contrib.auth.middleware.AuthenticationMiddleware" in configured["MIDDLEWARE"]
+    assert configured["AUTHENTICATION_BACKENDS"][-1] == "django.contrib.auth.backends.ModelBackend"
 
 
 def test_a_page_reads_the_session_and_its_user_once(django_assert_num_queries):
     client = logged_in(UserFactory(is_coordinator=True))
-    with django_assert_num_queries(3):  # session with its user, count, page
+    with django_assert_num_queries(4):  # session, user, count, page
         assert client.get("/api/v1/target-groups/").status_code == 200
 
 
 def test_changing_the_password_ends_other_sessions():
     user = UserFactory()
-    user.set_password("the-old-one-2026")
-    user.save()
-    elsewhere, here = logged_in(user), Client()
-    here.post(reverse("login"), {"username": user.username, "password": "the-old-one-2026"})
-    assert session_of(here).user_id == user.pk
+    elsewhere, here = logged_in(user, PHONE), logged_in(user)
     response = here.post(
         reverse("password_change"),
         {
-            "old_password": "the-old-one-2026",
+            "old_password": PASSWORD,
             "new_password1": "a-new-long-passphrase-2026",
             "new_password2": "a-new-long-passphrase-2026",
         },
     )
     assert response.status_code == 302
-    assert here.get("/api/v1/target-groups/").status_code == 200  # this session was updated
-    assert elsewhere.get("/api/v1/target-groups/").status_code == 403  # Django's hash check ended it
+    assert is_logged_in(here)  # Django gave this session the new hash
+    old_key = key_of(elsewhere)
+    assert not is_logged_in(elsewhere)  # the old hash no longer matches
+    assert not Session.objects.filter(session_key=old_key).exists()  # and Django flushed it
 
 
-def test_a_deactivated_user_is_logged_out():
+def test_a_deactivated_person_is_logged_out():
     user = UserFactory()
-    key = logged_in(user).cookies["sessionid"].value
+    client = logged_in(user)
     user.is_active = False
     user.save()
-    assert not user_of(key).is_authenticated
+    assert not is_logged_in(client)
 
 
-def test_deleting_a_user_deletes_their_sessions():
-    user = UserFactory()
-    key = logged_in(user).cookies["sessionid"].value
-    user.delete()
-    assert not Session.objects.filter(session_key=key).exists()
-
-
-def test_an_expired_session_is_not_read():
-    user = UserFactory()
-    client = logged_in(user)
-    Session.objects.filter(user=user).update(expire_date=timezone.now() - timedelta(seconds=1))
-    assert not user_of(client.cookies["sessionid"].value).is_authenticated
-
-
-def test_a_session_without_a_user_keeps_its_data():
-    store = sessions.SessionStore()
-    store["language"] = "sv"
-    store.save()
-    assert Session.objects.get(session_key=store.session_key).user_id is None
-    loaded = sessions.SessionStore(store.session_key)
-    assert loaded["language"] == "sv"
-    assert loaded.user_read_with_session(None) is None
-    assert not user_of(store.session_key).is_authenticated
-
-
-def test_the_user_read_with_a_session_serves_only_its_own_id():
+def test_deleting_a_person_ends_their_sessions():
     user, other = UserFactory(), UserFactory()
-    store = sessions.SessionStore(logged_in(user).cookies["sessionid"].value)
-    assert store[SESSION_KEY] == str(user.pk)
-    assert store.user_read_with_session(str(user.pk)) == user
-    assert store.user_read_with_session(str(other.pk)) is None
-    assert store.user_read_with_session("not a number") is None
+    keys = [key_of(logged_in(user)), key_of(logged_in(user, PHONE))]
+    others = logged_in(other)
+    user.delete()
+    assert not Session.objects.filter(session_key__in=keys).exists()
+    assert not UserSession.objects.filter(session_key__in=keys).exists()
+    assert is_logged_in(others)
 
 
-def test_the_backend_reads_the_user_itself_outside_a_request(django_assert_num_queries):
-    user = UserFactory()
-    with django_assert_num_queries(1):
-        assert sessions.ModelBackend().get_user(user.pk) == user
+# Records of one's sessions -----------------------------------------------------------------------
 
 
-def test_the_session_is_known_to_the_backend_only_while_django_looks_up_the_user():
-    key = logged_in(UserFactory()).cookies["sessionid"].value
-    assert user_of(key).is_authenticated
-    assert sessions._session_being_authenticated.get() is None
-
-
-def test_logging_out_deletes_the_session():
+def test_logging_in_records_the_session_and_its_browser():
     user = UserFactory()
     client = logged_in(user)
+    record = UserSession.objects.get(session_key=key_of(client))
+    assert (record.user, record.user_agent) == (user, FIREFOX)
+
+
+def test_logging_out_deletes_the_session_and_its_record():
+    user = UserFactory()
+    client = logged_in(user)
+    key = key_of(client)
     client.post(reverse("logout"))
-    assert not Session.objects.filter(user=user).exists()
+    assert not Session.objects.filter(session_key=key).exists()
+    assert not UserSession.objects.filter(session_key=key).exists()
+
+
+# The page of one's sessions ----------------------------------------------------------------------
+
+
+def test_the_sessions_page_lists_ones_open_sessions():
+    user = UserFactory()
+    here, phone, expired = logged_in(user), logged_in(user, PHONE), logged_in(user, "Expired/1.0")
+    logged_in(UserFactory(), "Someone else's/1.0")
+    Session.objects.filter(session_key=key_of(expired)).update(expire_date=timezone.now() - timedelta(1))
+    response = sessions_page(here)
+    assert [record.session_key for record in response.context["user_sessions"]] == [
+        key_of(phone),
+        key_of(here),
+    ]
+    content = response.content.decode()
+    assert "This browser" in content
+    assert PHONE[:60] in content
+    assert "Expired/1.0" not in content
+    assert "Someone else" not in content
+
+
+def test_the_sessions_page_leaves_out_sessions_from_before_a_password_change():
+    user = UserFactory()
+    old, here = logged_in(user, PHONE), logged_in(user)
+    user.set_password("a-new-long-passphrase-2026")
+    user.save()
+    here.force_login(user)  # as if logged in again with the new password
+    keys = [record.session_key for record in sessions_page(here).context["user_sessions"]]
+    assert keys == [key_of(here)]
+    assert Session.objects.filter(session_key=key_of(old)).exists()  # still stored, but shown no more
+
+
+def test_the_sessions_page_shows_the_session_after_ones_own_password_change():
+    user = UserFactory()
+    here = logged_in(user)
+    here.post(
+        reverse("password_change"),
+        {
+            "old_password": PASSWORD,
+            "new_password1": "a-new-long-passphrase-2026",
+            "new_password2": "a-new-long-passphrase-2026",
+        },
+    )
+    sessions = sessions_page(here).context["user_sessions"]
+    assert [record.session_key for record in sessions] == [key_of(here)]  # its new key
+
+
+@pytest.mark.parametrize("session_count", [1, 3])
+def test_the_sessions_page_runs_a_fixed_number_of_queries(django_assert_num_queries, session_count):
+    user = UserFactory()
+    clients = [logged_in(user, f"Browser/{n}") for n in range(session_count)]
+    # session, user, the session's record (savepoint, select, update, release), the list, and the
+    # menu's memberships
+    with django_assert_num_queries(8):
+        response = sessions_page(clients[0])
+    assert len(response.context["user_sessions"]) == session_count
+
+
+def test_the_sessions_page_needs_a_login():
+    response = sessions_page(Client())
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("login"))
+
+
+def test_ending_a_session_logs_that_browser_out():
+    user = UserFactory()
+    here, phone = logged_in(user), logged_in(user, PHONE)
+    record = UserSession.objects.get(session_key=key_of(phone))
+    response = here.post(reverse("account-session-end", args=[record.pk]), follow=True)
+    assert response.redirect_chain[-1][0] == reverse("account-sessions")
+    assert "The session was ended" in response.content.decode()
+    assert not Session.objects.filter(session_key=key_of(phone)).exists()
+    assert not UserSession.objects.filter(pk=record.pk).exists()
+    assert not is_logged_in(phone)
+    assert is_logged_in(here)
+
+
+def test_ending_a_session_through_the_cache_logs_that_browser_out(settings):
+    settings.SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"  # as on Redis
+    user = UserFactory()
+    here, phone = logged_in(user), logged_in(user, PHONE)
+    assert is_logged_in(phone)  # read once, so the cache holds it
+    record = UserSession.objects.get(session_key=key_of(phone))
+    here.post(reverse("account-session-end", args=[record.pk]))
+    cached = import_module(settings.SESSION_ENGINE).SessionStore
+    assert not cached().exists(key_of(phone))
+    assert not is_logged_in(phone)
+
+
+def test_ending_the_session_in_use_logs_out():
+    user = UserFactory()
+    here = logged_in(user)
+    record = UserSession.objects.get(session_key=key_of(here))
+    response = here.post(reverse("account-session-end", args=[record.pk]))
+    assert response.url == reverse("login")
+    assert not is_logged_in(here)
+    assert not UserSession.objects.filter(pk=record.pk).exists()
+
+
+def test_nobody_ends_another_persons_session():
+    owner, intruder = UserFactory(), UserFactory()
+    owners = logged_in(owner)
+    record = UserSession.objects.get(session_key=key_of(owners))
+    response = logged_in(intruder).post(reverse("account-session-end", args=[record.pk]))
+    assert response.status_code == 404
+    assert UserSession.objects.filter(pk=record.pk).exists()
+    assert is_logged_in(owners)
+
+
+def test_a_session_is_ended_by_post_only():
+    user = UserFactory()
+    here = logged_in(user)
+    record = UserSession.objects.get(session_key=key_of(here))
+    assert here.get(reverse("account-session-end", args=[record.pk])).status_code == 405
+    assert is_logged_in(here)
+
+
+# Nightly -----------------------------------------------------------------------------------------
 
 
 def test_expired_sessions_are_cleared_nightly(settings):
-    from sempre.tasks import clear_expired_sessions
-
     user = UserFactory()
-    current, expired = logged_in(user), logged_in(user)
-    Session.objects.filter(pk=session_of(expired).pk).update(expire_date=timezone.now() - timedelta(days=1))
-    assert clear_expired_sessions.apply().get() == 1
-    assert list(Session.objects.values_list("pk", flat=True)) == [session_of(current).pk]
+    current, expired, gone = logged_in(user), logged_in(user, PHONE), logged_in(user, "Gone/1.0")
+    Session.objects.filter(session_key=key_of(expired)).update(expire_date=timezone.now() - timedelta(1))
+    Session.objects.filter(session_key=key_of(gone)).delete()  # e.g. flushed after a password change
+    assert clear_expired_sessions.apply().get() == 2
+    assert list(Session.objects.values_list("session_key", flat=True)) == [key_of(current)]
+    assert list(UserSession.objects.values_list("session_key", flat=True)) == [key_of(current)]
     assert settings.CELERY_BEAT_SCHEDULE["clear-expired-sessions"]["task"] == clear_expired_sessions.name

@@ -111,7 +111,7 @@ def test_indicator_list_runs_a_fixed_number_of_queries(
         )
     client = as_user(social_worker)
     # session with its user, memberships, count, page (latest value and progress annotated)
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(5):
         response = client.get(LIST)
     assert response.json()["count"] == item_count
 
@@ -124,7 +124,7 @@ def test_project_indicators_list_runs_a_fixed_number_of_queries(
         MeasurementFactory(indicator=indicator)
     client = as_user(social_worker)
     # session with its user, memberships, project, count, page
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(6):
         response = client.get(nested(project))
     assert response.json()["count"] == item_count
 
@@ -229,7 +229,7 @@ def test_measurement_list_runs_a_fixed_number_of_queries(
     MeasurementFactory.create_batch(item_count, indicator=indicator)
     client = as_user(social_worker)
     # session with its user, memberships, indicator, count, page
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(6):
         response = client.get(measurements(indicator))
     assert response.json()["count"] == item_count
 

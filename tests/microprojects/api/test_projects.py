@@ -78,7 +78,7 @@ def test_project_list_runs_a_fixed_number_of_queries(
         ActivityFactory(project=project)
     client = as_user(social_worker)
     # session with its user, memberships, count, page, target groups, leads
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(7):
         response = client.get(LIST)
     assert response.json()["count"] == item_count
 
@@ -91,7 +91,7 @@ def test_project_list_for_coordinator_runs_a_fixed_number_of_queries(
         MicroProjectFactory(organisation=OrganisationFactory())
     client = as_user(coordinator)
     # session with its user, count, page, target groups, leads (a coordinator needs no memberships)
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(6):
         response = client.get(LIST)
     assert response.json()["count"] == item_count
 

@@ -125,7 +125,7 @@ def test_list_query_count(client_for, social_worker, organisation, django_assert
 
     # session with its user, memberships, filter choices (countries, organisations, target groups),
     # page count, projects, their target groups and leads
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(10):
         response = client.get(LIST, {"status": "active"})
     assert len(response.context["page"].object_list) == item_count
 

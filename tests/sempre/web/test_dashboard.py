@@ -126,7 +126,7 @@ def test_dashboard_social_worker_query_count(
 
     # session with its user, memberships, my projects, project count, recent activities, indicators,
     # client contributions waiting for review
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(8):
         response = client.get(DASHBOARD)
     assert len(response.context["my_projects"]) == item_count
 
@@ -142,7 +142,7 @@ def test_dashboard_coordinator_query_count(
     client = client_for(coordinator)
 
     # session with its user, memberships, activities per project, projects, target groups, their links, months
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(8):
         response = client.get(DASHBOARD)
     assert response.context["programme_totals"]["projects"] == item_count
 
