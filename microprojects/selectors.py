@@ -172,6 +172,17 @@ def colleagues_of(user):
     return get_user_model().objects.filter(memberships__organisation_id__in=user.organisation_ids).distinct()
 
 
+def default_organisation_for(user) -> Organisation:
+    """The organisation a new project belongs to when none is named: the user's only one. None or
+    several: a ValidationError on `organisation` that says so."""
+    ids = sorted(user.organisation_ids)
+    if len(ids) == 1:
+        return Organisation.objects.get(pk=ids[0])
+    if not ids:
+        raise ValidationError({"organisation": _("You are not a member of any organisation.")})
+    raise ValidationError({"organisation": _("You belong to several organisations: choose one.")})
+
+
 # A project's change history: the project page and the API both show project_history ---------------
 
 # What the history reports as changed: the fields people edit, in the model's order.
@@ -496,16 +507,6 @@ def programme_figures(user) -> dict:
         "by_country": sorted(by_country, key=lambda row: str(row["label"])),
         "by_target_group": participation_by_target_group(projects, activities),
     }
-
-
-def default_organisation_for(user) -> Organisation:
-    """The organisation a new project belongs to when none is named: the user's only one."""
-    ids = sorted(user.organisation_ids)
-    if len(ids) == 1:
-        return Organisation.objects.get(pk=ids[0])
-    if not ids:
-        raise ValidationError({"organisation": _("You are not a member of any organisation.")})
-    raise ValidationError({"organisation": _("You belong to several organisations: choose one.")})
 
 
 # Programme data for reports, filtered by country, organisation and period ------------------------
