@@ -16,8 +16,8 @@ from PIL import Image
 from playwright.sync_api import expect
 
 from accelerator.models import Round
+from demo.cocreation import demo_token
 from microprojects.models import MicroProject
-from toolkit.cocreation.demo import demo_token
 from toolkit.models import ToolInstance
 
 from .conftest import LAPTOP, PHONE
