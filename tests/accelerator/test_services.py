@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from accelerator import selectors, services
 from accelerator.eligibility import eligibility_by_project
@@ -419,6 +419,40 @@ def test_close_freezes_record_creates_startups_and_mails_feedback(
     assert services.round_close_decision(round=round_, by=coordinator).pk == record.pk
     services.applicants_notify(round=round_)
     assert len(mail.outbox) == 3  # each applicant mailed once
+
+
+def test_the_decision_email_tells_outcome_rationale_means_and_comments(coordinator, deciding, round_):
+    first = deciding[0]
+    services.decision_record(application=first, by=coordinator, outcome="selected", rationale="Strong")
+    application = Application.objects.select_related("decision", "round", "project").get(pk=first.pk)
+    title = first.project.title
+    subject, body = services.decision_email(application)
+    assert subject == f"{round_.title}: decision on {title}"
+    assert body.splitlines() == [
+        "Dear applicant,",
+        "",
+        f"The accelerator round “{round_.title}” has been decided. Your project “{title}”: Selected.",
+        "",
+        "Rationale: Strong",
+        "",
+        "Feedback per criterion (mean of the reviewers' scores):",
+        "- Impact: 5.0 (0-5)",
+        "- Money: 5.0 (0-5)",
+        "",
+        "Reviewers' comments:",
+        f"- Comment on {title}",
+        f"- Comment on {title}",
+    ]
+
+
+def test_the_decision_email_is_written_in_the_active_language(coordinator, deciding):
+    services.decision_record(application=deciding[0], by=coordinator, outcome="selected", rationale="Strong")
+    application = Application.objects.select_related("decision", "round", "project").get(pk=deciding[0].pk)
+    with translation.override("de"):
+        subject, body = services.decision_email(application)
+    assert "Entscheidung über" in subject
+    assert body.startswith("Liebe Bewerberin, lieber Bewerber,")
+    assert "Begründung: Strong" in body
 
 
 def test_record_inputs_follow_the_scores(coordinator, deciding, round_):
