@@ -175,7 +175,12 @@ if env.str("EMAIL_URL", default=""):
 
 REDIS_URL = env.str("REDIS_URL", default="")
 CACHES = {
-    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    "default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": REDIS_URL,
+        # Keys of several installations (or of a test run and its workers) on one Redis database.
+        "KEY_PREFIX": env.str("SEMPRE_CACHE_KEY_PREFIX", default=""),
+    }
     if REDIS_URL
     else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
 }
@@ -330,6 +335,6 @@ AXES_LOCKOUT_TEMPLATE = "sempre/locked_out.html"
 AXES_VERBOSE = False
 # Behind N reverse proxies that append to X-Forwarded-For, count them so the lock is per client
 # address, not per proxy (which would let anyone lock a user name out for everybody).
-# The audit log uses the same address.
+# The audit log and the /c/ rate limits use the same address (sempre.http.client_ip).
 SEMPRE_PROXY_COUNT = env.int("SEMPRE_PROXY_COUNT", default=0)
-AXES_CLIENT_IP_CALLABLE = "sempre.audit.client_ip"
+AXES_CLIENT_IP_CALLABLE = "sempre.http.client_ip"

@@ -27,8 +27,28 @@ def test_limits_fail_open_when_the_cache_is_down(monkeypatch):
     assert not limit.exceeded()
 
 
-@pytest.mark.parametrize(("trust", "expected"), [(False, "10.0.0.1"), (True, "203.0.113.9")])
-def test_client_address_trusts_the_proxy_header_only_when_told(rf, settings, trust, expected):
-    settings.COCREATION_TRUST_X_FORWARDED_FOR = trust
-    request = rf.get("/", REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="203.0.113.9, 10.0.0.1")
-    assert ratelimit.client_address(request) == expected
+PROXY = "10.0.0.1"  # one nginx in front: it appends the address it saw to what the client sent
+CLIENT = "198.51.100.7"
+
+
+def through_the_proxy(rf, forged: str = ""):
+    forwarded = f"{forged}, {CLIENT}" if forged else CLIENT
+    return rf.get("/", REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR=forwarded)
+
+
+@pytest.mark.parametrize(("proxies", "expected"), [(0, PROXY), (1, CLIENT)])
+def test_client_address_is_the_cores_client_ip(rf, settings, proxies, expected):
+    settings.SEMPRE_PROXY_COUNT = proxies
+    assert ratelimit.client_address(through_the_proxy(rf, forged="203.0.113.9")) == expected
+
+
+def test_a_forged_leftmost_forwarded_entry_does_not_change_the_limit_behind_one_proxy(rf, settings):
+    settings.SEMPRE_PROXY_COUNT = 1
+    settings.COCREATION_RATE_LIMITS = {"lookup": 2}
+    ratelimit.lookup_limit(through_the_proxy(rf)).hit()
+    ratelimit.lookup_limit(through_the_proxy(rf, forged="203.0.113.1")).hit()
+    # a new made-up address on every request still counts against the client's own address
+    assert ratelimit.lookup_limit(through_the_proxy(rf, forged="203.0.113.2")).exceeded()
+    assert not ratelimit.lookup_limit(
+        rf.get("/", REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR="192.0.2.50")
+    ).exceeded()

@@ -1,7 +1,8 @@
 """Rate limits for the public pages, counted in Django's cache (fixed one-hour windows).
 
 Client addresses are only ever used hashed, inside cache keys that expire; nothing about them is
-stored in the database.
+stored in the database. Behind reverse proxies, SEMPRE_PROXY_COUNT says which X-Forwarded-For entry
+is the client's (`sempre.http.client_ip`, as for login throttling and the audit log).
 """
 
 import hashlib
@@ -11,6 +12,8 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import cache
+
+from sempre.http import client_ip
 
 logger = logging.getLogger(__name__)
 
@@ -31,11 +34,9 @@ def limit_for(scope: str) -> int:
 
 
 def client_address(request) -> str:
-    if getattr(settings, "COCREATION_TRUST_X_FORWARDED_FOR", False):
-        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-        if forwarded:
-            return forwarded.split(",")[0].strip()
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
+    """The core's answer (`sempre.http.client_ip`, which honours SEMPRE_PROXY_COUNT), so a client
+    cannot pick its own counter by sending an X-Forwarded-For header."""
+    return client_ip(request) or "unknown"
 
 
 def _key(scope: str, ident: str) -> str:
