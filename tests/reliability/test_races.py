@@ -12,8 +12,8 @@ from django.db import connection
 from rest_framework.test import APIClient
 
 from accelerator.models import Application, Review
-from sempre.models import Membership
 from reports.models import ReportJob
+from sempre.models import Membership
 from sempre.services import user_add
 from toolkit.models import Entry, Outcome
 
@@ -66,13 +66,17 @@ def codes(results):
 def test_identical_report_requests_make_one_job(monkeypatch):
     from reports import tasks
 
-    monkeypatch.setattr(tasks.render_report, "delay", lambda *a, **k: None)  # the race is on the row
+    sent = []  # the race is on the row: nothing is rendered, each render the service sends is noted
+    monkeypatch.setattr(tasks.render_report, "apply_async", lambda *a, **k: sent.append(k.get("args")))
     world = small_world()
     clients = [api_as(world.sw) for _ in range(THREADS)]
     body = {"kind": "project", "params": {"project": world.project.pk}, "language": "en"}
     results = race(lambda i: clients[i].post("/api/v1/reports/", body, format="json"))
     assert all(r.status_code in (200, 201, 202, 409) for r in results), codes(results)
-    assert ReportJob.objects.filter(requested_by=world.sw).count() == 1
+    (job,) = ReportJob.objects.filter(requested_by=world.sw)
+    assert job.status == ReportJob.Status.QUEUED
+    assert {r.json()["id"] for r in results if r.status_code < 300} == {job.pk}
+    assert sent == [[job.pk]]  # one render queued, for that job
 
 
 def test_the_same_membership_added_concurrently_is_one_membership():
