@@ -76,9 +76,15 @@ bench: install-dev
 screenshots: install-dev
 	$(BIN)/python -m pytest -m browser tests/browser -k screenshots
 
-# Re-pin requirements*.txt from pyproject.toml (exact versions, no index URLs).
+# Re-pin requirements*.txt from pyproject.toml with pip-tools: exact versions (kept as they are
+# unless pyproject.toml asks for others), no index URLs, host names or local paths. requirements-dev.txt
+# is the dev extra on top of requirements.txt, complete in itself.
+PIP_COMPILE = $(BIN)/pip-compile --quiet --strip-extras --no-emit-index-url --no-emit-trusted-host \
+	--no-emit-find-links
 requirements: | $(BIN)/python
-	$(BIN)/python scripts/compile_requirements.py
+	$(BIN)/pip install --quiet pip-tools==7.6.2
+	$(PIP_COMPILE) --output-file=requirements.txt pyproject.toml
+	$(PIP_COMPILE) --extra=dev --constraint=requirements.txt --output-file=requirements-dev.txt pyproject.toml
 
 clean:
 	rm -rf $(VENV) var/staticfiles
