@@ -534,3 +534,27 @@ def test_the_phone_check_reports_a_page_wider_than_the_phone(open_journey, live_
     assert len(journey.too_wide) == 1
     assert "px wide on a 375 px phone: div.too-wide" in journey.too_wide[0]
     journey.too_wide.clear()  # expected here; the fixture would fail the test otherwise
+
+
+def test_a_person_sees_their_sessions_on_a_small_phone_and_ends_the_one_on_the_laptop(open_journey, anna):
+    laptop = open_journey()
+    laptop.login("anna")
+    phone = open_journey(viewport={"width": 360, "height": 740})
+    page = phone.page
+    phone.login("anna")
+
+    page.locator("summary", has_text=str(anna)).click()
+    page.get_by_role("link", name="Your sessions").click()
+    phone.check()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Your sessions")
+    sessions = page.locator("main .card-list > li")
+    expect(sessions).to_have_count(2)
+    expect(sessions.filter(has_text="This browser")).to_have_count(1)
+
+    sessions.filter(has_not_text="This browser").get_by_role("button", name="End session").click()
+    phone.check()
+    expect(page.locator("main")).to_contain_text("The session was ended")
+    expect(sessions).to_have_count(1)
+
+    laptop.goto("/account/sessions/")  # the laptop is logged out: the login page answers
+    assert "/accounts/login/" in laptop.page.url
