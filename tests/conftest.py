@@ -2,11 +2,28 @@
 
 Tests marked `services` need PostgreSQL/Redis/a Celery worker. Without them they skip, except
 under SEMPRE_REQUIRE_SERVICES=1 (CI), where a missing service fails the test instead.
+
+What the suite shares with others, and how it keeps to itself (docs/browser-tests.md, "Redis and
+the test database"):
+- the cache: each test process writes under a key prefix of its own (`cache_key_prefix`) and
+  deletes only those keys (`clear_test_cache`), never the whole Redis database, which dev servers,
+  Celery workers and the other xdist process may be using;
+- the broker: every real worker consumes a queue of its own test (tests/workers.py);
+- the test database: a transactional test ends with a flush, which empties every table, and a
+  test database reused with --reuse-db starts as the last run left it. The target groups that a
+  data migration seeds are put back after both (post_migrate, as the toolkit's templates are).
 """
 
+import importlib
 import os
+import uuid
 
 import pytest
+from django.apps import apps as global_apps
+from django.conf import settings
+from django.core.cache import cache
+from django.db.models.signals import post_migrate
+from django.test import override_settings
 from rest_framework.test import APIClient
 
 from sempre.models import Membership
@@ -23,6 +40,52 @@ def require_service(available: bool, what: str):
     if REQUIRE_SERVICES:
         pytest.fail(f"{what} is required (SEMPRE_REQUIRE_SERVICES=1) but not available")
     pytest.skip(f"{what} not available")
+
+
+def _seed_target_groups(sender, **kwargs):
+    """The target groups the data migration creates, created again (only what is missing) after
+    `migrate` (also on a reused test database) and after the flush that ends a transactional test."""
+    migration = importlib.import_module("microprojects.migrations.0002_seed_target_groups")
+    migration.seed_target_groups(global_apps, None)
+
+
+post_migrate.connect(
+    _seed_target_groups,
+    sender=global_apps.get_app_config("microprojects"),
+    dispatch_uid="tests-target-groups",
+)
+
+
+def cache_key_prefix() -> str:
+    """The cache key prefix of this test process: one per run and xdist worker."""
+    return settings.CACHES["default"].get("KEY_PREFIX", "")
+
+
+def clear_test_cache() -> None:
+    """Delete this test process's cache keys. On Redis only the keys under its prefix: `cache.clear()`
+    would empty the whole Redis database (FLUSHDB), queues and other processes' keys included."""
+    client_of = getattr(getattr(cache, "_cache", None), "get_client", None)
+    if client_of is None:  # the local-memory cache belongs to this process alone
+        cache.clear()
+        return
+    client = client_of(None, write=True)
+    keys = list(client.scan_iter(match=f"{cache_key_prefix()}:*", count=500))
+    if keys:
+        client.delete(*keys)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _cache_of_this_test_process():
+    """Cache keys under a prefix of this run and xdist worker, deleted at the end: the suite neither
+    reads what dev servers or an earlier run left in the same Redis database, nor leaves anything."""
+    prefix = f"sempre-test-{uuid.uuid4().hex[:8]}-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"
+    with override_settings(
+        CACHES={alias: {**config, "KEY_PREFIX": prefix} for alias, config in settings.CACHES.items()}
+    ):
+        try:
+            yield prefix
+        finally:
+            clear_test_cache()
 
 
 @pytest.fixture(autouse=True)

@@ -41,19 +41,40 @@ def worker_database_url() -> str:
 
 
 def delete_queue(redis_url: str, queue: str) -> None:
-    """Drop what a test left in its queue, so no later worker on the same Redis picks it up."""
+    """Drop what a test left of its queue in Redis: the messages, the queue's bindings, and the
+    messages a killed worker took but never acknowledged (kombu keeps them in `unacked` and, after
+    the visibility timeout, any worker on the same Redis database would put them back)."""
+    import json
+
     import redis
 
-    redis.Redis.from_url(redis_url, socket_connect_timeout=2, socket_timeout=2).delete(queue)
+    client = redis.Redis.from_url(redis_url, socket_connect_timeout=2, socket_timeout=2)
+    client.delete(queue, f"_kombu.binding.{queue}", f"_kombu.binding_permanent.{queue}")
+    for binding in client.smembers("_kombu.binding.celery.pidbox"):  # a killed worker's remote control
+        if queue.encode() in binding:
+            client.srem("_kombu.binding.celery.pidbox", binding)
+    for tag, entry in client.hscan_iter("unacked"):
+        try:
+            _payload, exchange, routing_key = json.loads(entry)
+        except (TypeError, ValueError):
+            continue
+        if queue in (exchange, routing_key):
+            client.hdel("unacked", tag)
+            client.zrem("unacked_index", tag)
 
 
 class Worker:
     """A started worker on `queue`, ready to take tasks; `stop()` or `kill()` it when done."""
 
     def __init__(self, queue: str, log_path: Path, env: dict, *, pool: str = "solo"):
+        from django.conf import settings
+
         self.queue, self.log_path = queue, log_path
+        # The worker writes to the cache under the test process's key prefix (tests/conftest.py),
+        # so the test reads what the worker wrote, and nothing of anyone else's.
+        env = {**env, "SEMPRE_CACHE_KEY_PREFIX": settings.CACHES["default"].get("KEY_PREFIX", "")}
         command = [
-            sys.executable, "-m", "celery", "-A", "sempre", "worker", f"--pool={pool}", "--concurrency=1",
+            sys.executable, "-m", "celery", "-A", "config", "worker", f"--pool={pool}", "--concurrency=1",
             "--queues", queue, "--hostname", f"{queue}-{uuid.uuid4().hex[:4]}@%h",
             "--without-gossip", "--without-mingle", "--loglevel=INFO",
         ]  # fmt: skip

@@ -1,15 +1,16 @@
 import pytest
-from django.core.cache import cache
 
+from ..conftest import clear_test_cache
 from .factories import ToolInstanceFactory, invite_with_token
 
 
 @pytest.fixture(autouse=True)
 def _clear_rate_limits():
-    """Rate limits live in the cache; each test starts with fresh counters."""
-    cache.clear()
+    """Rate limits live in the cache; each test starts with fresh counters (this test process's
+    keys only: `cache.clear()` would empty the whole Redis database)."""
+    clear_test_cache()
     yield
-    cache.clear()
+    clear_test_cache()
 
 
 @pytest.fixture
