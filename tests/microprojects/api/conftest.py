@@ -5,7 +5,6 @@ import pytest
 from rest_framework.settings import api_settings
 
 from microprojects.models import Activity, Indicator, Measurement, MicroProject, TargetGroup
-
 from tests.factories import ActivityFactory, IndicatorFactory, MeasurementFactory, MicroProjectFactory
 
 ROLES = ("anonymous", "social_worker", "other_social_worker", "org_admin", "coordinator", "reviewer")

@@ -3,8 +3,8 @@ import datetime as dt
 import pytest
 
 from microprojects.models import Activity
-
 from tests.factories import ActivityFactory, MicroProjectFactory
+
 from .conftest import ROLES, expect
 
 LIST = "/api/v1/activities/"

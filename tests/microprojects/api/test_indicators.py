@@ -4,8 +4,8 @@ from decimal import Decimal
 import pytest
 
 from microprojects.models import Indicator, Measurement
-
 from tests.factories import IndicatorFactory, MeasurementFactory, MicroProjectFactory
+
 from .conftest import ROLES, expect
 
 LIST = "/api/v1/indicators/"

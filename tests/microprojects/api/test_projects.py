@@ -3,8 +3,8 @@ import datetime as dt
 import pytest
 
 from microprojects.models import MicroProject
-
 from tests.factories import ActivityFactory, MembershipFactory, MicroProjectFactory, OrganisationFactory
+
 from .conftest import ROLES, expect
 
 LIST = "/api/v1/projects/"

@@ -3,8 +3,8 @@
 import pytest
 
 from microprojects.models import TargetGroup
-
 from tests.factories import OrganisationFactory
+
 from .conftest import ROLES, expect
 
 
