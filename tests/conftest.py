@@ -3,8 +3,7 @@
 Tests marked `services` need PostgreSQL/Redis/a Celery worker. Without them they skip, except
 under SEMPRE_REQUIRE_SERVICES=1 (CI), where a missing service fails the test instead.
 
-What the suite shares with others, and how it keeps to itself (docs/browser-tests.md, "Redis and
-the test database"):
+What the suite shares with others, and how it keeps to itself (docs/testing.md):
 - the cache: each test process writes under a key prefix of its own (`cache_key_prefix`) and
   deletes only those keys (`clear_test_cache`), never the whole Redis database, which dev servers,
   Celery workers and the other xdist process may be using;
