@@ -104,6 +104,15 @@ def assignment_board(round: Round) -> QuerySet[Application]:
     )
 
 
+def assignments_of_round(round: Round) -> QuerySet[ReviewAssignment]:
+    """A round's assignments with reviewer, project and review, by application (coordinators)."""
+    return (
+        ReviewAssignment.objects.filter(application__round=round)
+        .select_related("reviewer", "application__project", "review")
+        .order_by("application_id", "pk")
+    )
+
+
 def assignments_of_reviewer(user) -> QuerySet[ReviewAssignment]:
     """A reviewer's inbox: only their own active assignments."""
     if not user.is_authenticated:
@@ -278,6 +287,14 @@ def startups_visible_to(user) -> QuerySet[StartUp]:
     if user.is_coordinator:
         return qs
     return qs.filter(application__project__in=projects_visible_to(user))
+
+
+def figures_of(startup: StartUp) -> QuerySet[MonthlyFigure]:
+    return startup.figures.order_by("month")
+
+
+def milestones_of(startup: StartUp) -> QuerySet[Milestone]:
+    return startup.milestones.order_by("due", "pk")
 
 
 def stage_from_figures(figures: list[MonthlyFigure]) -> str:

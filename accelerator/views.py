@@ -522,8 +522,8 @@ def startup_detail(request, pk):
     context = {
         "startup": startup,
         "summary": summary,
-        "figures": list(startup.figures.order_by("month")),
-        "milestones": list(startup.milestones.order_by("due", "pk")),
+        "figures": list(selectors.figures_of(startup)),
+        "milestones": list(selectors.milestones_of(startup)),
         "sessions": list(startup.mentoring_sessions.all()),
         "chart": _ratio_chart([summary], _("Self-sufficiency ratio of %(name)s") % {"name": startup.name}),
         "forms": forms if can_report else None,

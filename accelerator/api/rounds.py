@@ -233,12 +233,7 @@ class RoundViewSet(
                 application=application, reviewer=reviewer, by=request.user
             )
             return Response(AssignmentSerializer(assignment).data, status=status.HTTP_201_CREATED)
-        queryset = (
-            ReviewAssignment.objects.filter(application__round=round)
-            .select_related("reviewer", "application__project", "review")
-            .order_by("application_id", "pk")
-        )
-        page = self.paginate_queryset(queryset)
+        page = self.paginate_queryset(selectors.assignments_of_round(round))
         return self.get_paginated_response(AssignmentSerializer(page, many=True).data)
 
     @extend_schema(request=AutoAssignSerializer, responses=AssignmentSerializer(many=True))

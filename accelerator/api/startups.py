@@ -74,7 +74,7 @@ class StartUpViewSet(
             data.is_valid(raise_exception=True)
             figure = services.figure_record(startup=startup, by=request.user, **data.validated_data)
             return Response(FigureSerializer(figure).data, status=status.HTTP_201_CREATED)
-        return Response(FigureSerializer(startup.figures.order_by("month"), many=True).data)
+        return Response(FigureSerializer(selectors.figures_of(startup), many=True).data)
 
     @extend_schema(request=MilestoneSerializer, responses=MilestoneSerializer(many=True))
     @action(detail=True, methods=["get", "post"])
@@ -85,4 +85,4 @@ class StartUpViewSet(
             data.is_valid(raise_exception=True)
             milestone = services.milestone_create(startup=startup, by=request.user, **data.validated_data)
             return Response(MilestoneSerializer(milestone).data, status=status.HTTP_201_CREATED)
-        return Response(MilestoneSerializer(startup.milestones.order_by("due", "pk"), many=True).data)
+        return Response(MilestoneSerializer(selectors.milestones_of(startup), many=True).data)

@@ -258,6 +258,18 @@ def test_application_list_queries(as_user, coordinator, round_, django_assert_nu
 
 
 @pytest.mark.parametrize("item_count", [1, 3])
+def test_round_assignment_list_queries(as_user, coordinator, round_, django_assert_num_queries, item_count):
+    for country in ("DK", "LV", "FI")[:item_count]:
+        services.assignment_create(
+            application=submit(round_), reviewer=reviewer_from(country), by=coordinator
+        )
+    client = as_user(coordinator)
+    with django_assert_num_queries(5):  # session, user, round, count, page
+        response = client.get(f"/api/v1/rounds/{round_.pk}/assignments/")
+    assert response.json()["count"] == item_count
+
+
+@pytest.mark.parametrize("item_count", [1, 3])
 def test_review_list_queries(as_user, coordinator, round_, django_assert_num_queries, item_count):
     reviewer = reviewer_from("DK")
     services.round_transition(round=round_, by=coordinator, status="open")
