@@ -14,7 +14,7 @@ from django.db.models import Q
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 from rest_framework.authtoken.models import Token
 
 from . import audit, panels
@@ -135,6 +135,7 @@ def api_token(request):
 
 
 @login_required
+@require_safe
 def account_sessions(request):
     """One's own sessions: the browsers one is logged in to, each with a button that ends it."""
     # The session in use is recorded again: logging in records it, but a password change gives it a

@@ -213,6 +213,9 @@ EXPECTED: dict[str, tuple[str, str]] = {
     "privacy-export": (WEB_COORDINATOR, WEB_COORDINATOR),
     "privacy-erase": (WEB_COORDINATOR, "login login 403 403 403 403 403 bad"),
     "api-token": (WEB_LOGGED_IN, WEB_LOGGED_IN),
+    "account-sessions": (WEB_LOGGED_IN, WEB_NO_SUCH_METHOD),
+    # the social worker's own session in use: ending it logs out; anybody else's answers 404
+    "account-session-end": (WEB_NO_SUCH_METHOD, "login login ok 404 404 404 404 404"),
 }
 
 
@@ -232,6 +235,8 @@ def _request(client, method, url, *, name):
         outcome = classify(response)
         if name == "logout" and outcome == "login":
             outcome = "ok"  # logging out sends one to the login page
+        if name == "account-session-end" and outcome == "login" and "sessionid" in response.cookies:
+            outcome = "ok"  # ended the session in use: logged out (its cookie deleted), to the login page
         changed = database_checksum() if method != "get" and outcome != "ok" else None
         transaction.set_rollback(True)
     client.cookies = cookies

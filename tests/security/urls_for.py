@@ -34,6 +34,9 @@ URLS = {
     "privacy-export": _r("privacy-export", pk=lambda w: w.users["sw"].pk),
     "privacy-erase": _r("privacy-erase", pk=lambda w: w.users["sw"].pk),
     "api-token": _r("api-token"),
+    "account-sessions": _r("account-sessions"),
+    # the social worker's own session (recorded when the matrix's client logged in)
+    "account-session-end": _r("account-session-end", pk=lambda w: w.users["sw"].user_sessions.get().pk),
     "api:auth-token": _r("api:auth-token"),
     "api:organisation-list": _r("api:organisation-list"),
     "api:organisation-detail": _r("api:organisation-detail", pk=lambda w: w.project.organisation_id),
