@@ -2,13 +2,17 @@
 by drf-orjson-renderer, filters by django-filter, ordering by DRF."""
 
 import datetime as dt
+import json
+import uuid
 from decimal import Decimal
 
 import pytest
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db.models import F
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
 from drf_orjson_renderer.renderers import ORJSONRenderer
+from rest_framework import renderers
 
 from microprojects.models import Activity
 from sempre.api_support import CountInPageQueryPaginator
@@ -62,6 +66,28 @@ def test_the_api_answers_json_with_dates_and_decimals_as_before(api_client, soci
         "Met the <b>mayor</b>",
         meeting.created_by_id,
     )
+
+
+# Values that views hand to the renderer as they are, not through a serializer field: the closed
+# round's payload (its `closed_at`), the ranking's weights by criterion id.
+RAW = {
+    "closed_at": dt.datetime(2026, 3, 1, 12, 30, 15, 123456, tzinfo=dt.UTC),
+    "elsewhere": dt.datetime(2026, 3, 1, 12, 30, tzinfo=dt.timezone(dt.timedelta(hours=2))),
+    "day": dt.date(2024, 12, 31),
+    "weights": {1: 0.5, 2: 0.25},
+    "kind": Activity.Kind.MEETING,
+    "label": _("Activity"),
+    "id": uuid.UUID("12345678-1234-5678-1234-567812345678"),
+}
+
+
+def test_raw_values_are_written_as_drfs_renderer_wrote_them():
+    with translation.override("en"):
+        ours = json.loads(ORJSONRenderer().render(RAW))
+        drf = json.loads(renderers.JSONRenderer().render(RAW))
+    assert ours == drf
+    assert ours["closed_at"] == "2026-03-01T12:30:15.123456Z"
+    assert ours["weights"] == {"1": 0.5, "2": 0.25}
 
 
 def test_the_api_writes_non_ascii_text_as_it_is(api_client, social_worker, project):
