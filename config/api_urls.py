@@ -2,8 +2,8 @@
 
 import accelerator.api
 import microprojects.api
-import sempre.api
 import reports.api
+import sempre.api
 import toolkit.api
 import toolkit.cocreation.api
 

@@ -10,8 +10,8 @@ from django.utils import timezone
 from accelerator import services as accelerator
 from accelerator.models import Milestone, MonthlyFigure, Review, ReviewAssignment, StartUp
 from microprojects.models import TargetGroup
-from sempre.models import Membership
 from reports.models import ReportJob
+from sempre.models import Membership
 from tests.accelerator.factories import CriterionFactory, RoundFactory, make_ready, reviewer_from
 from tests.cocreation.factories import ContributionFactory, invite_with_token
 from tests.factories import (

@@ -5,7 +5,6 @@ from django.urls import reverse
 
 from microprojects.models import MicroProject
 from tests.factories import ActivityFactory, IndicatorFactory, MeasurementFactory, MicroProjectFactory
-
 from tests.microprojects.web.factories import migrants, project_with_data
 
 DASHBOARD = reverse("dashboard")
