@@ -289,9 +289,8 @@ LOGGING = {
 # Django's sessions: in the database, read through the cache when that is Redis (not when it is
 # each process's own memory, which other processes do not see). The list of one's own sessions
 # (/account/sessions/) reads the database table, which both engines keep.
-SESSION_ENGINE = (
-    "django.contrib.sessions.backends.cached_db" if REDIS_URL else "django.contrib.sessions.backends.db"
-)
+# sempre.session_engine is Django's cached_db, except that a Redis outage does not stop logins.
+SESSION_ENGINE = "sempre.session_engine" if REDIS_URL else "django.contrib.sessions.backends.db"
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"

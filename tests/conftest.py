@@ -95,6 +95,10 @@ def _fast_passwords(settings, tmp_path):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.CELERY_TASK_ALWAYS_EAGER = True
+    # Sessions as in production (cached_db on the cache), whether the cache is Redis (CI) or this
+    # process's memory: one engine, so every query count is the same with and without REDIS_URL.
+    # tests/sempre/test_sessions.py runs the database engine (no Redis) explicitly.
+    settings.SESSION_ENGINE = "sempre.session_engine"
 
 
 @pytest.fixture

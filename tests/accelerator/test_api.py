@@ -244,7 +244,7 @@ def test_round_list_queries(as_user, coordinator, django_assert_num_queries, ite
     for _ in range(item_count):
         RoundFactory()
     client = as_user(coordinator)
-    with django_assert_num_queries(4):  # session, user, count, page
+    with django_assert_num_queries(3):  # user (session cached), count, page
         assert client.get("/api/v1/rounds/").status_code == 200
 
 
@@ -253,7 +253,7 @@ def test_application_list_queries(as_user, coordinator, round_, django_assert_nu
     for _ in range(item_count):
         submit(round_)
     client = as_user(coordinator)
-    with django_assert_num_queries(5):  # session, user, round, count, page
+    with django_assert_num_queries(4):  # user (session cached), round, count, page
         assert client.get(f"/api/v1/rounds/{round_.pk}/applications/").status_code == 200
 
 
@@ -264,7 +264,7 @@ def test_round_assignment_list_queries(as_user, coordinator, round_, django_asse
             application=submit(round_), reviewer=reviewer_from(country), by=coordinator
         )
     client = as_user(coordinator)
-    with django_assert_num_queries(5):  # session, user, round, count, page
+    with django_assert_num_queries(4):  # user (session cached), round, count, page
         response = client.get(f"/api/v1/rounds/{round_.pk}/assignments/")
     assert response.json()["count"] == item_count
 
@@ -277,7 +277,7 @@ def test_review_list_queries(as_user, coordinator, round_, django_assert_num_que
         assignment = services.assignment_create(application=submit(round_), reviewer=reviewer, by=coordinator)
         Review.objects.create(assignment=assignment)
     client = as_user(reviewer)
-    with django_assert_num_queries(5):  # session, user, count, page, scores
+    with django_assert_num_queries(4):  # user (session cached), count, page, scores
         assert client.get("/api/v1/reviews/").status_code == 200
 
 
@@ -286,7 +286,9 @@ def test_ranking_queries(as_user, coordinator, round_, django_assert_num_queries
     for _ in range(item_count):
         submit(round_)
     client = as_user(coordinator)
-    with django_assert_num_queries(6):  # session, user, round, criteria, applications, scores
+    with django_assert_num_queries(
+        5
+    ):  # user (session cached), round, criteria, applications, scores
         assert client.get(f"/api/v1/rounds/{round_.pk}/ranking/?draws=10").status_code == 200
 
 
@@ -295,7 +297,7 @@ def test_startup_list_queries(as_user, coordinator, round_, django_assert_num_qu
     for _ in range(item_count):
         StartUp.objects.create(application=submit(round_), name="S")
     client = as_user(coordinator)
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(3):
         assert client.get("/api/v1/startups/").status_code == 200
 
 
@@ -332,9 +334,9 @@ def test_eligibility_queries(as_user, social_worker, round_, django_assert_num_q
     for _ in range(item_count):
         ready_project(social_worker)
     client = as_user(social_worker)
-    # session with its user, round, memberships, count, page; readiness: tools, ToC outcomes, their
+    # user (session cached), round, memberships, count, page; readiness: tools, ToC outcomes, their
     # indicators, links, interventions, their outcomes, assumptions; earlier selections
-    with django_assert_num_queries(14):
+    with django_assert_num_queries(13):
         response = client.get(f"/api/v1/rounds/{round_.pk}/eligibility/")
     assert response.json()["count"] == item_count
 

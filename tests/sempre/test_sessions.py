@@ -25,6 +25,17 @@ FIREFOX = "Mozilla/5.0 (X11; Linux x86_64; rv:140.0) Gecko/20100101 Firefox/140.
 PHONE = "Mozilla/5.0 (Linux; Android 15) AppleWebKit/537.36 Chrome/140.0 Mobile Safari/537.36"
 
 
+DATABASE = "django.contrib.sessions.backends.db"  # without Redis
+CACHED = "sempre.session_engine"  # Django's cached_db, on Redis
+
+
+@pytest.fixture(params=[DATABASE, CACHED], ids=["database", "cached"], autouse=True)
+def session_engine(request, settings):
+    """Every test here runs with both engines the settings choose from."""
+    settings.SESSION_ENGINE = request.param
+    return request.param
+
+
 def logged_in(user, user_agent: str = FIREFOX) -> Client:
     """A browser that logged in through the login page."""
     client = Client(HTTP_USER_AGENT=user_agent)
@@ -52,7 +63,7 @@ def sessions_page(client):
     ("redis_url", "engine"),
     [
         ("", "django.contrib.sessions.backends.db"),
-        ("redis://127.0.0.1:6379/0", "django.contrib.sessions.backends.cached_db"),
+        ("redis://127.0.0.1:6379/0", "sempre.session_engine"),
     ],
 )
 def test_the_session_engine_is_djangos_cached_on_redis_only(monkeypatch, redis_url, engine):
@@ -63,9 +74,10 @@ def test_the_session_engine_is_djangos_cached_on_redis_only(monkeypatch, redis_u
     assert configured["AUTHENTICATION_BACKENDS"][-1] == "django.contrib.auth.backends.ModelBackend"
 
 
-def test_a_page_reads_the_session_and_its_user_once(django_assert_num_queries):
+def test_a_page_reads_the_session_and_its_user_once(django_assert_num_queries, session_engine):
     client = logged_in(UserFactory(is_coordinator=True))
-    with django_assert_num_queries(4):  # session, user, count, page
+    # (session,) user, count, page: on Redis the session comes from the cache
+    with django_assert_num_queries(4 if session_engine == DATABASE else 3):
         assert client.get("/api/v1/target-groups/").status_code == 200
 
 
@@ -171,12 +183,14 @@ def test_the_sessions_page_shows_the_session_after_ones_own_password_change():
 
 
 @pytest.mark.parametrize("session_count", [1, 3])
-def test_the_sessions_page_runs_a_fixed_number_of_queries(django_assert_num_queries, session_count):
+def test_the_sessions_page_runs_a_fixed_number_of_queries(
+    django_assert_num_queries, session_count, session_engine
+):
     user = UserFactory()
     clients = [logged_in(user, f"Browser/{n}") for n in range(session_count)]
-    # session, user, the session's record (savepoint, select, update, release), the list, and the
-    # menu's memberships
-    with django_assert_num_queries(8):
+    # (session,) user, the session's record (savepoint, select, update, release), the list, and the
+    # menu's memberships; on Redis the session comes from the cache
+    with django_assert_num_queries(8 if session_engine == DATABASE else 7):
         response = sessions_page(clients[0])
     assert len(response.context["user_sessions"]) == session_count
 
@@ -201,7 +215,7 @@ def test_ending_a_session_logs_that_browser_out():
 
 
 def test_ending_a_session_through_the_cache_logs_that_browser_out(settings):
-    settings.SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"  # as on Redis
+    settings.SESSION_ENGINE = CACHED
     user = UserFactory()
     here, phone = logged_in(user), logged_in(user, PHONE)
     assert is_logged_in(phone)  # read once, so the cache holds it
@@ -252,3 +266,20 @@ def test_expired_sessions_are_cleared_nightly(settings):
     assert list(Session.objects.values_list("session_key", flat=True)) == [key_of(current)]
     assert list(UserSession.objects.values_list("session_key", flat=True)) == [key_of(current)]
     assert settings.CELERY_BEAT_SCHEDULE["clear-expired-sessions"]["task"] == clear_expired_sessions.name
+
+
+def test_logging_in_and_out_work_while_the_cache_is_down(settings):
+    """cached_db asks the cache whether a new key is taken and deletes from it: with Redis down
+    both fall back to the database (sempre.session_engine) instead of answering 500."""
+    settings.SESSION_ENGINE = CACHED
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",
+        }
+    }
+    client = logged_in(UserFactory())
+    assert is_logged_in(client)
+
+    assert client.post(reverse("logout")).status_code == 302
+    assert not is_logged_in(client)

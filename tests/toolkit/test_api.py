@@ -287,7 +287,7 @@ def test_project_tools_list_query_count(
         tool = ToolInstanceFactory(project=project)
         EntryFactory(instance=tool)
     client = as_user(social_worker)
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(5):
         response = client.get(f"/api/v1/projects/{project.pk}/tools/")
     assert response.json()["count"] == item_count
 
@@ -307,7 +307,7 @@ def test_tool_detail_query_count(
         services.assumption_add(instance=toc, text=f"A{i}", by=social_worker, outcome=outcome)
         previous = outcome
     client = as_user(social_worker)
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(11):
         response = client.get(f"/api/v1/tools/{toc.pk}/")
     assert len(response.json()["graph"]["outcomes"]) == item_count
 
@@ -317,7 +317,7 @@ def test_entries_list_query_count(as_user, social_worker, sbmc, item_count, djan
     for _ in range(item_count):
         EntryFactory(instance=sbmc)
     client = as_user(social_worker)
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(9):
         response = client.get(f"/api/v1/tools/{sbmc.pk}/entries/")
     assert len(response.json()) == item_count
 
@@ -327,7 +327,7 @@ def test_templates_list_query_count(as_user, social_worker, item_count, django_a
     for n in range(item_count):  # tools are data: more fixtures, same queries
         load_template({"slug": f"extra-{n}", "name": f"Extra {n}", "blocks": [{"key": "a", "label": "A"}]})
     client = as_user(social_worker)
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(3):
         response = client.get("/api/v1/tool-templates/")
     assert len(response.json()) == 6 + item_count
 

@@ -311,7 +311,7 @@ def test_project_tools_page_query_count(
     for _ in range(item_count):
         EntryFactory(instance=ToolInstanceFactory(project=project))
     client = client_for(social_worker)
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(8):
         response = client.get(f"/projects/{project.pk}/tools/")
     assert response.content.decode().count("/tools/") >= item_count
 
@@ -322,7 +322,7 @@ def test_board_query_count(client_for, social_worker, sbmc, item_count, django_a
         EntryFactory(instance=sbmc, block_key="channels", text=f"E{i}")
     client = client_for(social_worker)
     # 13: the page, plus the count of client contributions waiting for review (co-creation links)
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(12):
         response = client.get(f"/tools/{sbmc.pk}/")
     assert response.status_code == 200
 

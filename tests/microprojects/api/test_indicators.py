@@ -110,8 +110,8 @@ def test_indicator_list_runs_a_fixed_number_of_queries(
             2, indicator=IndicatorFactory(project=MicroProjectFactory(organisation=organisation))
         )
     client = as_user(social_worker)
-    # session with its user, memberships, count, page (latest value and progress annotated)
-    with django_assert_num_queries(5):
+    # user (session cached), memberships, count, page (latest value and progress annotated)
+    with django_assert_num_queries(4):
         response = client.get(LIST)
     assert response.json()["count"] == item_count
 
@@ -123,8 +123,8 @@ def test_project_indicators_list_runs_a_fixed_number_of_queries(
     for indicator in IndicatorFactory.create_batch(item_count, project=project):
         MeasurementFactory(indicator=indicator)
     client = as_user(social_worker)
-    # session with its user, memberships, project, count, page
-    with django_assert_num_queries(6):
+    # user (session cached), memberships, project, count, page
+    with django_assert_num_queries(5):
         response = client.get(nested(project))
     assert response.json()["count"] == item_count
 
@@ -228,8 +228,8 @@ def test_measurement_list_runs_a_fixed_number_of_queries(
 ):
     MeasurementFactory.create_batch(item_count, indicator=indicator)
     client = as_user(social_worker)
-    # session with its user, memberships, indicator, count, page
-    with django_assert_num_queries(6):
+    # user (session cached), memberships, indicator, count, page
+    with django_assert_num_queries(5):
         response = client.get(measurements(indicator))
     assert response.json()["count"] == item_count
 

@@ -77,8 +77,8 @@ def test_project_list_runs_a_fixed_number_of_queries(
         project.lead_social_workers.set([social_worker])
         ActivityFactory(project=project)
     client = as_user(social_worker)
-    # session with its user, memberships, count, page, target groups, leads
-    with django_assert_num_queries(7):
+    # user (session cached), memberships, count, page, target groups, leads
+    with django_assert_num_queries(6):
         response = client.get(LIST)
     assert response.json()["count"] == item_count
 
@@ -90,8 +90,8 @@ def test_project_list_for_coordinator_runs_a_fixed_number_of_queries(
     for _ in range(item_count):
         MicroProjectFactory(organisation=OrganisationFactory())
     client = as_user(coordinator)
-    # session with its user, count, page, target groups, leads (a coordinator needs no memberships)
-    with django_assert_num_queries(6):
+    # user (session cached), count, page, target groups, leads (a coordinator needs no memberships)
+    with django_assert_num_queries(5):
         response = client.get(LIST)
     assert response.json()["count"] == item_count
 

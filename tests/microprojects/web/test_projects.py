@@ -123,9 +123,9 @@ def test_list_query_count(client_for, social_worker, organisation, django_assert
         project_with_data(organisation=organisation, lead=social_worker, target_group=migrants())
     client = client_for(social_worker)
 
-    # session with its user, memberships, filter choices (countries, organisations, target groups),
+    # user (session cached), memberships, filter choices (countries, organisations, target groups),
     # page count, projects, their target groups and leads
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(9):
         response = client.get(LIST, {"status": "active"})
     assert len(response.context["page"].object_list) == item_count
 

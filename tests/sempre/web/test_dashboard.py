@@ -123,9 +123,9 @@ def test_dashboard_social_worker_query_count(
         project_with_data(organisation=organisation, lead=social_worker, target_group=migrants())
     client = client_for(social_worker)
 
-    # session with its user, memberships, my projects, project count, recent activities, indicators,
+    # user (session cached), memberships, my projects, project count, recent activities, indicators,
     # client contributions waiting for review
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(7):
         response = client.get(DASHBOARD)
     assert len(response.context["my_projects"]) == item_count
 
@@ -140,8 +140,8 @@ def test_dashboard_coordinator_query_count(
         )
     client = client_for(coordinator)
 
-    # session with its user, memberships, activities per project, projects, target groups, their links, months
-    with django_assert_num_queries(8):
+    # user (session cached), memberships, projects and activities by country, by target group, months
+    with django_assert_num_queries(7):
         response = client.get(DASHBOARD)
     assert response.context["programme_totals"]["projects"] == item_count
 
