@@ -286,9 +286,7 @@ def test_ranking_queries(as_user, coordinator, round_, django_assert_num_queries
     for _ in range(item_count):
         submit(round_)
     client = as_user(coordinator)
-    with django_assert_num_queries(
-        5
-    ):  # user (session cached), round, criteria, applications, scores
+    with django_assert_num_queries(5):  # user (session cached), round, criteria, applications, scores
         assert client.get(f"/api/v1/rounds/{round_.pk}/ranking/?draws=10").status_code == 200
 
 

@@ -256,9 +256,7 @@ def test_startups_page_queries(client, coordinator, round_, django_assert_num_qu
             startup=startup, by=coordinator, month=dt.date(2025, 1, 1), earned_income=1, costs=2
         )
     login(client, coordinator)
-    with django_assert_num_queries(
-        5
-    ):  # user (session cached), start-ups, figures, milestones, memberships
+    with django_assert_num_queries(5):  # user (session cached), start-ups, figures, milestones, memberships
         assert client.get(reverse("accelerator:startups")).status_code == 200
 
 
@@ -268,9 +266,7 @@ def test_inbox_queries(client, coordinator, round_, django_assert_num_queries, i
     for _ in range(item_count):
         services.assignment_create(application=submit(round_), reviewer=reviewer, by=coordinator)
     login(client, reviewer)
-    with django_assert_num_queries(
-        3
-    ):  # user (session cached), assignments, memberships (menu)
+    with django_assert_num_queries(3):  # user (session cached), assignments, memberships (menu)
         assert client.get(reverse("accelerator:inbox")).status_code == 200
 
 
