@@ -186,7 +186,7 @@ CACHES = {
 }
 
 # Celery: a real broker when REDIS_URL is set, otherwise tasks run in-process (eager).
-CELERY_BROKER_URL = REDIS_URL or "memory://"
+CELERY_BROKER_URL = REDIS_URL or "memory://localhost/"  # a host, or kombu warns on every start
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = True
@@ -282,7 +282,18 @@ LOGGING = {
     # alone write hundreds of lines per PDF, burying what our own loggers (and seed_demo) say.
     "loggers": {
         library: {"level": env.str("LIBRARY_LOG_LEVEL", default="WARNING")}
-        for library in ("weasyprint", "fontTools", "PIL", "pydyf", "cssselect2", "html5lib", "tinycss2")
+        for library in (
+            "weasyprint",
+            "fontTools",
+            "PIL",
+            "pydyf",
+            "cssselect2",
+            "html5lib",
+            "tinycss2",
+            # Tasks run in-process without Redis, and Celery would log each one's end on the console;
+            # a real worker keeps its own --loglevel.
+            *(() if REDIS_URL else ("celery", "kombu")),
+        )
     },
 }
 
