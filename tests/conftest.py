@@ -159,3 +159,19 @@ def as_user(api_client):
         return client
 
     return login
+
+
+@pytest.fixture
+def make_report(django_capture_on_commit_callbacks):
+    """make_report(user, kind, params) -> the job, after its task ran in-process (eager)."""
+    from reports import services
+
+    def make(user, kind, params=None, language="en"):
+        with django_capture_on_commit_callbacks(execute=True):
+            job, _created = services.report_request(
+                by=user, kind=kind, params=params or {}, language=language
+            )
+        job.refresh_from_db()
+        return job
+
+    return make

@@ -4,7 +4,6 @@ the project PDF. The data is made with the other areas' models and services."""
 import datetime as dt
 import io
 
-import pypdf
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
@@ -21,14 +20,9 @@ from accelerator.models import (
     StartUp,
 )
 from reports import services
-
-from ..accelerator.factories import CriterionFactory, RoundFactory, make_ready
-from ..factories import UserFactory
-
-
-def pdf_text(job) -> str:
-    with job.file.open("rb") as handle:
-        return "\n".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(handle.read())).pages)
+from tests.accelerator.factories import CriterionFactory, RoundFactory
+from tests.factories import UserFactory
+from tests.reports.fixtures import pdf_text
 
 
 @pytest.fixture
@@ -100,14 +94,3 @@ def test_startups_pdf_holds_self_sufficiency_and_figures(make_report, coordinato
 def test_accelerator_reports_are_for_coordinators(social_worker, kind, decided_round):
     with pytest.raises(PermissionDenied):
         services.report_request(by=social_worker, kind=kind, params={"round": decided_round.pk})
-
-
-def test_project_pdf_includes_the_canvas_and_the_theory_of_change(make_report, social_worker, project):
-    make_ready(project, social_worker)
-    job = make_report(social_worker, "project", {"project": project.pk})
-    assert job.status == "succeeded", job.error
-    text = pdf_text(job)
-    assert "Social Business Model Canvas" in text
-    assert "About social_value_proposition" in text  # an entry on the canvas
-    assert "People live well" in text  # the impact of the theory of change
-    assert "Weekly café" in text

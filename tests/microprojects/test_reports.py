@@ -4,17 +4,11 @@ import csv
 import datetime as dt
 import io
 
-import pypdf
 from openpyxl import load_workbook
 
 from reports.renderers.base import small_count
-
-from ..factories import ActivityFactory, MicroProjectFactory
-
-
-def pdf_text(job) -> str:
-    with job.file.open("rb") as handle:
-        return "\n".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(handle.read())).pages)
+from tests.factories import ActivityFactory, MicroProjectFactory
+from tests.reports.fixtures import pdf_text
 
 
 def test_project_pdf_holds_headings_and_figures(make_report, social_worker, project):
