@@ -90,6 +90,9 @@ def _accessible(svg: str, *, title: str, description: str) -> SafeString:
     svg = _COMMENT.sub("", _SCRIPT.sub("", svg)).replace("<title>Pygal</title>", "")
     svg = svg.replace('style="opacity: 0"', 'opacity="0"')  # pygal's tooltip; no inline CSS
     uid = next(_id_counter)
+    # pygal names its legend entries activate-serie-0, -1, … in every chart (for the script removed
+    # above): unique per chart, so a page or PDF with several charts has no id twice.
+    svg = svg.replace('id="activate-serie-', f'id="chart-{uid}-serie-')
     title_id, desc_id = f"chart-title-{uid}", f"chart-desc-{uid}"
     opening = _SVG_OPEN.search(svg)
     if opening is None:  # pragma: no cover - pygal always renders an <svg> root

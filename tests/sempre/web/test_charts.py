@@ -1,4 +1,5 @@
 import datetime as dt
+import re
 
 from sempre import charts
 
@@ -76,3 +77,15 @@ def test_figure_wraps_svg_and_table():
     assert html.startswith('<figure class="chart">')
     assert "<details" in html
     assert "Show the data as a table" in html
+
+
+def test_two_charts_share_no_element_id():
+    """A page or a PDF with several charts must not name an element twice (WeasyPrint warns,
+    screen readers and anchors get the wrong one)."""
+    series = {"Participants": [3, 4], "New": [1, 2]}
+    first = charts.bar_chart(title="A", labels=["x", "y"], series=series)
+    second = charts.bar_chart(title="B", labels=["x", "y"], series=series)
+
+    ids = re.findall(r'\bid="([^"]+)"', str(first) + str(second))
+    assert ids
+    assert len(ids) == len(set(ids)), sorted(i for i in ids if ids.count(i) > 1)
