@@ -9,7 +9,6 @@ know is a TypeError: a programming error, not input.
 from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
-from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -18,26 +17,10 @@ from django.utils.translation import gettext as _
 
 from sempre.models import Organisation
 from sempre.rules import require
+from sempre.updates import UNCHANGED, apply_given
 
 from .models import Activity, Indicator, Measurement, MicroProject, TargetGroup
 from .selectors import default_organisation_for
-
-
-class _Unchanged:
-    """The default of an update's arguments: leave the field as it is (None would clear it)."""
-
-    def __repr__(self):
-        return "UNCHANGED"
-
-
-UNCHANGED: Any = _Unchanged()
-
-
-def _apply(instance, values: dict) -> None:
-    """Set each of `values` on `instance`, except those left UNCHANGED."""
-    for field, value in values.items():
-        if value is not UNCHANGED:
-            setattr(instance, field, value)
 
 
 def _validate_dates(start: date | None, end: date | None):
@@ -121,7 +104,7 @@ def project_update(
     """Change the fields given; the others stay. The organisation stays, and the status changes
     only by project_transition."""
     require(by, "microprojects.change_microproject", project)
-    _apply(
+    apply_given(
         project,
         {
             "title": title,
@@ -301,7 +284,7 @@ def activity_update(
 ) -> Activity:
     """Change the fields given; the breakdowns are checked against the total as it then is."""
     require(by, "microprojects.log_activity", activity.project)
-    _apply(
+    apply_given(
         activity,
         {
             "date": date,
@@ -414,7 +397,7 @@ def indicator_update(
 ) -> Indicator:
     """Change the fields given; the others stay."""
     require(by, "microprojects.manage_indicators", indicator.project)
-    _apply(
+    apply_given(
         indicator,
         {
             "name": name,

@@ -10,10 +10,10 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from sempre.rules import require
+from sempre.updates import UNCHANGED, Unchanged, given, without_none
 
 from ..models import Criterion, Round, TieBreak
 from ..portfolio import validate_quotas
-from .common import UNCHANGED, Unchanged, given, without_none
 
 # What may still change once a round is open: dates and wording, not how it is judged.
 OPEN_ROUND_FIELDS = ("description", "closes_at", "review_deadline")

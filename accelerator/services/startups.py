@@ -11,10 +11,10 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from sempre.rules import require
+from sempre.updates import UNCHANGED, Unchanged, given
 
 from .. import selectors
 from ..models import MentoringSession, Milestone, MonthlyFigure, StartUp
-from .common import UNCHANGED, Unchanged, given
 
 
 def startup_refresh_stage(startup: StartUp) -> StartUp:
