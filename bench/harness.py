@@ -76,6 +76,10 @@ class Registry:
         return rows
 
 
+# bench/measure.py and the modules it lists in MODULES register their measurements here.
+REGISTRY = Registry()
+
+
 # Goals -------------------------------------------------------------------------------------------
 
 

@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 from django.db import connection
 
-from bench import run
+from bench import measure as run
 from bench.seed_rows import NOW, default_value
 from bench.seed_scale import Plan
 from microprojects.models import Activity, MicroProject
