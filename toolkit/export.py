@@ -25,7 +25,12 @@ def board_css() -> str:
 
 def board_grid(template: ToolTemplate, entries_by_block: dict | None = None) -> list[list[dict]]:
     """The template's layout as table rows: each cell is a block (with colspan/rowspan and its
-    entries) or an empty filler; cells covered by a spanning block are left out."""
+    entries) or an empty filler; cells covered by a spanning block are left out.
+
+    A layout row where no block starts (the Social Business Model Canvas has two) would be an empty
+    <tr>, which WeasyPrint drops: the rowspans above it would then reach one row too far and push the
+    last row's blocks off the table ("This row has more columns than the table"). Such rows are left
+    out and the rowspans counted over the rows that remain."""
     entries_by_block = entries_by_block or {}
     blocks = list(template.blocks.all())
     starts = {(block.row, block.column): block for block in blocks}
@@ -35,8 +40,13 @@ def board_grid(template: ToolTemplate, entries_by_block: dict | None = None) -> 
             for column in range(block.column, block.column + block.column_span):
                 if (row, column) != (block.row, block.column):
                     covered.add((row, column))
+    kept = [
+        row
+        for row in range(1, template.layout_rows + 1)
+        if any((row, column) not in covered for column in range(1, template.layout_columns + 1))
+    ]
     rows = []
-    for row in range(1, template.layout_rows + 1):
+    for row in kept:
         cells = []
         for column in range(1, template.layout_columns + 1):
             block = starts.get((row, column))
@@ -46,7 +56,7 @@ def board_grid(template: ToolTemplate, entries_by_block: dict | None = None) -> 
                         "block": block,
                         "text": block.text(),
                         "colspan": block.column_span,
-                        "rowspan": block.row_span,
+                        "rowspan": sum(1 for r in kept if block.row <= r < block.row + block.row_span),
                         "entries": entries_by_block.get(block.key, []),
                     }
                 )

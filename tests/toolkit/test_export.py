@@ -2,7 +2,7 @@ import io
 
 import pypdf
 
-from toolkit.export import blank_pdf, board_html, tool_pdf
+from toolkit.export import blank_pdf, board_grid, board_html, tool_pdf
 from toolkit.models import CausalLink, Outcome, ToolTemplate
 
 from .factories import CausalLinkFactory, EntryFactory, OutcomeFactory, ToolInstanceFactory, tool_template
@@ -66,3 +66,35 @@ def test_blank_canvas_has_questions_and_no_entries(db):
 def test_blank_theory_of_change_prints_its_levels(db):
     text = pdf_text(blank_pdf(tool_template("theory-of-change")))
     assert "Early outcomes" in text
+
+
+def test_board_grid_is_a_table_without_empty_rows_or_overhanging_spans(db):
+    """WeasyPrint drops an empty <tr>; a rowspan over it then pushes the last row's blocks off the
+    table (the SBMC's revenue vanished from project PDFs). Every row must hold a block, and the
+    rowspans and colspans must tile the layout exactly."""
+    for template in ToolTemplate.objects.all():
+        rows = board_grid(template)
+        occupied = [[False] * template.layout_columns for _ in rows]
+        for index, cells in enumerate(rows):
+            assert cells, (template.slug, index)
+            column = 0
+            for cell in cells:
+                while column < template.layout_columns and occupied[index][column]:
+                    column += 1
+                assert index + cell["rowspan"] <= len(rows), (template.slug, cell)
+                for row in range(index, index + cell["rowspan"]):
+                    for spanned in range(column, column + cell["colspan"]):
+                        assert not occupied[row][spanned], (template.slug, cell)
+                        occupied[row][spanned] = True
+                column += cell["colspan"]
+        assert all(all(row) for row in occupied), template.slug
+
+
+def test_canvas_prints_without_weasyprint_dropping_cells(sbmc, caplog):
+    for block in sbmc.template.blocks.all():
+        EntryFactory(instance=sbmc, block_key=block.key, text=f"Entry for {block.key}")
+    with caplog.at_level("WARNING", logger="weasyprint"):
+        text = pdf_text(tool_pdf(sbmc))
+    assert not [r for r in caplog.records if "more columns" in r.getMessage()]
+    for block in sbmc.template.blocks.all():
+        assert f"Entry for {block.key}" in text
