@@ -14,3 +14,5 @@ class MicroprojectsConfig(AppConfig):
         from . import panels
 
         panels.register()  # the dashboard's panels of social workers and coordinators
+
+        from . import tasks  # noqa: F401 - every process (web and worker) knows the refresh task

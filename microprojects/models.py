@@ -3,9 +3,11 @@
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
@@ -222,3 +224,30 @@ class Measurement(models.Model):
 
     def __str__(self):
         return f"{self.indicator}: {self.value} ({self.date})"
+
+
+class FiguresSnapshot(models.Model):
+    """Figures that would read every row of the programme, computed once and kept here for the
+    pages (docs/performance.md, "Precomputed figures"). One row per scope; SCOPE_PROGRAMME holds the
+    figures of every project, which only users who see every project (coordinators) are shown.
+
+    `changed_at` moves whenever a service changes what the figures count; the refresh task
+    recomputes when it is later than `computed_at` (the moment the last computation started)."""
+
+    SCOPE_PROGRAMME = "programme"
+
+    scope = models.CharField(max_length=40, unique=True)
+    figures = models.JSONField(default=dict, encoder=DjangoJSONEncoder)
+    computed_at = models.DateTimeField(null=True, blank=True)
+    changed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("figures snapshot")
+        verbose_name_plural = _("figures snapshots")
+
+    def __str__(self):
+        return f"{self.scope} ({self.computed_at})"
+
+    @property
+    def is_stale(self) -> bool:
+        return self.computed_at is None or self.changed_at > self.computed_at

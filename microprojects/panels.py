@@ -2,8 +2,6 @@
 and indicators off track, and the coordinator's programme figures with charts. Registered with the
 core's dashboard (sempre.panels) from MicroprojectsConfig.ready()."""
 
-from datetime import date
-
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -11,6 +9,7 @@ from django.utils.translation import gettext as _
 from sempre import charts, panels
 from sempre.rules import is_coordinator, is_org_staff
 
+from . import services
 from .models import Activity, MicroProject
 from .selectors import (
     activities_visible_to,
@@ -18,13 +17,15 @@ from .selectors import (
     indicators_visible_to,
     participation_by_month,
     programme_figures,
+    programme_figures_from_store,
+    programme_figures_snapshot,
+    programme_months,
     project_list,
     projects_visible_to,
 )
 
 MY_PROJECTS_LENGTH = 8
 RECENT_ACTIVITIES_LENGTH = 8
-PROGRAMME_MONTHS = 12
 
 
 def register() -> None:
@@ -90,17 +91,30 @@ def my_work(request) -> dict:
 
 
 def programme(request) -> dict:
-    """The programme's totals, by country and by target group (microprojects.selectors.programme_figures),
-    with their charts and the last twelve months."""
-    figures = programme_figures(request.user)
-    activities = Activity.objects.filter(project__in=projects_visible_to(request.user))
+    """The programme's totals, by country and by target group, with their charts and the last twelve
+    months, as precomputed (selectors.programme_figures_snapshot: one query however large the
+    programme) with the time they were counted. Nothing computed yet: computed here, once, and
+    kept (services.figures_refresh). A user who sees only part of the programme (the panel is
+    shown to coordinators, who see all of it) gets their own figures, counted live."""
+    figures = programme_figures_snapshot(request.user)
+    if figures is None and request.user.is_coordinator:
+        figures = programme_figures_from_store(services.figures_refresh())
+    if figures is None:
+        first, last = programme_months()
+        activities = Activity.objects.filter(project__in=projects_visible_to(request.user))
+        figures = {
+            **programme_figures(request.user),
+            "months": participation_by_month(activities, first=first, last=last),
+        }
     return {
         **figures,
         "country_chart": breakdown_chart(figures["by_country"], title=_("Participants by country")),
         "target_group_chart": breakdown_chart(
             figures["by_target_group"], title=_("Participants by target group")
         ),
-        "monthly_chart": monthly_chart(activities),
+        "monthly_chart": participation_chart(
+            figures["months"], title=_("Activities and participants over the last twelve months")
+        ),
     }
 
 
@@ -111,14 +125,6 @@ def breakdown_chart(rows, *, title):
     labels = [row["label"] for row in rows]
     series = {_("Participants"): [row["participants"] for row in rows]}
     return charts.figure(svg=charts.bar_chart(title=title, labels=labels, series=series, horizontal=True))
-
-
-def monthly_chart(activities):
-    """Activities and participants in each of the last twelve months, this one included."""
-    this_month = timezone.localdate().replace(day=1)
-    first = _months_before(this_month, PROGRAMME_MONTHS - 1)
-    rows = participation_by_month(activities, first=first, last=this_month)
-    return participation_chart(rows, title=_("Activities and participants over the last twelve months"))
 
 
 def participation_chart(rows: list[dict], *, title) -> str:
@@ -140,8 +146,3 @@ def participation_chart(rows: list[dict], *, title) -> str:
             label_heading=_("Month"),
         ),
     )
-
-
-def _months_before(month: date, count: int) -> date:
-    index = month.year * 12 + month.month - 1 - count
-    return date(index // 12, index % 12 + 1, 1)

@@ -24,14 +24,14 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce, NullIf, TruncMonth
-from django.utils import formats
+from django.utils import formats, timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext as _
 from django_countries.fields import Country
 
 from sempre.models import Organisation
 
-from .models import Activity, Indicator, Measurement, MicroProject, TargetGroup
+from .models import Activity, FiguresSnapshot, Indicator, Measurement, MicroProject, TargetGroup
 
 
 def projects_visible_to(user) -> QuerySet[MicroProject]:
@@ -493,8 +493,14 @@ def participation_by_target_group(
 def programme_figures(user) -> dict:
     """The programme's figures as the coordinator's dashboard shows them, for every project `user`
     may see: `programme_totals` (projects, active projects, activities, participants, hours) and the
-    rows `by_country` and `by_target_group` (see participation_by_country). Four queries."""
-    projects = projects_visible_to(user)
+    rows `by_country` and `by_target_group` (see participation_by_country). Four queries.
+
+    They read every activity: the dashboard shows them precomputed (programme_figures_snapshot)."""
+    return programme_figures_of(projects_visible_to(user))
+
+
+def programme_figures_of(projects: QuerySet[MicroProject]) -> dict:
+    """programme_figures for the given projects."""
     activities = Activity.objects.filter(project__in=projects)
     by_country = participation_by_country(projects, activities)
     # Every project has one country, so the countries' rows add up to the programme.
@@ -507,6 +513,84 @@ def programme_figures(user) -> dict:
         "by_country": sorted(by_country, key=lambda row: str(row["label"])),
         "by_target_group": participation_by_target_group(projects, activities),
     }
+
+
+# Precomputed programme figures (FiguresSnapshot, refreshed by services.figures_refresh) -----------
+
+PROGRAMME_MONTHS = 12
+_HOURS_KEYS = ("staff_hours", "volunteer_hours", "hours")
+
+
+def programme_months(today: date | None = None) -> tuple[date, date]:
+    """The first days of the first and the last of the PROGRAMME_MONTHS months up to this one."""
+    last = (today or timezone.localdate()).replace(day=1)
+    index = last.year * 12 + last.month - 1 - (PROGRAMME_MONTHS - 1)
+    return date(index // 12, index % 12 + 1, 1), last
+
+
+def programme_figures_to_store(projects: QuerySet[MicroProject]) -> dict:
+    """What a snapshot keeps of `projects`: programme_figures_of and the monthly rows of the last
+    PROGRAMME_MONTHS months, without the labels, which depend on the reader's language (the
+    country's code and the target group's untranslated name are kept instead)."""
+    figures = programme_figures_of(projects)
+    names = dict(TargetGroup.objects.values_list("id", "name"))
+    first, last = programme_months()
+    months = participation_by_month(Activity.objects.filter(project__in=projects), first=first, last=last)
+    return {
+        "programme_totals": figures["programme_totals"],
+        "by_country": [_without_label(row) for row in figures["by_country"]],
+        "by_target_group": [
+            {**_without_label(row), "name": names[row["group"]]} for row in figures["by_target_group"]
+        ],
+        "months": months,
+    }
+
+
+def _without_label(row: dict) -> dict:
+    return {key: value for key, value in row.items() if key != "label"}
+
+
+def programme_figures_snapshot(user) -> dict | None:
+    """The programme figures as last precomputed, for a user who sees every project (a
+    coordinator): what programme_figures(user) gives, plus `months` (participation_by_month of the
+    last PROGRAMME_MONTHS months), `figures_as_of` (when their computation started) and
+    `figures_updating` (a change since then is being counted). One query. None for anybody who sees
+    less than the whole programme, and when nothing is computed yet."""
+    if not user.is_authenticated or not user.is_coordinator:
+        return None  # the snapshot counts every project: never shown to anyone who sees fewer
+    snapshot = FiguresSnapshot.objects.filter(scope=FiguresSnapshot.SCOPE_PROGRAMME).first()
+    if snapshot is None or snapshot.computed_at is None:
+        return None
+    return programme_figures_from_store(snapshot)
+
+
+def programme_figures_from_store(snapshot: FiguresSnapshot) -> dict:
+    """A snapshot's figures as programme_figures gives them: labels in the reader's language, hours
+    as decimals, months as dates."""
+    stored = snapshot.figures
+    by_country = [
+        _hours_as_decimals({**row, "label": Country(row["country"]).name or row["country"]})
+        for row in stored["by_country"]
+    ]
+    return {
+        "programme_totals": _hours_as_decimals(dict(stored["programme_totals"])),
+        "by_country": sorted(by_country, key=lambda row: str(row["label"])),
+        "by_target_group": [
+            _hours_as_decimals({**row, "label": gettext(row["name"])}) for row in stored["by_target_group"]
+        ],
+        "months": [
+            _hours_as_decimals({**row, "month": date.fromisoformat(row["month"])}) for row in stored["months"]
+        ],
+        "figures_as_of": snapshot.computed_at,
+        "figures_updating": snapshot.is_stale,
+    }
+
+
+def _hours_as_decimals(row: dict) -> dict:
+    for key in _HOURS_KEYS:
+        if key in row:
+            row[key] = Decimal(row[key])
+    return row
 
 
 # Programme data for reports, filtered by country, organisation and period ------------------------

@@ -10,17 +10,19 @@ from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
 
+from celery import current_app
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import ProtectedError
+from django.db.models import ProtectedError, Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from sempre.models import Organisation
 from sempre.rules import require
 from sempre.updates import UNCHANGED, apply_given
 
-from .models import Activity, Indicator, Measurement, MicroProject, TargetGroup
-from .selectors import default_organisation_for
+from .models import Activity, FiguresSnapshot, Indicator, Measurement, MicroProject, TargetGroup
+from .selectors import default_organisation_for, programme_figures_to_store
 
 
 def _validate_dates(start: date | None, end: date | None):
@@ -68,6 +70,7 @@ def project_create(
     project.save()
     project.target_groups.set(target_groups)
     _set_leads(project, lead_social_workers)
+    figures_changed()
     return project
 
 
@@ -125,6 +128,8 @@ def project_update(
         project.target_groups.set(target_groups)
     if lead_social_workers is not UNCHANGED:
         _set_leads(project, lead_social_workers)
+    if country is not UNCHANGED or target_groups is not UNCHANGED:
+        figures_changed()
     return project
 
 
@@ -155,6 +160,7 @@ def project_transition(*, project: MicroProject, by, status: str) -> MicroProjec
     if status == MicroProject.Status.ACTIVE and project.start_date is None:
         project.start_date = date.today()
     project.save()
+    figures_changed()
     return project
 
 
@@ -163,6 +169,7 @@ def project_delete(*, project: MicroProject, by) -> None:
     require(by, "microprojects.delete_microproject", project)
     try:
         project.delete()
+        figures_changed()
     except ProtectedError as error:
         # e.g. an accelerator application refers to it: a 400 in plain words, not a server error.
         raise ValidationError(
@@ -256,6 +263,7 @@ def activity_log(
     )
     _activity_check(activity)
     activity.save()
+    figures_changed()
     return activity
 
 
@@ -308,6 +316,7 @@ def activity_update(
     )
     _activity_check(activity)
     activity.save()
+    figures_changed()
     return activity
 
 
@@ -315,6 +324,7 @@ def activity_update(
 def activity_delete(*, activity: Activity, by) -> None:
     require(by, "microprojects.log_activity", activity.project)
     activity.delete()
+    figures_changed()
 
 
 # Indicators and measurements --------------------------------------------------------------------
@@ -433,3 +443,41 @@ def measurement_record(*, indicator: Indicator, by, date: date, value, note: str
 def measurement_delete(*, measurement: Measurement, by) -> None:
     require(by, "microprojects.manage_indicators", measurement.indicator.project)
     measurement.delete()
+
+
+# Precomputed figures (FiguresSnapshot) -----------------------------------------------------------
+
+# The task that refreshes a snapshot, queued by name so this module needs no import of tasks.py.
+FIGURES_REFRESH_TASK = "sempre.microprojects.refresh_figures"
+
+
+def figures_changed() -> None:
+    """Say that what the programme figures count has changed (an activity, a project's status,
+    country or target groups): after the commit, the snapshot is marked changed and its refresh is
+    queued. Both wait for the commit, so no transaction holds the snapshot's row meanwhile, and a
+    refresh sees the change. A broker that cannot be reached does not undo the change: the hourly
+    refresh (CELERY_BEAT_SCHEDULE) counts it then."""
+    transaction.on_commit(_figures_mark_changed, robust=True)
+
+
+def _figures_mark_changed() -> None:
+    FiguresSnapshot.objects.filter(scope=FiguresSnapshot.SCOPE_PROGRAMME).update(changed_at=timezone.now())
+    current_app.signature(FIGURES_REFRESH_TASK, args=[FiguresSnapshot.SCOPE_PROGRAMME]).apply_async()
+
+
+def figures_refresh(*, scope: str = FiguresSnapshot.SCOPE_PROGRAMME, force: bool = False) -> FiguresSnapshot:
+    """Compute a snapshot's figures again when something changed since its last computation (or
+    when forced). Safe to run twice and side by side: a computation that started earlier than the
+    stored one never overwrites it, and one that finds nothing changed does nothing."""
+    if scope != FiguresSnapshot.SCOPE_PROGRAMME:
+        raise ValueError(f"unknown figures scope {scope!r}")
+    snapshot, _created = FiguresSnapshot.objects.get_or_create(scope=scope)
+    if not force and not snapshot.is_stale:
+        return snapshot
+    started = timezone.now()
+    figures = programme_figures_to_store(MicroProject.objects.all())
+    FiguresSnapshot.objects.filter(
+        Q(computed_at__isnull=True) | Q(computed_at__lt=started), pk=snapshot.pk
+    ).update(figures=figures, computed_at=started)
+    snapshot.refresh_from_db()
+    return snapshot
