@@ -200,6 +200,12 @@ class FigureForm(ServiceModelForm):
     month = forms.DateField(
         label=_("Month"), widget=forms.DateInput(attrs={"type": "month"}), input_formats=["%Y-%m"]
     )
+    # Shown only once the month turns out to be recorded already (the service's "already_recorded").
+    replace = forms.BooleanField(label=_("Yes, replace the figures recorded for this month"), required=False)
+
+    @property
+    def asks_to_replace(self) -> bool:
+        return self.has_error("month", "already_recorded") or bool(self.data.get(self.add_prefix("replace")))
 
     class Meta:
         model = MonthlyFigure

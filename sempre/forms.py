@@ -17,8 +17,11 @@ def add_service_errors(form: forms.BaseForm, error: ValidationError) -> None:
         form.add_error(None, error.messages)
         return
     for field, errors in error.error_dict.items():
+        if field in form.fields:
+            form.add_error(field, list(errors))  # ValidationErrors keep their codes (form.has_error)
+            continue
         messages = [message for item in errors for message in item.messages]
-        target = field if field in form.fields else None
+        target = None
         if target is None and field != "__all__":
             label = _field_label(form, field)
             messages = [f"{label}: {message}" for message in messages] if label else messages

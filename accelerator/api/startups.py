@@ -23,6 +23,12 @@ class StartUpSerializer(serializers.ModelSerializer):
 
 class FigureSerializer(serializers.ModelSerializer):
     self_sufficiency = serializers.DecimalField(max_digits=8, decimal_places=3, read_only=True)
+    replace = serializers.BooleanField(
+        write_only=True,
+        default=False,
+        help_text="Confirms replacing the figures of a month already recorded; without it such a "
+        "month is refused (400, code already_recorded on month).",
+    )
 
     class Meta:
         model = MonthlyFigure
@@ -37,6 +43,7 @@ class FigureSerializer(serializers.ModelSerializer):
             "volunteers",
             "beneficiaries",
             "self_sufficiency",
+            "replace",
         ]
 
 
@@ -65,7 +72,8 @@ class StartUpViewSet(
             startup=serializer.instance, by=self.request.user, **serializer.validated_data
         )
 
-    @extend_schema(request=FigureSerializer, responses=FigureSerializer(many=True))
+    @extend_schema(methods=["GET"], responses=FigureSerializer(many=True))
+    @extend_schema(methods=["POST"], request=FigureSerializer, responses={201: FigureSerializer})
     @action(detail=True, methods=["get", "post"])
     def figures(self, request, pk=None):
         startup = self.get_object()
@@ -76,7 +84,8 @@ class StartUpViewSet(
             return Response(FigureSerializer(figure).data, status=status.HTTP_201_CREATED)
         return Response(FigureSerializer(selectors.figures_of(startup), many=True).data)
 
-    @extend_schema(request=MilestoneSerializer, responses=MilestoneSerializer(many=True))
+    @extend_schema(methods=["GET"], responses=MilestoneSerializer(many=True))
+    @extend_schema(methods=["POST"], request=MilestoneSerializer, responses={201: MilestoneSerializer})
     @action(detail=True, methods=["get", "post"])
     def milestones(self, request, pk=None):
         startup = self.get_object()

@@ -8,6 +8,8 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from sempre.rules import require
@@ -42,6 +44,31 @@ def startup_update(
     return startup
 
 
+def _month_errors(*, startup: StartUp, month: date, replace: bool = False, recorded=None) -> list:
+    """What is wrong with recording `month` for `startup`: a month that has not begun, or one
+    already recorded without `replace` (code "already_recorded")."""
+    month = month.replace(day=1)
+    if month > timezone.localdate().replace(day=1):
+        return [
+            ValidationError(
+                _("%(month)s has not begun yet: figures can be recorded up to the current month.")
+                % {"month": date_format(month, "YEAR_MONTH_FORMAT")},
+                code="future",
+            )
+        ]
+    if recorded is None:
+        recorded = MonthlyFigure.objects.filter(startup=startup, month=month).exists()
+    if recorded and not replace:
+        return [
+            ValidationError(
+                _("Figures for %(month)s are already recorded. Confirm that they should be replaced.")
+                % {"month": date_format(month, "YEAR_MONTH_FORMAT")},
+                code="already_recorded",
+            )
+        ]
+    return []
+
+
 @transaction.atomic
 def figure_record(
     *,
@@ -55,22 +82,34 @@ def figure_record(
     paid_jobs: Decimal | float | Unchanged = UNCHANGED,
     volunteers: int | Unchanged = UNCHANGED,
     beneficiaries: int | Unchanged = UNCHANGED,
+    replace: bool = False,
 ) -> MonthlyFigure:
-    """Record (or correct) one month's figures; the stage follows. A figure not given keeps its
-    recorded value (zero for a new month)."""
+    """Record one month's figures, or with `replace` correct a month already recorded; the stage
+    follows. A figure not given keeps its recorded value (zero for a new month).
+
+    Refused, with every error at once: a month that has not begun, negative amounts, and a month
+    already recorded unless `replace` confirms it (error code "already_recorded")."""
     require(by, "accelerator.report_startup", startup)
-    if month.day != 1:
-        month = month.replace(day=1)
-    figure = MonthlyFigure.objects.filter(startup=startup, month=month).first() or MonthlyFigure(
+    month = month.replace(day=1)
+    figure = MonthlyFigure.objects.select_for_update().filter(
         startup=startup, month=month
-    )
+    ).first() or MonthlyFigure(startup=startup, month=month)
+    errors: dict[str, list] = {}
+    if month_errors := _month_errors(startup=startup, month=month, replace=replace, recorded=figure.pk):
+        errors["month"] = month_errors
     amounts = given(earned_income=earned_income, grants=grants, costs=costs, paid_jobs=paid_jobs)
     counts = given(customers=customers, volunteers=volunteers, beneficiaries=beneficiaries)
     for field, value in amounts.items():
         setattr(figure, field, Decimal(str(value)))
     for field, value in counts.items():
         setattr(figure, field, value)
-    figure.full_clean(exclude=["startup"], validate_unique=False)
+    try:
+        figure.full_clean(exclude=["startup"], validate_unique=False)
+    except ValidationError as error:
+        for field, field_errors in error.error_dict.items():
+            errors.setdefault(field, []).extend(field_errors)
+    if errors:
+        raise ValidationError(errors)
     figure.save()
     startup_refresh_stage(startup)
     return figure

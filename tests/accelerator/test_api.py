@@ -342,3 +342,24 @@ def test_eligibility_queries(as_user, social_worker, round_, django_assert_num_q
 def test_reverse_names_exist():
     assert reverse("api:round-ranking", args=[1]) == "/api/v1/rounds/1/ranking/"
     assert reverse("api:round-auto-assign", args=[1]) == "/api/v1/rounds/1/auto-assign/"
+
+
+def test_startup_figures_refuse_a_second_entry_for_a_month_unless_replace(as_user, social_worker, round_):
+    startup = StartUp.objects.create(application=submit(round_, worker=social_worker), name="Café")
+    client = as_user(social_worker)
+    url = f"/api/v1/startups/{startup.pk}/figures/"
+    assert client.post(url, {"month": "2025-01-01", "costs": "100"}, format="json").status_code == 201
+    again = client.post(url, {"month": "2025-01-01", "costs": "-1", "customers": -2}, format="json")
+    assert again.status_code == 400
+    assert set(again.json()) >= {"costs", "customers"}  # the serializer's errors, all at once
+    again = client.post(url, {"month": "2025-01-01", "costs": "80"}, format="json")
+    assert again.status_code == 400
+    assert "already recorded" in again.json()["month"][0]
+    assert MonthlyFigure.objects.get().costs == 100
+    replaced = client.post(url, {"month": "2025-01-01", "costs": "80", "replace": True}, format="json")
+    assert replaced.status_code == 201
+    assert "replace" not in replaced.json()
+    assert MonthlyFigure.objects.get().costs == 80
+    future = client.post(url, {"month": "2999-01-01", "costs": "1"}, format="json")
+    assert future.status_code == 400
+    assert "has not begun" in future.json()["month"][0]

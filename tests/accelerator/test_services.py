@@ -482,11 +482,45 @@ def test_figure_record_upserts_and_updates_stage(coordinator, social_worker, rou
             startup=startup, by=social_worker, month=dt.date(2025, month, 15), earned_income=100, costs=90
         )
     services.figure_record(
-        startup=startup, by=social_worker, month=dt.date(2025, 3, 1), earned_income=100, costs=90
+        startup=startup,
+        by=social_worker,
+        month=dt.date(2025, 3, 1),
+        earned_income=100,
+        costs=90,
+        replace=True,
     )
     assert startup.figures.count() == 3
     startup.refresh_from_db()
     assert startup.stage == StartUp.Stage.SELF_SUSTAINING
+
+
+def _startup(worker, round_):
+    application = services.application_submit(round=round_, project=ready_project(worker), by=worker)
+    return StartUp.objects.create(application=application, name="Café")
+
+
+def test_a_month_recorded_twice_is_replaced_only_when_confirmed(social_worker, round_):
+    startup = _startup(social_worker, round_)
+    services.figure_record(startup=startup, by=social_worker, month=dt.date(2025, 3, 1), costs=90)
+    with pytest.raises(ValidationError) as refused:
+        services.figure_record(startup=startup, by=social_worker, month=dt.date(2025, 3, 20), costs=50)
+    assert [e.code for e in refused.value.error_dict["month"]] == ["already_recorded"]
+    assert startup.figures.get().costs == 90
+    march = dt.date(2025, 3, 1)
+    services.figure_record(startup=startup, by=social_worker, month=march, costs=50, replace=True)
+    assert startup.figures.get().costs == 50
+
+
+def test_figures_for_a_month_not_begun_are_refused_with_every_other_error(social_worker, round_):
+    startup = _startup(social_worker, round_)
+    next_month = (timezone.localdate().replace(day=1) + dt.timedelta(days=32)).replace(day=1)
+    with pytest.raises(ValidationError) as refused:
+        services.figure_record(startup=startup, by=social_worker, month=next_month, costs=-5, customers=-1)
+    assert set(refused.value.error_dict) == {"month", "costs", "customers"}
+    assert [e.code for e in refused.value.error_dict["month"]] == ["future"]
+    assert not MonthlyFigure.objects.exists()
+    this_month = timezone.localdate()
+    assert services.figure_record(startup=startup, by=social_worker, month=this_month, costs=5).pk
 
 
 def test_figure_record_refused_for_other_organisation(other_social_worker, social_worker, round_):

@@ -248,6 +248,50 @@ def test_startup_pages_and_figure_form(client, social_worker, other_social_worke
     assert client.get(reverse("accelerator:startup", args=[startup.pk])).status_code == 404
 
 
+def _figure_post(month, costs, **extra):
+    data = {"form": "figure", "f-month": month, "f-earned_income": "1044.93", "f-grants": "0"}
+    data |= {"f-costs": costs, "f-customers": "5", "f-paid_jobs": "1", "f-volunteers": "2"}
+    data["f-beneficiaries"] = "3"
+    return data | {f"f-{key}": value for key, value in extra.items()}
+
+
+def test_figure_form_asks_before_replacing_a_month_and_shows_money(client, social_worker, round_):
+    startup = StartUp.objects.create(application=submit(round_, worker=social_worker), name="Café")
+    url = reverse("accelerator:startup", args=[startup.pk])
+    login(client, social_worker)
+    assert client.post(url, _figure_post("2025-01", "2500")).status_code == 302
+    page = client.post(url, _figure_post("2025-01", "900")).content.decode()
+    assert "already recorded" in page
+    assert "Yes, replace the figures recorded for this month" in page
+    assert MonthlyFigure.objects.get().costs == 2500
+    assert client.post(url, _figure_post("2025-01", "900", replace="on")).status_code == 302
+    assert MonthlyFigure.objects.get().costs == 900
+    page = client.get(url).content.decode()
+    assert "€1,044.93" in page
+    assert "€900.00" in page
+    assert "Yes, replace" not in page  # the confirmation shows only when it is needed
+
+
+def test_figure_form_reports_a_future_month_with_the_other_errors(client, social_worker, round_):
+    startup = StartUp.objects.create(application=submit(round_, worker=social_worker), name="Café")
+    login(client, social_worker)
+    page = client.post(reverse("accelerator:startup", args=[startup.pk]), _figure_post("2999-01", "-5"))
+    text = page.content.decode()
+    assert page.status_code == 200
+    assert "has not begun yet" in text
+    assert "greater than or equal to 0" in text
+    assert not MonthlyFigure.objects.exists()
+
+
+def test_startups_page_tells_a_reviewer_who_follows_start_ups(client, reviewer, round_):
+    StartUp.objects.create(application=submit(round_), name="Café")
+    login(client, reviewer)
+    page = client.get(reverse("accelerator:startups")).content.decode()
+    assert "followed by the programme's coordinators" in page
+    assert "No start-ups yet" not in page
+    assert reverse("accelerator:startups") not in client.get(reverse("accelerator:index")).content.decode()
+
+
 @pytest.mark.parametrize("item_count", [1, 3])
 def test_startups_page_queries(client, coordinator, round_, django_assert_num_queries, item_count):
     for _ in range(item_count):

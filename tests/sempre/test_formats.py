@@ -1,0 +1,29 @@
+from decimal import Decimal
+
+import pytest
+from django.template import Context, Template
+from django.utils import translation
+
+from sempre import formats
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [("en", "€1,044.93"), ("de", "1.044,93\xa0€"), ("lv", "1\xa0044,93\xa0€"), ("sv", "1\xa0044,93\xa0€")],
+)
+def test_money_in_the_readers_language(language, expected):
+    assert formats.money(Decimal("1044.93"), language=language) == expected
+
+
+def test_money_and_numbers_follow_the_active_language():
+    template = Template("{% load formats %}{{ amount|money }} | {{ fte|number }} | {{ none|money }}")
+    context = Context({"amount": Decimal("1000.00"), "fte": Decimal("1.50"), "none": None})
+    with translation.override("en"):
+        assert template.render(context) == "€1,000.00 | 1.5 | "
+    with translation.override("de"):
+        assert template.render(context) == "1.000,00\xa0€ | 1,5 | "
+
+
+def test_whole_numbers_show_no_decimals_and_unknown_languages_fall_back():
+    assert formats.number(Decimal("2.00"), language="en") == "2"
+    assert formats.money(5, language="xx") == "€5.00"
