@@ -86,6 +86,9 @@ class Round(models.Model):
     )
     questions = models.JSONField(_("questions to applicants"), default=list, blank=True)
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.DRAFT)
+    # Moves on every change the ranking depends on (services.round_ranking_changed); the cached
+    # ranking (selectors.round_ranking) is kept per version.
+    ranking_version = models.PositiveIntegerField(default=0, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )

@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from django.core.cache import cache
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -28,7 +29,7 @@ from .models import (
     StartUp,
 )
 from .portfolio import Candidate, best_portfolio
-from .ranking import round_rank
+from .ranking import DEFAULT_SEED, Ranking, round_rank
 
 
 def rounds_visible_to(user) -> QuerySet[Round]:
@@ -389,7 +390,7 @@ def round_portfolio(*, round: Round, normalise: bool = True) -> dict:
     score given up (plain data, for the page and the API)."""
     from dataclasses import asdict
 
-    ranking = round_rank(round=round, normalise=normalise, draws=0)
+    ranking = round_ranking(round=round, normalise=normalise, draws=0)
     scored = [row for row in ranking.rows if row.score is not None]
     applications = Application.objects.filter(pk__in=[r.application_id for r in scored]).select_related(
         "project"
@@ -406,3 +407,39 @@ def round_portfolio(*, round: Round, normalise: bool = True) -> dict:
     data["unconstrained_titles"] = [titles[i] for i in result.unconstrained]
     data["quotas"] = round.quotas
     return data
+
+
+# The ranking as pages and the API show it: computed once per version of the round --------------
+
+RANKING_CACHE_SECONDS = 24 * 3600
+
+
+def round_ranking(
+    *, round: Round, normalise: bool | None = None, draws: int = 2000, seed: int = DEFAULT_SEED
+) -> Ranking:
+    """ranking.round_rank(...), computed once for each version of the round and then read from the
+    cache: the version moves with every change the ranking depends on (services.round_ranking_changed),
+    so a cached ranking is the one round_rank would give now. The projects' titles, which a project's
+    own page can change without the round knowing, are read afresh (one query). `round` must be
+    loaded in this request (its ranking_version current)."""
+    key = ":".join(
+        str(part)
+        for part in (
+            "accelerator:ranking",
+            round.pk,
+            round.created_at.timestamp(),  # a round id used again by another database: another key
+            round.ranking_version,
+            normalise,
+            draws,
+            seed,
+        )
+    )
+    ranking = cache.get(key)
+    if ranking is None:
+        ranking = round_rank(round=round, normalise=normalise, draws=draws, seed=seed)
+        cache.set(key, ranking, RANKING_CACHE_SECONDS)
+        return ranking
+    titles = dict(Application.objects.filter(round=round).values_list("id", "project__title"))
+    for row in ranking.rows:
+        row.title = titles.get(row.application_id, row.title)
+    return ranking

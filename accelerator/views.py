@@ -32,7 +32,6 @@ from .forms import (
     StartUpForm,
 )
 from .models import Application, ReviewAssignment, Round
-from .ranking import round_rank
 from .rules import is_applicant
 
 STABILITY_DRAWS = 2000
@@ -369,7 +368,7 @@ def ranking(request, pk):
     _coordinator(request.user)
     round = _round(request.user, pk)
     normalise = request.GET.get("normalise", "1") not in {"0", "false", "off"}
-    result = round_rank(round=round, normalise=normalise, draws=STABILITY_DRAWS)
+    result = selectors.round_ranking(round=round, normalise=normalise, draws=STABILITY_DRAWS)
     criteria = selectors.criteria_of(round)
     context = {"round": round, "ranking": result, "normalise": normalise, "criteria": criteria}
     template = "accelerator/_ranking_table.html" if request.htmx else "accelerator/ranking.html"
@@ -397,7 +396,7 @@ def decision(request, pk):
             messages.error(request, _("Choose a decision and give a rationale."))
         return redirect("accelerator:decision", pk=round.pk)
     portfolio = selectors.round_portfolio(round=round)
-    ranking_rows = round_rank(round=round, draws=0).rows
+    ranking_rows = selectors.round_ranking(round=round, draws=0).rows
     applications = {
         a.pk: a for a in Application.objects.filter(round=round).select_related("project", "decision")
     }

@@ -20,7 +20,6 @@ from sempre.rules import is_coordinator
 from .. import selectors, services
 from ..eligibility import eligibility_by_project
 from ..models import Application, Criterion, Decision, ReviewAssignment, Round
-from ..ranking import round_rank
 from .applications import (
     ApplicationCreateSerializer,
     ApplicationSerializer,
@@ -273,7 +272,9 @@ class RoundViewSet(
             return Response(
                 {"draws": [str(_("A whole number, please."))]}, status=status.HTTP_400_BAD_REQUEST
             )
-        ranking = round_rank(round=round, normalise=_flag(request, "normalise"), draws=draws, seed=seed)
+        ranking = selectors.round_ranking(
+            round=round, normalise=_flag(request, "normalise"), draws=draws, seed=seed
+        )
         data = asdict(ranking)
         data["weights"] = {str(k): v for k, v in ranking.weights.items()}
         return Response(data)

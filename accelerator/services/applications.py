@@ -19,6 +19,7 @@ from sempre.rules import require
 from .. import selectors
 from ..eligibility import eligibility_by_project, freeze_tools
 from ..models import Application, Review, ReviewAssignment, ReviewerProfile, Round, Score
+from .rounds import round_ranking_changed
 
 
 @transaction.atomic
@@ -62,7 +63,7 @@ def application_submit(
         raise ValidationError({"project": check.reasons})
     note = _("Frozen for the application to %(round)s") % {"round": round.title}
     sbmc, toc = freeze_tools(eligibility=check, by=by, note=note)
-    return Application.objects.create(
+    application = Application.objects.create(
         round=round,
         project=project,
         answers=answers,
@@ -71,6 +72,8 @@ def application_submit(
         submitted_by=by,
         submitted_at=now,
     )
+    round_ranking_changed(round_id=round.pk)
+    return application
 
 
 # Assignment -------------------------------------------------------------------------------------
@@ -223,6 +226,7 @@ def assignment_declare_conflict(*, assignment: ReviewAssignment, by, reason: str
     assignment.status = ReviewAssignment.Status.CONFLICT
     assignment.conflict_reason = reason.strip()
     assignment.save(update_fields=["status", "conflict_reason"])
+    round_ranking_changed(round_id=assignment.application.round_id)
     return assignment
 
 
@@ -300,4 +304,5 @@ def review_save(
     review.scores.exclude(criterion_id__in=clean).delete()
     for criterion_id, value in clean.items():
         Score.objects.update_or_create(review=review, criterion_id=criterion_id, defaults={"value": value})
+    round_ranking_changed(round_id=assignment.application.round_id)
     return review

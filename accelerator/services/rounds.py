@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import F
 from django.utils.translation import gettext as _
 
 from sempre.rules import require
@@ -143,6 +144,8 @@ def round_update(
         setattr(round, field, value)
     _round_check(round)
     round.save()
+    round_ranking_changed(round_id=round.pk)
+    round.refresh_from_db(fields=["ranking_version"])
     return round
 
 
@@ -229,6 +232,7 @@ def criterion_create(
     )
     _criterion_check(criterion)
     criterion.save()
+    round_ranking_changed(round_id=criterion.round_id)
     return criterion
 
 
@@ -260,6 +264,7 @@ def criterion_update(
         setattr(criterion, field, value)
     _criterion_check(criterion)
     criterion.save()
+    round_ranking_changed(round_id=criterion.round_id)
     return criterion
 
 
@@ -268,3 +273,12 @@ def criterion_delete(*, criterion: Criterion, by) -> None:
     require(by, "accelerator.manage_round")
     _round_in_draft(criterion.round)
     criterion.delete()
+    round_ranking_changed(round_id=criterion.round_id)
+
+
+def round_ranking_changed(*, round_id: int) -> None:
+    """Something the round's ranking depends on changed (its settings, criteria, applications or
+    reviews): its version moves, in the caller's transaction, so a cached ranking of the old
+    version is never read again (selectors.round_ranking). Every service that changes such a
+    thing calls this."""
+    Round.objects.filter(pk=round_id).update(ranking_version=F("ranking_version") + 1)

@@ -1,0 +1,113 @@
+"""The ranking as pages and the API show it (selectors.round_ranking): computed once per version of
+the round, the same as a fresh round_rank, and never stale after a change a service makes."""
+
+from dataclasses import asdict
+
+import pytest
+
+from accelerator import selectors, services
+from accelerator.models import Round
+from accelerator.ranking import round_rank
+from microprojects.models import MicroProject
+from tests.factories import MembershipFactory, OrganisationFactory
+
+from .factories import CriterionFactory, RoundFactory, ready_project, reviewer_from
+
+pytestmark = pytest.mark.django_db
+
+
+def submit(round, country):
+    worker = MembershipFactory(organisation=OrganisationFactory(country=country)).user
+    return services.application_submit(round=round, project=ready_project(worker), by=worker)
+
+
+def review(application, value, *, submit=True):
+    criteria = list(application.round.criteria.values_list("pk", flat=True))
+    for assignment in application.assignments.all():
+        services.review_save(
+            assignment=assignment,
+            by=assignment.reviewer,
+            scores=dict.fromkeys(criteria, value),
+            recommendation="yes",
+            submit=submit,
+        )
+
+
+@pytest.fixture
+def round_(coordinator):
+    """Three applications; the first two reviewed, the third not yet."""
+    round = RoundFactory(blind_review=True, places=1)
+    CriterionFactory(round=round, name="Impact", weight=3)
+    CriterionFactory(round=round, name="Money", weight=1)
+    applications = [submit(round, country) for country in ("SE", "LV", "DK")]
+    for country in ("FI", "PL"):
+        reviewer_from(country)
+    services.assignments_auto(round=round, by=coordinator)
+    services.round_transition(round=round, by=coordinator, status="reviewing")
+    review(applications[0], 3)
+    review(applications[1], 4)
+    return Round.objects.get(pk=round.pk)
+
+
+def current(round):
+    return Round.objects.get(pk=round.pk)  # as a request loads it
+
+
+def test_the_cached_ranking_is_the_fresh_one_and_reads_only_the_titles(round_, django_assert_num_queries):
+    first = selectors.round_ranking(round=round_, draws=200, seed=3)
+
+    with django_assert_num_queries(1):  # the titles
+        again = selectors.round_ranking(round=round_, draws=200, seed=3)
+
+    fresh = round_rank(round=round_, draws=200, seed=3)
+    assert asdict(again) == asdict(first) == asdict(fresh)
+
+
+def test_a_submitted_review_counts_at_once(round_):
+    before = selectors.round_ranking(round=round_, draws=0)
+    last = round_.applications.order_by("-id").first()
+    assert next(row for row in before.rows if row.application_id == last.pk).score is None
+
+    review(last, 5)
+    after = selectors.round_ranking(round=current(round_), draws=0)
+
+    assert next(row for row in after.rows if row.application_id == last.pk).score is not None
+    assert asdict(after) == asdict(round_rank(round=current(round_), draws=0))
+
+
+def test_a_draft_review_changes_nothing_but_is_safe(round_):
+    before = selectors.round_ranking(round=round_, draws=0)
+
+    review(round_.applications.order_by("-id").first(), 5, submit=False)
+
+    assert asdict(selectors.round_ranking(round=current(round_), draws=0)) == asdict(before)
+
+
+def test_the_round_version_moves_with_what_the_ranking_depends_on(round_, coordinator):
+    version = round_.ranking_version
+    last = round_.applications.order_by("-id").first()
+
+    review(last, 5, submit=False)  # one save per assignment
+    services.round_update(round=current(round_), by=coordinator, description="Round two")
+
+    assert current(round_).ranking_version == version + last.assignments.count() + 1
+
+
+def test_a_project_renamed_on_its_own_page_shows_its_new_title(round_):
+    selectors.round_ranking(round=round_, draws=0)
+    application = round_.applications.order_by("id").first()
+    MicroProject.objects.filter(pk=application.project_id).update(title="A new name")
+
+    rows = selectors.round_ranking(round=current(round_), draws=0).rows
+
+    assert next(row.title for row in rows if row.application_id == application.pk) == "A new name"
+
+
+def test_rankings_of_another_round_are_not_mixed_up(round_, coordinator):
+    other = RoundFactory(blind_review=True)
+    CriterionFactory(round=other, name="Impact", weight=1)
+
+    ranked = selectors.round_ranking(round=other, draws=0)
+
+    assert ranked.rows == []
+    assert len(selectors.round_ranking(round=round_, draws=0).rows) == 3
