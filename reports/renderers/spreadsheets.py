@@ -1,26 +1,30 @@
 """CSV and XLSX files for report kinds, written as streams so memory stays flat however many rows
 there are: rows come from `values_list(...).iterator(chunk_size=...)` (a server-side cursor on
-PostgreSQL) and go straight to the file (openpyxl's write-only mode, csv.writer, or PostgreSQL's
-own COPY).
+PostgreSQL) and go straight to the file (xlsxwriter in constant_memory mode, csv.writer, or
+PostgreSQL's own COPY). Progress is saved every few seconds (`ProgressMeter`).
 
 Text that a spreadsheet would run as a formula is defused by one rule, `FORMULA_STARTS` and
 `FORMULA_GUARD`, applied in Python (`safe_text`) or by the database (`safe_text_in_sql`).
 """
 
 import csv
+import datetime
+import itertools
+import math
 import operator
-from collections.abc import Iterable, Sequence
+import re
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import reduce
 
+import xlsxwriter
 from django.db import connections
 from django.db.models import Case, CharField, F, Q, QuerySet, Value, When
 from django.db.models.functions import Concat
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
 
-from .base import RenderContext
+from .base import ProgressMeter, RenderContext
 
 # A cell starting with one of these is a formula to Excel, LibreOffice or Google Sheets (a tab or a
 # carriage return first is skipped by some of them, and what follows may be a formula again).
@@ -28,8 +32,8 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 # ... and with this in front of it, it is text.
 FORMULA_GUARD = "'"
 
-CHUNK_SIZE = 2000  # rows fetched at a time, and rows between two progress updates
-CSV_CHUNK_SIZE = 10000  # the CSV writes nothing but rows: bigger chunks, fewer progress updates
+CHUNK_SIZE = 2000  # rows fetched at a time
+CSV_CHUNK_SIZE = 10000  # the CSV writes nothing but rows: bigger chunks
 
 Columns = Sequence[tuple[str, str]]  # (field for values_list, heading)
 
@@ -67,22 +71,24 @@ def write_csv(ctx: RenderContext, queryset: QuerySet, columns: Columns, *, text_
 
     On PostgreSQL the database writes the rows itself (COPY ... TO STDOUT), several times faster
     than formatting them in Python; elsewhere Python writes them."""
-    total = queryset.count()
-    ctx.progress(0, total)
+    meter = ProgressMeter(ctx, queryset.count())
     with ctx.path.open("w", newline="", encoding="utf-8-sig") as out:
         csv.writer(out).writerow([heading for _field, heading in columns])
         if connections[queryset.db].vendor == "postgresql":
             out.flush()
-            copy_csv_rows(queryset, columns, out.buffer, text_fields=text_fields)
+            with meter.saved_by_a_thread():
+                copy_csv_rows(queryset, columns, out.buffer, text_fields=text_fields, meter=meter)
         else:
-            write_csv_rows(
-                queryset, columns, csv.writer(out), text_fields=text_fields, progress=_every_chunk(ctx, total)
-            )
-    ctx.progress(total, total)
+            write_csv_rows(queryset, columns, csv.writer(out), text_fields=text_fields, progress=meter.update)
+    meter.finish()
 
 
-def copy_csv_rows(queryset: QuerySet, columns: Columns, out, *, text_fields: set[str]) -> None:
-    """The rows of `queryset` as CSV, written by PostgreSQL (COPY) to the binary file `out`."""
+def copy_csv_rows(
+    queryset: QuerySet, columns: Columns, out, *, text_fields: set[str], meter: ProgressMeter | None = None
+) -> None:
+    """The rows of `queryset` as CSV, written by PostgreSQL (COPY) to the binary file `out`. With a
+    meter, `meter.done` follows the lines written (a text with a line break counts twice: the
+    meter caps it at the total)."""
     fields = [field for field, _heading in columns]
     defused = {f"safe_{i}": safe_text_in_sql(field) for i, field in enumerate(fields) if field in text_fields}
     selected = [f"safe_{i}" if f"safe_{i}" in defused else field for i, field in enumerate(fields)]
@@ -92,6 +98,8 @@ def copy_csv_rows(queryset: QuerySet, columns: Columns, out, *, text_fields: set
         with raw.copy(f"COPY ({sql}) TO STDOUT WITH (FORMAT csv)", params) as copy:
             for chunk in copy:
                 out.write(chunk)
+                if meter is not None:
+                    meter.done += bytes(chunk).count(b"\n")
 
 
 def write_csv_rows(
@@ -115,48 +123,145 @@ def write_csv_rows(
     writer.writerows(batch)
 
 
-def _every_chunk(ctx: RenderContext, total: int):
-    return lambda done: ctx.progress(done, total)
-
-
 # XLSX --------------------------------------------------------------------------------------------
+
+# Excel's limits: rows in a sheet (the heading row included) and characters in a sheet's name. A
+# longer sheet is split into numbered sheets (`write_xlsx`); the tests lower the row limit.
+EXCEL_MAX_ROWS = 1_048_576
+SHEET_TITLE_LENGTH = 31
+NOT_IN_SHEET_TITLES = re.compile(r"[\[\]:*?/\\]")
+DATE_FORMAT = "yyyy-mm-dd"
+DATETIME_FORMAT = "yyyy-mm-dd hh:mm:ss"
+PROGRESS_EVERY = 1000  # rows between two looks at the clock (ProgressMeter saves every ~2 s)
+WORKBOOK_OPTIONS = {
+    "constant_memory": True,  # each row goes to disk when the next one starts
+    # Text stays text, whatever it looks like (formulas are also defused, see `_write_text`).
+    "strings_to_formulas": False,
+    "strings_to_urls": False,
+    "strings_to_numbers": False,
+    "default_date_format": DATE_FORMAT,  # dates are dates, shown as dates
+}
 
 
 @dataclass
 class Sheet:
     title: str  # at most 31 characters are kept (Excel's limit)
     headings: Sequence[str]
-    rows: Iterable[Sequence]  # values; text is defused
+    rows: Iterable[Sequence]  # values: text (defused when written), numbers, dates, None
+    # How many rows, when known (it is for querysets): progress is then saved as the rows are
+    # written, and a sheet too long for Excel is announced in the workbook's first sheet.
+    count: int | None = None
 
 
 def queryset_sheet(title: str, queryset: QuerySet, columns: Columns) -> Sheet:
     return Sheet(
-        title=title, headings=[heading for _field, heading in columns], rows=rows_of(queryset, columns)
+        title=title,
+        headings=[heading for _field, heading in columns],
+        rows=rows_of(queryset, columns),
+        count=queryset.count(),
     )
 
 
 def write_xlsx(ctx: RenderContext, sheets: Iterable[Sheet], *, total: int | None = None) -> None:
-    """An XLSX workbook of `sheets`, each with a bold, frozen heading row. With `total` (the rows of
-    all sheets), progress is reported every CHUNK_SIZE rows; without it the caller reports it."""
-    if total is not None:
-        ctx.progress(0, total)
-    workbook = Workbook(write_only=True)
-    bold = Font(bold=True)
+    """An XLSX workbook of `sheets`, each with a bold, frozen heading row, written by xlsxwriter in
+    constant_memory mode. Text is written as text and defused; dates are dates.
+
+    A sheet with more rows than Excel allows (EXCEL_MAX_ROWS) continues in numbered sheets,
+    "Activities (1)", "Activities (2)", ..., and when the sheets' counts are known the workbook
+    starts with a sheet saying so. Progress is saved while rows are written when the total is
+    known (`total`, or every sheet's count); otherwise the caller reports it."""
+    sheets = list(sheets)
+    if total is None and all(sheet.count is not None for sheet in sheets):
+        total = sum(sheet.count for sheet in sheets)
+    meter = ProgressMeter(ctx, total) if total is not None else None
+    per_sheet = EXCEL_MAX_ROWS - 1  # below the heading row
+    parts = [math.ceil(sheet.count / per_sheet) if sheet.count else 1 for sheet in sheets]
+    workbook = xlsxwriter.Workbook(str(ctx.path), {**WORKBOOK_OPTIONS, "tmpdir": str(ctx.path.parent)})
+    bold = workbook.add_format({"bold": True})
+    with_time = workbook.add_format({"num_format": DATETIME_FORMAT})
+    if any(count > 1 for count in parts):
+        _write_split_notice(workbook, sheets, parts, per_sheet, bold)
     done = 0
-    for sheet in sheets:
-        written = workbook.create_sheet(title=sheet.title[:31])
-        written.freeze_panes = "A2"
-        headings = []
-        for heading in sheet.headings:
-            cell = WriteOnlyCell(written, value=heading)
-            cell.font = bold
-            headings.append(cell)
-        written.append(headings)
-        for row in sheet.rows:
-            written.append([safe_text(value) for value in row])
-            done += 1
-            if total is not None and done % CHUNK_SIZE == 0:
-                ctx.progress(done, total)
-    workbook.save(str(ctx.path))
-    if total is not None:
-        ctx.progress(total, total)
+    for sheet, planned in zip(sheets, parts, strict=True):
+        for part, rows in enumerate(_in_parts(sheet.rows, per_sheet), start=1):
+            title = _sheet_title(sheet.title, part if planned > 1 or part > 1 else None)
+            worksheet = _add_worksheet(workbook, title, sheet.headings, bold, with_time)
+            write_row, number = worksheet.write_row, 0
+            for number, row in enumerate(rows, start=1):
+                write_row(number, 0, row)
+                if meter is not None and not number % PROGRESS_EVERY:
+                    meter.update(done + number)
+            done += number
+    workbook.close()
+    if meter is not None:
+        meter.finish()
+
+
+def _in_parts(rows: Iterable[Sequence], size: int) -> Iterator[Iterator[Sequence]]:
+    """`rows` in parts of at most `size`; always one part, empty when there are no rows."""
+    rows = iter(rows)
+    first_of_next = None
+    for part in itertools.count():
+        if part:
+            first_of_next = next(rows, None)
+            if first_of_next is None:
+                return
+        yield itertools.chain((first_of_next,) if part else (), itertools.islice(rows, size - bool(part)))
+
+
+def _sheet_title(title: str, part: int | None) -> str:
+    title = NOT_IN_SHEET_TITLES.sub(" ", str(title))
+    if part is None:
+        return title[:SHEET_TITLE_LENGTH]
+    suffix = f" ({part})"
+    return title[: SHEET_TITLE_LENGTH - len(suffix)] + suffix
+
+
+def _add_worksheet(workbook, title, headings, bold, with_time):
+    worksheet = workbook.add_worksheet(title)
+    worksheet.add_write_handler(str, _write_text)
+    worksheet.add_write_handler(datetime.datetime, _write_with_time(with_time))
+    worksheet.freeze_panes(1, 0)
+    worksheet.write_row(0, 0, [str(heading) for heading in headings], bold)
+    return worksheet
+
+
+def _write_text(worksheet, row, col, text, cell_format=None):
+    """xlsxwriter's handler for every text cell: a formula's start gets the guard (`safe_text`)."""
+    if text.startswith(FORMULA_STARTS):
+        return worksheet.write_string(row, col, FORMULA_GUARD + text, cell_format)
+    return None  # xlsxwriter goes on and writes it as text
+
+
+def _write_with_time(with_time):
+    def write(worksheet, row, col, value, cell_format=None):
+        return worksheet.write_datetime(row, col, value, cell_format or with_time)
+
+    return write
+
+
+def _write_split_notice(workbook, sheets, parts, per_sheet, bold) -> None:
+    """The first sheet, when a sheet is split: which sheets hold what."""
+    notice = workbook.add_worksheet(_sheet_title(_("About this workbook"), None))
+    notice.set_column(0, 0, 100)
+    notice.write_string(0, 0, _("About this workbook"), bold)
+    line = 1
+    for sheet, count in zip(sheets, parts, strict=True):
+        if count < 2:
+            continue
+        names = [_sheet_title(sheet.title, part) for part in range(1, count + 1)]
+        notice.write_string(
+            line,
+            0,
+            _(
+                "%(title)s: %(rows)s rows, split over the sheets %(sheets)s "
+                "(Excel holds at most %(limit)s rows in a sheet)."
+            )
+            % {
+                "title": sheet.title,
+                "rows": number_format(sheet.count, force_grouping=True),
+                "sheets": ", ".join(names),
+                "limit": number_format(per_sheet + 1, force_grouping=True),
+            },
+        )
+        line += 1
