@@ -4,6 +4,7 @@ forms check the shape of the input and show the services' errors next to the fie
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -35,6 +36,7 @@ from .models import Application, ReviewAssignment, Round
 from .rules import is_applicant
 
 STABILITY_DRAWS = 2000
+RANKING_PAGE_SIZE = 50
 
 
 def _coordinator(user):
@@ -370,7 +372,16 @@ def ranking(request, pk):
     normalise = request.GET.get("normalise", "1") not in {"0", "false", "off"}
     result = selectors.round_ranking(round=round, normalise=normalise, draws=STABILITY_DRAWS)
     criteria = selectors.criteria_of(round)
-    context = {"round": round, "ranking": result, "normalise": normalise, "criteria": criteria}
+    # A page at a time: a round of a national programme has a thousand applications.
+    page = Paginator(result.rows, RANKING_PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "round": round,
+        "ranking": result,
+        "page": page,
+        "query": "normalise=1" if normalise else "normalise=0",
+        "normalise": normalise,
+        "criteria": criteria,
+    }
     template = "accelerator/_ranking_table.html" if request.htmx else "accelerator/ranking.html"
     return render(request, template, context)
 

@@ -258,12 +258,19 @@ class RoundViewSet(
             ),
             OpenApiParameter("draws", int, description=str(_("Monte Carlo draws for stability (0-5000)."))),
             OpenApiParameter("seed", int),
+            OpenApiParameter(
+                "page_size",
+                int,
+                description=str(_("Rows per page (1-1000); without it, every row. `count` says how many.")),
+            ),
+            OpenApiParameter("page", int, description=str(_("Page number, from 1 (with page_size)."))),
         ],
         responses=OpenApiTypes.OBJECT,
     )
     @action(detail=True, methods=["get"])
     def ranking(self, request, pk=None):
-        """Totals, mean, median, spread, rank, P(top N), label and explanation per application."""
+        """Totals, mean, median, spread, rank, P(top N), label and explanation per application;
+        a page of the rows with `page_size` (and `page`)."""
         round = self.get_object()
         try:
             draws = max(0, min(5000, int(request.query_params.get("draws", 2000))))
@@ -272,11 +279,23 @@ class RoundViewSet(
             return Response(
                 {"draws": [str(_("A whole number, please."))]}, status=status.HTTP_400_BAD_REQUEST
             )
+        try:
+            page_size = request.query_params.get("page_size")
+            page_size = max(1, min(1000, int(page_size))) if page_size else None
+            page = max(1, int(request.query_params.get("page", 1)))
+        except ValueError:
+            return Response(
+                {"page_size": [str(_("A whole number, please."))]}, status=status.HTTP_400_BAD_REQUEST
+            )
         ranking = selectors.round_ranking(
             round=round, normalise=_flag(request, "normalise"), draws=draws, seed=seed
         )
+        count = len(ranking.rows)
+        if page_size:
+            ranking.rows = ranking.rows[(page - 1) * page_size : page * page_size]
         data = asdict(ranking)
         data["weights"] = {str(k): v for k, v in ranking.weights.items()}
+        data["count"] = count
         return Response(data)
 
     @extend_schema(responses=OpenApiTypes.OBJECT)

@@ -111,3 +111,36 @@ def test_rankings_of_another_round_are_not_mixed_up(round_, coordinator):
 
     assert ranked.rows == []
     assert len(selectors.round_ranking(round=round_, draws=0).rows) == 3
+
+
+def test_the_ranking_page_shows_one_page_of_rows(round_, coordinator, monkeypatch):
+    from django.test import Client
+
+    from accelerator import views
+
+    monkeypatch.setattr(views, "RANKING_PAGE_SIZE", 2)
+    client = Client()
+    client.force_login(coordinator)
+    url = f"/accelerator/rounds/{round_.pk}/ranking/"
+
+    first, second = client.get(url), client.get(url, {"page": 2, "normalise": 0})
+
+    assert len(first.context["page"].object_list) == 2
+    assert "Page 1 of 2" in first.content.decode()
+    assert [row.application_id for row in second.context["page"].object_list] == [
+        selectors.round_ranking(round=current(round_), normalise=False, draws=views.STABILITY_DRAWS)
+        .rows[2]
+        .application_id
+    ]
+
+
+def test_the_ranking_api_gives_a_page_when_asked(round_, coordinator, as_user):
+    client = as_user(coordinator)
+    url = f"/api/v1/rounds/{round_.pk}/ranking/"
+
+    whole = client.get(url, {"draws": 0}).json()
+    paged = client.get(url, {"draws": 0, "page_size": 2, "page": 2}).json()
+
+    assert (whole["count"], len(whole["rows"])) == (3, 3)
+    assert (paged["count"], paged["rows"]) == (3, whole["rows"][2:])
+    assert client.get(url, {"page_size": "many"}).status_code == 400
