@@ -33,6 +33,15 @@ from .factories import MembershipFactory, OrganisationFactory, UserFactory
 
 REQUIRE_SERVICES = os.environ.get("SEMPRE_REQUIRE_SERVICES", "") in {"1", "true", "yes"}
 
+# PostgreSQL: commits of the test run do not wait for the WAL to reach the disk. Every libpq
+# connection of this process and of the processes it starts (xdist workers, Celery workers,
+# `manage.py`, pg_dump/pg_restore) reads PGOPTIONS. What other sessions see, and when, is the same
+# (a commit is visible at once either way); only a crash of the database server could lose the
+# last commits, which no test does. An fsync costs ~4 ms on the CI machine: the demo seed alone
+# commits some 10,000 times in a process of its own (docs/testing.md, "The slowest tests").
+if "synchronous_commit" not in os.environ.get("PGOPTIONS", ""):
+    os.environ["PGOPTIONS"] = (os.environ.get("PGOPTIONS", "") + " -c synchronous_commit=off").strip()
+
 
 def require_service(available: bool, what: str):
     """Skip, or fail in CI, when a service a test needs is not there."""

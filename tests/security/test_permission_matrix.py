@@ -351,3 +351,27 @@ def test_deleting_a_project_with_an_application_explains_instead_of_failing(clie
     assert response.status_code == 200
     assert "cannot be deleted" in response.content.decode()
     assert type(world.project).objects.filter(pk=world.project.pk).exists()
+
+
+def test_the_database_checksum_sees_a_write_to_any_row_and_nothing_else():
+    """The matrix's "refused but wrote" check rests on this: one changed column of one row, a row
+    added or a row deleted changes the checksum; a read or a write rolled back does not."""
+    world = build_world()
+    before = database_checksum()
+    project = world.project
+    assert database_checksum() == before
+    with transaction.atomic():
+        type(project).objects.filter(pk=project.pk).update(summary=project.summary + ".")
+        assert database_checksum() != before
+        transaction.set_rollback(True)
+    assert database_checksum() == before
+    with transaction.atomic():
+        world.activity.delete()
+        assert database_checksum() != before
+        transaction.set_rollback(True)
+    with transaction.atomic():
+        world.milestone.pk = None
+        world.milestone.save()
+        assert database_checksum() != before
+        transaction.set_rollback(True)
+    assert database_checksum() == before
