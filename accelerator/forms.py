@@ -1,11 +1,11 @@
 """Forms for the accelerator pages: they check the shape of the input; services apply the rules."""
 
-import json
-
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django_countries import countries
 from django_countries.fields import CountryField
 
+from microprojects.models import MicroProject
 from sempre.forms import ServiceModelForm
 
 from .models import Criterion, Decision, Milestone, MonthlyFigure, Review, Round, StartUp, TieBreak
@@ -14,21 +14,38 @@ DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
+TIE_BREAK_LABELS = (_("First"), _("Then"), _("Then"), _("Then"))
+QUOTA_ATTRIBUTES = (
+    ("", "—"),
+    ("country", _("Country")),
+    ("setting", _("Rural or urban")),
+    ("organisation", _("Organisation")),
+)
+QUOTA_BOUNDS = (("max", _("at most")), ("min", _("at least")))
+QUOTA_BLANK_ROWS = 2  # empty rules offered below the round's own, for adding one without JavaScript
+
+
+def _quota_values():
+    """Values a rule may be limited to: each setting, each country the programme works in (first),
+    then every other country. Empty: every value counts on its own ("at most 2 from any one country")."""
+    programme = set(MicroProject.objects.values_list("country", flat=True).distinct())
+    return [
+        ("", _("each one separately")),
+        (_("Rural or urban"), list(MicroProject.Setting.choices)),
+        (_("The programme's countries"), [(c.code, c.name) for c in countries if c.code in programme]),
+        (_("Other countries"), [(c.code, c.name) for c in countries if c.code not in programme]),
+    ]
+
+
 class RoundForm(ServiceModelForm):
-    tie_break = forms.CharField(
-        label=_("Tie-break order"),
-        help_text=_("Keys separated by commas, applied in order: %(keys)s.")
-        % {"keys": ", ".join(f"{k} ({label})" for k, label in TieBreak.choices)},
-    )
-    quotas = forms.CharField(
-        label=_("Quotas"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_(
-            "JSON, e.g. "
-            '[{"attribute": "country", "max": 2}, {"attribute": "setting", "value": "rural", "min": 3}]'
-        ),
-    )
+    """Quotas and tie-breaks are chosen with form controls: each quota rule is a row of four
+    fields (quota_N_attribute, _value, _bound, _number), the tie-break order a row of selects
+    (tie_break_1..4). `service_data()` turns them into the lists the service takes."""
+
+    # Not inputs: they hold the service's errors about the order and the rules, shown in their
+    # fieldsets (the controls are tie_break_N and quota_N_*).
+    tie_break = forms.Field(required=False, widget=forms.HiddenInput)
+    quotas = forms.Field(required=False, widget=forms.HiddenInput)
     questions = forms.CharField(
         label=_("Questions to applicants"),
         required=False,
@@ -54,26 +71,95 @@ class RoundForm(ServiceModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         instance = self.instance
-        self.initial.setdefault("tie_break", ", ".join(instance.tie_break))
-        self.initial["quotas"] = json.dumps(instance.quotas) if instance.quotas else ""
         self.initial["questions"] = "\n".join(instance.questions)
         for name in ("opens_at", "closes_at", "review_deadline"):
             self.fields[name].input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
+        tie_choices = [("", "—"), *TieBreak.choices]
+        for position, label in enumerate(TIE_BREAK_LABELS, start=1):
+            self.fields[f"tie_break_{position}"] = forms.ChoiceField(
+                label=label, choices=tie_choices, required=False
+            )
+            keys = list(instance.tie_break or [])
+            self.initial.setdefault(
+                f"tie_break_{position}", keys[position - 1] if position <= len(keys) else ""
+            )
+        quotas = list(instance.quotas or []) if isinstance(instance.quotas, list) else []
+        if self.is_bound:
+            rows = {k.split("_")[1] for k in self.data if k.startswith(self.add_prefix("quota_"))}
+            count = max((int(n) for n in rows if n.isdigit()), default=0)
+        else:
+            count = len(quotas) + QUOTA_BLANK_ROWS
+        values = _quota_values()
+        for index in range(1, count + 1):
+            rule = quotas[index - 1] if index <= len(quotas) and isinstance(quotas[index - 1], dict) else {}
+            bound = "min" if "min" in rule else "max"
+            self.fields[f"quota_{index}_attribute"] = forms.ChoiceField(
+                label=_("Count projects by"),
+                choices=QUOTA_ATTRIBUTES,
+                required=False,
+                initial=rule.get("attribute", ""),
+            )
+            self.fields[f"quota_{index}_value"] = forms.ChoiceField(
+                label=_("Only"), choices=values, required=False, initial=str(rule.get("value", ""))
+            )
+            self.fields[f"quota_{index}_bound"] = forms.ChoiceField(
+                label=_("Limit"), choices=QUOTA_BOUNDS, initial=bound
+            )
+            self.fields[f"quota_{index}_number"] = forms.IntegerField(
+                label=_("Number of projects"), min_value=0, required=False, initial=rule.get(bound)
+            )
+        self.quota_count = count
 
-    def clean_tie_break(self):
-        return [part.strip() for part in self.cleaned_data["tie_break"].split(",") if part.strip()]
+    # Groups of fields for the template --------------------------------------------------------
 
-    def clean_quotas(self):
-        text = self.cleaned_data["quotas"].strip()
-        if not text:
-            return []
-        try:
-            return json.loads(text)
-        except ValueError as error:
-            raise forms.ValidationError(_("This is not valid JSON.")) from error
+    def main_fields(self):
+        return [
+            f
+            for f in self
+            if f.name not in ("tie_break", "quotas") and not f.name.startswith(("tie_break_", "quota_"))
+        ]
+
+    def tie_break_fields(self):
+        return [self[f"tie_break_{position}"] for position in range(1, len(TIE_BREAK_LABELS) + 1)]
+
+    def quota_rows(self):
+        return [
+            (index, [self[f"quota_{index}_{part}"] for part in ("attribute", "value", "bound", "number")])
+            for index in range(1, self.quota_count + 1)
+        ]
+
+    # Cleaning ---------------------------------------------------------------------------------
+
+    def clean(self):
+        """Assemble the lists the service takes. Whether they are right (a rule repeated, a rule
+        without its number) is the service's to say, so that it comes with every other error."""
+        cleaned = super().clean()
+        cleaned["tie_break"] = [
+            cleaned[f"tie_break_{position}"]
+            for position in range(1, len(TIE_BREAK_LABELS) + 1)
+            if cleaned.get(f"tie_break_{position}")
+        ]
+        quotas = []
+        for index in range(1, self.quota_count + 1):
+            attribute = cleaned.get(f"quota_{index}_attribute")
+            if not attribute:
+                continue  # an empty row, or one being removed
+            rule = {
+                "attribute": attribute,
+                cleaned.get(f"quota_{index}_bound") or "max": cleaned.get(f"quota_{index}_number"),
+            }
+            if cleaned.get(f"quota_{index}_value"):
+                rule["value"] = cleaned[f"quota_{index}_value"]
+            quotas.append(rule)
+        cleaned["quotas"] = quotas
+        return cleaned
 
     def clean_questions(self):
         return [line.strip() for line in self.cleaned_data["questions"].splitlines() if line.strip()]
+
+    def service_data(self) -> dict:
+        data = {k: v for k, v in self.cleaned_data.items() if not k.startswith(("tie_break_", "quota_"))}
+        return data
 
 
 class CriterionForm(ServiceModelForm):

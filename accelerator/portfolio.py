@@ -19,6 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
+from django_countries import countries
 
 ATTRIBUTES = ("country", "organisation", "setting")
 NODE_LIMIT = 2_000_000
@@ -61,7 +62,22 @@ def validate_quotas(quotas) -> list[str]:
             )
         elif bounds[0] == "min" and "value" not in rule:
             errors.append(_("Rule %(index)s: a minimum needs a value (e.g. rural).") % {"index": index})
+        if "value" in rule and not _known_value(rule["attribute"], rule["value"]):
+            errors.append(
+                _("Rule %(index)s: “%(value)s” is not a value of %(attribute)s.")
+                % {"index": index, "value": rule["value"], "attribute": rule["attribute"]}
+            )
     return errors
+
+
+def _known_value(attribute: str, value) -> bool:
+    """A rule's value is something the attribute can be: a setting, a country code, an
+    organisation's id (application_attributes gives them as these strings)."""
+    if attribute == "setting":
+        return value in ("rural", "urban")
+    if attribute == "country":
+        return isinstance(value, str) and value in countries
+    return str(value).isdigit()
 
 
 def _applies(rule, candidate: Candidate) -> str | None:

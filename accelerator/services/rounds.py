@@ -33,11 +33,10 @@ def _round_check(round: Round):
                 "first": ROUND_YEARS[0],
                 "last": ROUND_YEARS[1],
             }
-    if errors:
-        raise ValidationError(errors)
-    if round.opens_at and round.closes_at and round.closes_at <= round.opens_at:
+    if round.opens_at and round.closes_at and round.closes_at <= round.opens_at and "closes_at" not in errors:
         errors["closes_at"] = _("The round must close after it opens.")
-    if round.closes_at and round.review_deadline and round.review_deadline < round.closes_at:
+    late = round.closes_at and round.review_deadline and round.review_deadline < round.closes_at
+    if late and "review_deadline" not in errors:
         errors["review_deadline"] = _("The review deadline cannot be before the round closes.")
     quota_errors = validate_quotas(round.quotas)
     if quota_errors:
@@ -47,14 +46,21 @@ def _round_check(round: Round):
             "keys": ", ".join(TieBreak.values)
         }
     elif len(set(round.tie_break)) != len(round.tie_break):
-        errors["tie_break"] = _("Each tie-break key can appear once.")
+        repeated = [key for index, key in enumerate(round.tie_break) if key in round.tie_break[:index]]
+        errors["tie_break"] = _("Each rule can be used once; “%(rule)s” is chosen more than once.") % {
+            "rule": TieBreak(repeated[0]).label
+        }
     if not isinstance(round.questions, list) or not all(
         isinstance(q, str) and q.strip() for q in round.questions
     ):
         errors["questions"] = _("Questions must be a list of texts.")
+    try:  # the fields' own rules (places at least 1, ...), reported with the errors above
+        round.full_clean(exclude=["quotas", "tie_break", "questions", *errors])
+    except ValidationError as error:
+        for field, field_errors in error.message_dict.items():
+            errors.setdefault(field, field_errors)
     if errors:
         raise ValidationError(errors)
-    round.full_clean(exclude=["quotas", "tie_break", "questions"])
 
 
 @transaction.atomic

@@ -90,3 +90,6 @@ def test_quota_validation_names_the_problem():
     assert validate_quotas([{"attribute": "colour", "max": 2}])
     assert validate_quotas([{"attribute": "setting", "min": 2}])
     assert validate_quotas([{"attribute": "country", "max": 2, "min": 1}])
+    assert validate_quotas([{"attribute": "country", "value": "SE", "max": 2}]) == []
+    assert validate_quotas([{"attribute": "country", "value": "Sweden", "max": 2}])
+    assert validate_quotas([{"attribute": "setting", "value": "suburban", "min": 1}])

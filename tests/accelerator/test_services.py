@@ -80,6 +80,23 @@ def test_round_create_rejects_bad_quota_and_tie_break(coordinator):
     assert set(error.value.message_dict) == {"quotas", "tie_break"}
 
 
+def test_round_create_reports_every_error_at_once(coordinator):
+    now = timezone.now()
+    with pytest.raises(ValidationError) as error:
+        services.round_create(
+            by=coordinator,
+            title="",
+            opens_at=now,
+            closes_at=now - dt.timedelta(days=1),
+            review_deadline=now + dt.timedelta(days=2),
+            places=0,
+            quotas=[{"attribute": "setting", "value": "suburban", "max": 1}],
+            tie_break=["median", "median"],
+        )
+    assert set(error.value.message_dict) == {"title", "closes_at", "places", "quotas", "tie_break"}
+    assert not Round.objects.exists()
+
+
 def test_round_transitions_only_forward_and_need_criteria(coordinator):
     round = RoundFactory(status=Round.Status.DRAFT)
     with pytest.raises(ValidationError, match="criterion"):

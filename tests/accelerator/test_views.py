@@ -57,15 +57,60 @@ def test_round_create_page(client, coordinator, social_worker):
             "places": 8,
             "reviewers_per_application": 3,
             "normalisation": "shrinkage",
-            "tie_break": "median, earlier_submission",
-            "quotas": '[{"attribute": "country", "max": 2}]',
+            "tie_break_1": "median",
+            "tie_break_2": "earlier_submission",
+            "quota_1_attribute": "country",
+            "quota_1_bound": "max",
+            "quota_1_number": "2",
+            "quota_2_attribute": "setting",
+            "quota_2_value": "rural",
+            "quota_2_bound": "min",
+            "quota_2_number": "3",
+            "quota_3_attribute": "",
+            "quota_3_bound": "max",
             "questions": "Who benefits?\nWhat will you sell?",
         },
     )
     assert response.status_code == 302
     round = Round.objects.get(title="Autumn")
     assert round.tie_break == ["median", "earlier_submission"]
+    assert round.quotas == [
+        {"attribute": "country", "max": 2},
+        {"attribute": "setting", "min": 3, "value": "rural"},
+    ]
     assert round.questions == ["Who benefits?", "What will you sell?"]
+    page = client.get(reverse("accelerator:round-edit", args=[round.pk])).content.decode()
+    assert 'name="quota_2_value"' in page
+    assert '<option value="rural" selected>' in page
+    assert 'name="quota_4_attribute"' in page  # two empty rules to add one
+
+
+def test_round_form_reports_every_error_at_once_next_to_its_control(client, coordinator):
+    login(client, coordinator)
+    response = client.post(
+        reverse("accelerator:round-create"),
+        {
+            "title": "Hurried",
+            "opens_at": "2030-01-01T09:00",
+            "closes_at": "2029-02-01T09:00",
+            "review_deadline": "2030-03-01T09:00",
+            "places": "0",
+            "reviewers_per_application": 3,
+            "normalisation": "shrinkage",
+            "tie_break_1": "median",
+            "tie_break_2": "median",
+            "quota_1_attribute": "country",
+            "quota_1_bound": "max",
+            "quota_1_number": "",
+        },
+    )
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "“Higher median total” is chosen more than once." in page
+    assert "Rule 1: give exactly one of max or min" in page
+    assert "greater than or equal to 1" in page
+    assert "The round must close after it opens." in page
+    assert not Round.objects.filter(title="Hurried").exists()
 
 
 def test_round_form_shows_service_error_next_to_field(client, coordinator):
@@ -80,7 +125,7 @@ def test_round_form_shows_service_error_next_to_field(client, coordinator):
             "places": 8,
             "reviewers_per_application": 3,
             "normalisation": "shrinkage",
-            "tie_break": "median",
+            "tie_break_1": "median",
         },
     )
     assert response.status_code == 200
