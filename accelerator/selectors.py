@@ -5,7 +5,8 @@ feedback, a decision's inputs) are computed here, once."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
 from django.core.cache import cache
@@ -412,6 +413,7 @@ def round_portfolio(*, round: Round, normalise: bool = True) -> dict:
 # The ranking as pages and the API show it: computed once per version of the round --------------
 
 RANKING_CACHE_SECONDS = 24 * 3600
+RANKING_CHUNK = 50  # rows per cache entry: a page of the ranking reads one or two of them
 
 
 def round_ranking(
@@ -419,9 +421,13 @@ def round_ranking(
 ) -> Ranking:
     """ranking.round_rank(...), computed once for each version of the round and then read from the
     cache: the version moves with every change the ranking depends on (services.round_ranking_changed),
-    so a cached ranking is the one round_rank would give now. The projects' titles, which a project's
-    own page can change without the round knowing, are read afresh (one query). `round` must be
-    loaded in this request (its ranking_version current)."""
+    so a cached ranking is the one round_rank would give now. `round` must be loaded in this request
+    (its ranking_version current).
+
+    On a cache hit, `rows` is a CachedRankingRows: a sequence that reads from the cache only the
+    rows asked for (a page reads one or two entries, however many applications the round has),
+    with the projects' titles read afresh (one query), since a project's own page can rename it
+    without the round knowing. list(ranking.rows) gives them all."""
     key = ":".join(
         str(part)
         for part in (
@@ -434,12 +440,67 @@ def round_ranking(
             seed,
         )
     )
-    ranking = cache.get(key)
-    if ranking is None:
+    stored = cache.get(key)
+    if stored is None:
         ranking = round_rank(round=round, normalise=normalise, draws=draws, seed=seed)
-        cache.set(key, ranking, RANKING_CACHE_SECONDS)
+        rows = ranking.rows
+        chunks = {
+            f"{key}:{n}": rows[n * RANKING_CHUNK : (n + 1) * RANKING_CHUNK] for n in range(_chunks(len(rows)))
+        }
+        cache.set_many(chunks, RANKING_CACHE_SECONDS)
+        cache.set(key, (replace(ranking, rows=[]), len(rows)), RANKING_CACHE_SECONDS)  # last: all or none
         return ranking
-    titles = dict(Application.objects.filter(round=round).values_list("id", "project__title"))
-    for row in ranking.rows:
-        row.title = titles.get(row.application_id, row.title)
-    return ranking
+    ranking, count = stored
+    options = {"normalise": normalise, "draws": draws, "seed": seed}
+    return replace(ranking, rows=CachedRankingRows(key, count, round, options))
+
+
+def _chunks(count: int) -> int:
+    return -(-count // RANKING_CHUNK)
+
+
+class CachedRankingRows(Sequence):
+    """The rows of a cached ranking, read from the cache when asked for (by index, slice or
+    iteration), with titles read afresh. A chunk gone from the cache (evicted) is computed again."""
+
+    def __init__(self, key: str, count: int, round: Round, options: dict):
+        self.key, self.count, self.round, self.options = key, count, round, options
+
+    def __len__(self) -> int:
+        return self.count
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            start, stop, step = index.indices(self.count)
+            if start >= stop:
+                return []
+            first, last = start // RANKING_CHUNK, (stop - 1) // RANKING_CHUNK
+            keys = [f"{self.key}:{n}" for n in range(first, last + 1)]
+            found = cache.get_many(keys)
+            if len(found) < len(keys):  # evicted: start again from the computation
+                cache.delete(self.key)
+                return round_ranking(round=self.round, **self.options).rows[index]
+            rows = [row for key in keys for row in found[key]]
+            offset = first * RANKING_CHUNK
+            rows = rows[start - offset : stop - offset : step]
+            titles = dict(
+                Application.objects.filter(pk__in=[row.application_id for row in rows]).values_list(
+                    "id", "project__title"
+                )
+            )
+            for row in rows:
+                row.title = titles.get(row.application_id, row.title)
+            return rows
+        if index < 0:
+            index += self.count
+        if not 0 <= index < self.count:
+            raise IndexError(index)
+        return self[index : index + 1][0]
+
+    def __iter__(self):
+        return iter(self[:])
+
+    def __eq__(self, other):
+        return list(self) == list(other)
+
+    __hash__ = None

@@ -78,8 +78,15 @@ PAGES = (
     ),
     ("API project history", "coordinator", "api:project-history", "pk=project", "", "application/json"),
     ("canvas", "coordinator", "toolkit:tool", "pk=tool", "", "text/html"),
-    ("ranking page", "coordinator", "accelerator:ranking", "pk=round", "", "text/html"),
-    ("API ranking", "coordinator", "api:round-ranking", "pk=round", "", "application/json"),
+    ("ranking page (first page)", "coordinator", "accelerator:ranking", "pk=round", "", "text/html"),
+    (
+        "API ranking (page of 50)",
+        "coordinator",
+        "api:round-ranking",
+        "pk=round",
+        "page_size=50",
+        "application/json",
+    ),
     ("moderation queue", "staff", "cocreation:queue", None, "", "text/html"),
     ("reports page", "coordinator", "reports:index", None, "", "text/html"),
 )

@@ -547,8 +547,9 @@ BIG_TABLES = ("microprojects_activity", "microprojects_measurement", "microproje
 
 
 def seeded_models():
-    """Models whose tables the seed fills (and so empties first)."""
-    from microprojects.models import Activity, Indicator, Measurement, MicroProject
+    """Models whose tables the seed fills (and so empties first). The precomputed programme
+    figures are emptied too: the dashboard's first visit counts the new data."""
+    from microprojects.models import Activity, FiguresSnapshot, Indicator, Measurement, MicroProject
     from sempre.models import Membership, Organisation, User
 
     models = [
@@ -562,6 +563,7 @@ def seeded_models():
         Activity,
         Indicator,
         Measurement,
+        FiguresSnapshot,
     ]
     return models + seed_extra.seeded_models()
 

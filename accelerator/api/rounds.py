@@ -291,8 +291,10 @@ class RoundViewSet(
             round=round, normalise=_flag(request, "normalise"), draws=draws, seed=seed
         )
         count = len(ranking.rows)
-        if page_size:
-            ranking.rows = ranking.rows[(page - 1) * page_size : page * page_size]
+        # A page reads only its rows from the cache (selectors.round_ranking); without page_size, all.
+        ranking.rows = (
+            ranking.rows[(page - 1) * page_size : page * page_size] if page_size else list(ranking.rows)
+        )
         data = asdict(ranking)
         data["weights"] = {str(k): v for k, v in ranking.weights.items()}
         data["count"] = count

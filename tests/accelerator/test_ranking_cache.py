@@ -1,9 +1,10 @@
 """The ranking as pages and the API show it (selectors.round_ranking): computed once per version of
 the round, the same as a fresh round_rank, and never stale after a change a service makes."""
 
-from dataclasses import asdict
+from dataclasses import asdict, replace
 
 import pytest
+from django.core.cache import cache
 
 from accelerator import selectors, services
 from accelerator.models import Round
@@ -58,9 +59,22 @@ def test_the_cached_ranking_is_the_fresh_one_and_reads_only_the_titles(round_, d
 
     with django_assert_num_queries(1):  # the titles
         again = selectors.round_ranking(round=round_, draws=200, seed=3)
+        rows = list(again.rows)
 
     fresh = round_rank(round=round_, draws=200, seed=3)
-    assert asdict(again) == asdict(first) == asdict(fresh)
+    assert asdict(replace(again, rows=rows)) == asdict(first) == asdict(fresh)
+
+
+def test_a_page_reads_only_its_rows_and_survives_an_eviction(round_, monkeypatch):
+    monkeypatch.setattr(selectors, "RANKING_CHUNK", 1)
+    fresh = round_rank(round=round_, draws=0)
+    selectors.round_ranking(round=round_, draws=0)
+    cached = selectors.round_ranking(round=round_, draws=0).rows
+
+    assert (len(cached), cached[1:2], cached[-1]) == (3, fresh.rows[1:2], fresh.rows[-1])
+    cache.delete(f"{cached.key}:1")  # one chunk evicted: the ranking is computed again
+    assert cached[1:3] == fresh.rows[1:3]
+    assert list(selectors.round_ranking(round=round_, draws=0).rows) == fresh.rows
 
 
 def test_a_submitted_review_counts_at_once(round_):
