@@ -25,13 +25,15 @@ def free_port() -> int:
 class Gunicorn:
     """A gunicorn serving bench.settings on 127.0.0.1, started and stopped by this run only."""
 
-    def __init__(self, workers: int = 1):
+    def __init__(self, workers: int = 1, settings: str = "bench.settings", env: dict | None = None):
         self.port = free_port()
         self.workers = workers
+        self.settings = settings
+        self.env = env or {}  # added to (or replacing) this process's environment
         self.process: subprocess.Popen | None = None
 
     def start(self) -> None:
-        env = {**os.environ, "DJANGO_SETTINGS_MODULE": "bench.settings", "DJANGO_DEBUG": "0"}
+        env = {**os.environ, "DJANGO_SETTINGS_MODULE": self.settings, "DJANGO_DEBUG": "0", **self.env}
         command = [
             sys.executable,
             "-m",
