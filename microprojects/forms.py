@@ -12,7 +12,7 @@ from sempre.forms import CountInput, DateInput, DecimalInput, ServiceModelForm
 from sempre.selectors import organisations_visible_to
 
 from .models import Activity, Indicator, Measurement, MicroProject, TargetGroup
-from .selectors import projects_visible_to
+from .selectors import project_countries, projects_visible_to
 
 
 def _members_of(organisation_ids):
@@ -230,14 +230,27 @@ class ProjectFilter(django_filters.FilterSet):
         model = MicroProject
         fields = ["q", "country", "status", "target_group", "organisation"]
 
+    # More organisations than this (a national programme has hundreds) are not listed: the search
+    # box finds a project by its organisation's name, and a link's ?organisation= still filters.
+    ORGANISATION_CHOICES = 100
+
     def __init__(self, data=None, queryset=None, *, request, **kwargs):
         super().__init__(data, queryset, request=request, **kwargs)
         user = request.user
         self.filters["organisation"].queryset = organisations_visible_to(user).order_by("name")
-        codes = projects_visible_to(user).order_by().values_list("country", flat=True).distinct()
+        organisations = list(self.filters["organisation"].queryset[: self.ORGANISATION_CHOICES + 1])
         self.filters["country"].extra["choices"] = sorted(
-            ((code, countries.name(code)) for code in codes), key=lambda pair: str(pair[1])
+            ((code, countries.name(code)) for code in project_countries(user)), key=lambda pair: str(pair[1])
         )
+        organisation = self.form.fields["organisation"]
+        if len(organisations) > self.ORGANISATION_CHOICES:
+            organisation.widget = forms.HiddenInput()
+            organisation.label = ""
+        else:  # the options from the list just read, not from a second query
+            organisation.widget.choices = [
+                ("", organisation.empty_label),
+                *((choice.pk, str(choice)) for choice in organisations),
+            ]
         self.form.label_suffix = ""
         self.form.fields["q"].widget.input_type = "search"
         self.form.fields["q"].widget.attrs.update(
