@@ -45,8 +45,10 @@ run: seed
 serve: install
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
+# Tests handed out one at a time, the ones marked `slow` first and longest first (tests/conftest.py):
+# neither process is left with a long test at the end while the other has nothing to do.
 test: install-dev
-	$(BIN)/python -m pytest -n 2 $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n 2 --dist load --maxschedchunk 1 $(PYTEST_ARGS)
 
 test-fast: install-dev
 	$(BIN)/python -m pytest -x -q $(PYTEST_ARGS)

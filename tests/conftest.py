@@ -43,6 +43,26 @@ if "synchronous_commit" not in os.environ.get("PGOPTIONS", ""):
     os.environ["PGOPTIONS"] = (os.environ.get("PGOPTIONS", "") + " -c synchronous_commit=off").strip()
 
 
+def pytest_configure(config):
+    config.addinivalue_line(
+        "markers",
+        "slow(seconds): takes about that long in CI, 5 s or more (docs/testing.md); runs first",
+    )
+
+
+def pytest_collection_modifyitems(config, items):
+    """The tests marked `slow` first, longest first, the others in their usual order. `make test`
+    hands the tests out one at a time (`-n 2 --maxschedchunk 1`): while one process runs a long
+    test the other takes the next ones, and neither is left with a 60 s test at the end while the
+    other has nothing to do."""
+
+    def key(item):
+        slow = item.get_closest_marker("slow")
+        return -(slow.args[0] if slow and slow.args else 0)
+
+    items.sort(key=key)
+
+
 def require_service(available: bool, what: str):
     """Skip, or fail in CI, when a service a test needs is not there."""
     if available:

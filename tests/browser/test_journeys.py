@@ -83,6 +83,7 @@ def client_text(language: str, message: str) -> str:
         return translation.pgettext("client page", message)
 
 
+@pytest.mark.slow(10)
 def test_social_worker_on_a_phone_registers_a_project_logs_an_activity_and_records_a_value(
     open_journey, anna
 ):
@@ -167,6 +168,7 @@ def test_the_accessibility_check_reports_a_serious_violation(open_journey, live_
     journey.violations.clear()  # expected here; the fixture would fail the test otherwise
 
 
+@pytest.mark.slow(20)
 def test_social_worker_fills_in_a_canvas_builds_a_theory_of_change_and_invites_clients(
     open_journey, anna, fruit_bags
 ):
@@ -305,6 +307,7 @@ def test_social_worker_fills_in_a_canvas_builds_a_theory_of_change_and_invites_c
     expect(page.locator("main")).to_contain_text("/c/")
 
 
+@pytest.mark.slow(7)
 def test_client_contributes_in_arabic_and_latvian_and_takes_one_answer_back(open_journey, invite):
     invite, token = invite
     first, second = invite_blocks(invite)
@@ -403,6 +406,7 @@ def test_social_worker_accepts_a_contribution_and_it_appears_on_the_canvas_as_th
     assert entry.source == "client"
 
 
+@pytest.mark.slow(40)
 def test_coordinator_runs_a_round_from_criteria_to_the_selection_report(
     open_journey, anna, fruit_bags, coordinator, report_worker
 ):

@@ -22,7 +22,7 @@ from toolkit.models import ToolInstance
 
 from .conftest import LAPTOP, PHONE
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True), pytest.mark.slow(45)]
 
 DOCS_SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 DEMO_PASSWORD = "sempre-demo"

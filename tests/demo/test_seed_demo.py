@@ -36,6 +36,7 @@ def only_microprojects(monkeypatch):
 # Idempotency ------------------------------------------------------------------------------------
 
 
+@pytest.mark.slow(25)
 def test_seed_demo_second_run_changes_nothing(db):
     run_seed_demo()
     before = database_snapshot()
@@ -49,6 +50,7 @@ def test_seed_demo_second_run_changes_nothing(db):
     assert not changed, f"a second seed_demo changed: {changed}"
 
 
+@pytest.mark.slow(20)
 def test_seed_demo_run_twice_around_a_person_s_project_leaves_it_alone(db, as_user):
     run_seed_demo()
     anna = User.objects.get(username="anna")

@@ -55,6 +55,7 @@ def _keep_the_test_connection():
 
 
 @pytest.mark.usefixtures("_keep_the_test_connection")
+@pytest.mark.slow(9)
 @pytest.mark.parametrize("role", ["sw", "coord"])
 def test_every_api_operation_survives_generated_requests(role):
     world = build_world()

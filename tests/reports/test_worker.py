@@ -148,6 +148,7 @@ def test_a_worker_makes_the_programme_spreadsheet(start_worker, as_user, coordin
     assert [row[1] for row in list(workbook["Projects"].iter_rows(values_only=True))[1:]] == [project.title]
 
 
+@pytest.mark.slow(8)
 def test_a_worker_killed_mid_report_is_replaced_and_the_job_finishes_once(
     start_worker, as_user, social_worker, project, settings
 ):
