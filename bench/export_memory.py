@@ -5,8 +5,8 @@
 Creates a throwaway database (bench_export_memory_<name>, dropped at the end), fills it with N, then 10 N
 activities, and renders `programme_csv` and `programme_xlsx` as the worker would. Peak memory is
 Python's (tracemalloc) during the render, so the table shows what grows with the rows: with the
-streamed export (COPY on PostgreSQL, values_list().iterator(chunk_size) into csv.writer or openpyxl's
-write-only mode otherwise) the peak stays flat while the rows grow tenfold. For contrast, the
+streamed export (COPY on PostgreSQL, values_list().iterator(chunk_size) into csv.writer or xlsxwriter's
+constant_memory mode otherwise) the peak stays flat while the rows grow tenfold. For contrast, the
 "list" rows load every row first. A benchmark, not a test: it prints a table and exits 0.
 """
 

@@ -3,9 +3,10 @@
 The floor is the same rows, from the same queries (microprojects.reports.programme_sheets), read
 from a plain psycopg server-side cursor and written by xlsxwriter in constant_memory mode with no
 formatting (bench/child.py job xlsx_floor). Floor and export run alternately, each in a fresh child
-process, XLSX_PAIRS times; the ratio of their rows/s is taken pair by pair (the two runs of a pair
-share the machine's load of the moment) and the median of the pairs is judged. CPU seconds of the
-child process are shown too: they move much less than wall time when others share the machine.
+process, XLSX_PAIRS times, and the fastest export is judged against the fastest floor (the fastest
+run is the one the machine's other work disturbed least). The ratio of each pair and the ratio of
+rows per CPU second of the child process are shown too: CPU time moves much less than wall time
+when others share the machine.
 
     .venv/bin/python bench/run.py --only xlsx --output /tmp/xlsx
 """
@@ -64,15 +65,17 @@ def xlsx_vs_floor(ctx: Context):
     measured = pairs(ctx)
     wall = [rate(export) / rate(floor) for floor, export in measured]
     cpu = [rate(export, "cpu_seconds") / rate(floor, "cpu_seconds") for floor, export in measured]
-    share = statistics.median(wall)
+    fastest_export = max(rate(export) for _floor, export in measured)
+    share = fastest_export / max(rate(floor) for floor, _export in measured)
     sample = export_job(ctx, "export_xlsx", "--country", EXPORT_SAMPLE_COUNTRY)
     peak = max(export["max_rss_mb"] for _floor, export in measured)
     figures = {
         "rows": measured[0][1]["rows"],
         "rows/s of each run": ", ".join(f"{rate(export):,.0f}" for _floor, export in measured),
-        "share of floor rows/s (median of pairs)": share,
-        "each pair": ", ".join(f"{w:.0%}" for w in wall),
-        "share of floor rows/CPU s": statistics.median(cpu),
+        "rows/s (fastest)": fastest_export,
+        "share of the floor's rows/s (fastest of each)": share,
+        "share in each pair": ", ".join(f"{w:.0%}" for w in wall),
+        "share of the floor's rows per CPU s (median of pairs)": statistics.median(cpu),
         "peak MB (all)": peak,
         f"peak MB ({sample['rows']:,} rows)": sample["max_rss_mb"],
     }
@@ -92,6 +95,6 @@ def xlsx_vs_floor(ctx: Context):
         note=(
             f"{len(measured)} pairs, floor then export, each in a fresh process; "
             f"sample: country={EXPORT_SAMPLE_COUNTRY}. No sheet passes Excel's 1,048,576 rows: longer "
-            "ones are split (tests/reports/test_spreadsheets.py)"
+            "ones are split (tests/reports/test_xlsx_and_progress.py)"
         ),
     )
