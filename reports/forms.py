@@ -8,6 +8,10 @@ from django.utils.translation import gettext_lazy as _
 
 from .kinds import kinds_for
 
+# A choice among more objects than this (a coordinator's 10,000 projects) is typed as a number, as
+# Django's admin does with raw_id_fields: a list of them all would weigh megabytes and take seconds.
+CHOICES_LISTED = 100
+
 
 class ReportRequestForm(forms.Form):
     kind = forms.ChoiceField(label=_("Report"))
@@ -30,6 +34,8 @@ class ReportRequestForm(forms.Form):
             names = []
             for name, field in params_form(user=user).fields.items():
                 field.required = False  # required per kind; the service names what is missing
+                if isinstance(field, forms.ModelChoiceField):
+                    _listed_or_typed(field)
                 self.fields[name] = field
                 names.append(name)
             self.fieldsets.append((params_form.legend, names))
@@ -52,3 +58,16 @@ class ReportRequestForm(forms.Form):
         for key, messages in error.message_dict.items():
             name = key.removeprefix("params.")
             self.add_error(name if name in self.fields else None, messages)
+
+
+def _listed_or_typed(field: forms.ModelChoiceField) -> None:
+    """Up to CHOICES_LISTED objects: a list, its options from one query. More: a number box (the
+    number in the object's address, e.g. /projects/12/); the field checks it against the same
+    objects, so one the user may not see is refused like an unknown one."""
+    listed = list(field.queryset[: CHOICES_LISTED + 1])
+    if len(listed) > CHOICES_LISTED:
+        field.widget = forms.NumberInput(attrs={"min": 1, "inputmode": "numeric"})
+        field.help_text = _("Too many to list: type the number from its page's address, e.g. 12 for …/12/.")
+        return
+    empty = [] if field.empty_label is None else [("", field.empty_label)]
+    field.widget.choices = [*empty, *((item.pk, field.label_from_instance(item)) for item in listed)]
