@@ -509,11 +509,15 @@ class IndicatorViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
 
 
 class MeasurementViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
-    """One measurement; DELETE removes it."""
+    """One measurement; PATCH corrects it (its earlier values stay in its history), DELETE removes it.
+    The indicator's latest value and progress follow."""
 
     serializer_class = MeasurementSerializer
     permission_classes = [RulesPermission]
-    rules_permissions = {"destroy": "microprojects.manage_indicators"}
+    rules_permissions = {
+        "partial_update": "microprojects.manage_indicators",
+        "destroy": "microprojects.manage_indicators",
+    }
     lookup_value_converter = "int"
 
     def get_queryset(self):
@@ -521,6 +525,15 @@ class MeasurementViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
 
     def get_rules_object(self, measurement):
         return measurement.indicator.project
+
+    def partial_update(self, request, *args, **kwargs):
+        measurement = self.get_object()
+        serializer = self.get_serializer(measurement, data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        measurement = services.measurement_update(
+            measurement=measurement, by=request.user, **serializer.validated_data
+        )
+        return Response(self.get_serializer(measurement).data)
 
     def destroy(self, request, *args, **kwargs):
         services.measurement_delete(measurement=self.get_object(), by=request.user)

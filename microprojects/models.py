@@ -108,6 +108,10 @@ class MicroProject(models.Model):
         indexes = [
             models.Index(fields=["organisation", "status"]),
             models.Index(fields=["country", "status"]),
+            # The lists' orders (the web list by title, the API newest first): a page is read in
+            # index order instead of sorting every matching project (docs/performance.md, section 7).
+            models.Index(fields=["title", "id"]),
+            models.Index(fields=["-created_at", "-id"]),
         ]
 
     def __str__(self):
@@ -215,6 +219,9 @@ class Measurement(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+
+    # Corrections and deletions keep the earlier values (issue #16: a wrong value can be corrected).
+    history = HistoricalRecords(excluded_fields=["created_at"])
 
     class Meta:
         ordering = ["-date", "-id"]

@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import ProtectedError, Q
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from sempre.models import Organisation
@@ -430,11 +431,53 @@ def indicator_delete(*, indicator: Indicator, by) -> None:
     indicator.delete()
 
 
+def _measurement_check(measurement: Measurement) -> None:
+    """A value that cannot be right is refused, every error at once: a date after today or before
+    the project started, a negative value, and the fields' own rules."""
+    errors: dict[str, list] = {}
+    project = measurement.indicator.project
+    if isinstance(measurement.date, date):
+        if measurement.date > timezone.localdate():
+            errors["date"] = [_("A measurement cannot be dated in the future.")]
+        elif project.start_date and measurement.date < project.start_date:
+            errors["date"] = [
+                _("The project started on %(start)s; a measurement cannot be dated before that.")
+                % {"start": date_format(project.start_date)}
+            ]
+    try:
+        value = Decimal(str(measurement.value))
+    except ArithmeticError:
+        value = None  # full_clean names it
+    if value is not None and value.is_finite() and value < 0:
+        errors["value"] = [_("A measurement cannot be negative.")]
+    try:
+        measurement.full_clean(exclude=["indicator", *errors])
+    except ValidationError as error:
+        for field, messages in error.message_dict.items():
+            errors.setdefault(field, messages)
+    if errors:
+        raise ValidationError(errors)
+
+
 @transaction.atomic
 def measurement_record(*, indicator: Indicator, by, date: date, value, note: str = "") -> Measurement:
     require(by, "microprojects.manage_indicators", indicator.project)
     measurement = Measurement(indicator=indicator, date=date, value=value, note=note, created_by=by)
-    measurement.full_clean(exclude=["indicator"])
+    _measurement_check(measurement)
+    measurement.save()
+    return measurement
+
+
+@transaction.atomic
+def measurement_update(
+    *, measurement: Measurement, by, date: date = UNCHANGED, value=UNCHANGED, note: str = UNCHANGED
+) -> Measurement:
+    """Correct a measurement; its earlier values stay in its history. The indicator's latest value
+    and progress follow, as they are read from the measurements."""
+    require(by, "microprojects.manage_indicators", measurement.indicator.project)
+    apply_given(measurement, {"date": date, "value": value, "note": note})
+    _measurement_check(measurement)
+    measurement._change_reason = "corrected"
     measurement.save()
     return measurement
 

@@ -19,4 +19,6 @@ urlpatterns = [
     path("indicators/<int:pk>/edit/", views.indicator_edit, name="indicator_edit"),
     path("indicators/<int:pk>/delete/", views.indicator_delete, name="indicator_delete"),
     path("indicators/<int:pk>/measurements/new/", views.measurement_create, name="measurement_create"),
+    path("measurements/<int:pk>/edit/", views.measurement_edit, name="measurement_edit"),
+    path("measurements/<int:pk>/delete/", views.measurement_delete, name="measurement_delete"),
 ]

@@ -8,6 +8,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
+from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -17,12 +18,13 @@ from sempre.rules import require
 
 from . import services
 from .forms import ActivityForm, IndicatorForm, MeasurementForm, ProjectFilter, ProjectForm, TransitionForm
-from .models import Activity, Indicator, MicroProject
+from .models import Activity, Indicator, Measurement, MicroProject
 from .panels import participation_chart
 from .selectors import (
     activities_visible_to,
     indicator_is_off_track,
     indicators_visible_to,
+    measurements_visible_to,
     participation_by_month,
     project_history,
     projects_visible_to,
@@ -405,5 +407,69 @@ def measurement_create(request, pk):
     return render(
         request,
         "microprojects/measurement_form.html",
-        {"form": form, "project": project, "indicator": indicator, "recent": recent},
+        {"form": form, "project": project, "indicator": indicator, "recent": recent, "measurement": None},
+    )
+
+
+def _visible_measurement(user, pk) -> Measurement:
+    return get_object_or_404(
+        measurements_visible_to(user).select_related("indicator__project__organisation"), pk=pk
+    )
+
+
+@login_required
+def measurement_edit(request, pk):
+    measurement = _visible_measurement(request.user, pk)
+    indicator = measurement.indicator
+    project = indicator.project
+    require(request.user, "microprojects.manage_indicators", project)
+    form = MeasurementForm(request.POST or None, instance=measurement)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.measurement_update(measurement=measurement, by=request.user, **form.service_data())
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("The value of “%(name)s” was corrected.") % {"name": indicator.name})
+            return redirect("microprojects:measurement_create", pk=indicator.pk)
+    recent = list(indicator.measurements.select_related("created_by")[:10])
+    return render(
+        request,
+        "microprojects/measurement_form.html",
+        {
+            "form": form,
+            "project": project,
+            "indicator": indicator,
+            "recent": recent,
+            "measurement": measurement,
+        },
+    )
+
+
+@login_required
+def measurement_delete(request, pk):
+    measurement = _visible_measurement(request.user, pk)
+    indicator = measurement.indicator
+    project = indicator.project
+    require(request.user, "microprojects.manage_indicators", project)
+    cancel_url = reverse("microprojects:measurement_create", args=[indicator.pk])
+    if request.method == "POST":
+        services.measurement_delete(measurement=measurement, by=request.user)
+        messages.success(request, _("The value was deleted."))
+        return redirect(cancel_url)
+    return render(
+        request,
+        "microprojects/confirm_delete.html",
+        {
+            "project": project,
+            "object": measurement,
+            "what": _("the value %(value)s of “%(name)s” from %(date)s")
+            % {
+                "value": number_format(measurement.value, use_l10n=True, force_grouping=True),
+                "name": indicator.name,
+                "date": date_format(measurement.date),
+            },
+            "consequence": _("The indicator's latest value and progress are worked out again without it."),
+            "cancel_url": cancel_url,
+        },
     )

@@ -152,6 +152,8 @@ EXPECTED: dict[str, tuple[str, str]] = {
     "microprojects:indicator_edit": (WEB_PROJECT_EDIT, WEB_PROJECT_EDIT),
     "microprojects:indicator_delete": (WEB_PROJECT_EDIT, WEB_PROJECT_EDIT),
     "microprojects:measurement_create": (WEB_PROJECT_EDIT, WEB_PROJECT_EDIT),
+    "microprojects:measurement_edit": (WEB_PROJECT_EDIT, WEB_PROJECT_EDIT),
+    "microprojects:measurement_delete": (WEB_PROJECT_EDIT, WEB_PROJECT_EDIT),
     "accelerator:index": (WEB_LOGGED_IN, WEB_LOGGED_IN),
     "accelerator:round-create": (WEB_COORDINATOR, WEB_COORDINATOR),
     "accelerator:round": (WEB_LOGGED_IN, WEB_LOGGED_IN),
@@ -266,6 +268,7 @@ def uncovered_routes() -> list[str]:
 SHARDS = 6
 
 
+@pytest.mark.slow(8)
 @pytest.mark.parametrize("shard", range(SHARDS))
 def test_every_route_is_in_the_matrix_and_behaves_as_listed(shard):
     world = build_world()

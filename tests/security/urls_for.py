@@ -69,6 +69,8 @@ URLS = {
     "microprojects:indicator_edit": _r("microprojects:indicator_edit", pk=pk("indicator")),
     "microprojects:indicator_delete": _r("microprojects:indicator_delete", pk=pk("indicator")),
     "microprojects:measurement_create": _r("microprojects:measurement_create", pk=pk("indicator")),
+    "microprojects:measurement_edit": _r("microprojects:measurement_edit", pk=pk("measurement")),
+    "microprojects:measurement_delete": _r("microprojects:measurement_delete", pk=pk("measurement")),
     # toolkit
     "api:project-tools": _r("api:project-tools", project_id=pk("project")),
     "api:tool-export-pdf": _r("api:tool-export-pdf", pk=pk("sbmc")),

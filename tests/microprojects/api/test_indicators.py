@@ -298,3 +298,49 @@ def test_measurement_delete_permission_matrix(client_for, measurement, snapshot,
 
 def test_indicator_list_anonymous_is_refused(client_for, indicator):
     assert client_for("anonymous").get(LIST).status_code == expect("anonymous")
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_measurement_correct_permission_matrix(client_for, measurement, snapshot, role):
+    before = snapshot()
+    response = client_for(role).patch(measurement_detail(measurement), {"value": "12"}, format="json")
+    assert response.status_code == expect(
+        role, social_worker=200, other_social_worker=404, org_admin=200, coordinator=403, reviewer=404
+    )
+    if response.status_code == 200:
+        measurement.refresh_from_db()
+        assert measurement.value == 12
+        assert response.json()["value"] == "12.00"
+    else:
+        assert snapshot() == before
+
+
+def test_a_corrected_measurement_moves_progress_and_keeps_its_history(as_user, social_worker, indicator):
+    client = as_user(social_worker)
+    created = client.post(measurements(indicator), {"date": "2025-09-01", "value": "750"}, format="json")
+    assert created.status_code == 201
+    corrected = client.patch(f"/api/v1/measurements/{created.json()['id']}/", {"value": "75"}, format="json")
+    assert corrected.status_code == 200
+    assert Decimal(client.get(detail(indicator)).json()["progress"]) == Decimal(75)
+    measurement = Measurement.objects.get()
+    assert [h.value for h in measurement.history.order_by("history_id")] == [750, 75]
+
+
+def test_an_impossible_measurement_is_refused_with_every_error(as_user, social_worker, indicator):
+    indicator.project.start_date = dt.date(2025, 7, 1)
+    indicator.project.save()
+    client = as_user(social_worker)
+    future = (dt.date.today() + dt.timedelta(days=400)).isoformat()
+    refused = client.post(measurements(indicator), {"date": future, "value": "-50"}, format="json")
+    assert refused.status_code == 400
+    assert set(refused.json()) == {"date", "value"}
+    assert "future" in refused.json()["date"][0]
+    early = client.post(measurements(indicator), {"date": "1850-01-01", "value": "5"}, format="json")
+    assert early.status_code == 400
+    assert "started on" in early.json()["date"][0]
+    assert not Measurement.objects.exists()
+    created = client.post(measurements(indicator), {"date": "2025-07-01", "value": "5"}, format="json")
+    assert created.status_code == 201
+    patched = client.patch(f"/api/v1/measurements/{created.json()['id']}/", {"value": "-1"}, format="json")
+    assert patched.status_code == 400
+    assert Measurement.objects.get().value == 5

@@ -134,3 +134,32 @@ def test_indicator_edit_refused_keeps_the_saved_values_on_the_page(client_for, s
     assert "Edit indicator “Bags sold”" in response.text
     indicator.refresh_from_db()
     assert indicator.name == "Bags sold"
+
+
+def test_a_wrong_value_is_corrected_then_deleted_after_confirmation(client_for, social_worker, indicator):
+    wrong = Measurement.objects.create(indicator=indicator, date=dt.date(2025, 6, 1), value=400)
+    client = client_for(social_worker)
+    page = client.get(reverse("microprojects:measurement_create", args=[indicator.pk])).text
+    assert reverse("microprojects:measurement_edit", args=[wrong.pk]) in page
+    refused = client.post(
+        reverse("microprojects:measurement_edit", args=[wrong.pk]), {"date": "2999-01-01", "value": "-4"}
+    )
+    assert set(refused.context["form"].errors) == {"date", "value"}
+    edit = reverse("microprojects:measurement_edit", args=[wrong.pk])
+    client.post(edit, {"date": "2025-06-01", "value": "40"})
+    wrong.refresh_from_db()
+    assert wrong.value == 40
+    confirm = client.get(reverse("microprojects:measurement_delete", args=[wrong.pk]))
+    assert "Do you really want to delete" in confirm.text
+    assert Measurement.objects.filter(pk=wrong.pk).exists()
+    client.post(reverse("microprojects:measurement_delete", args=[wrong.pk]))
+    assert not Measurement.objects.filter(pk=wrong.pk).exists()
+
+
+def test_another_organisation_cannot_correct_a_value(client_for, other_social_worker, indicator):
+    measurement = Measurement.objects.create(indicator=indicator, date=dt.date(2025, 6, 1), value=4)
+    client = client_for(other_social_worker)
+    assert client.get(reverse("microprojects:measurement_edit", args=[measurement.pk])).status_code == 404
+    response = client.post(reverse("microprojects:measurement_delete", args=[measurement.pk]))
+    assert response.status_code == 404
+    assert Measurement.objects.filter(pk=measurement.pk).exists()
