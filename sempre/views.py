@@ -13,7 +13,9 @@ from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.templatetags.static import static
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_POST, require_safe
 from rest_framework.authtoken.models import Token
 
@@ -162,3 +164,10 @@ def account_session_end(request, pk):
     user_session_end(record=record)
     messages.success(request, _("The session was ended: that browser is logged out."))
     return redirect("account-sessions")
+
+
+@require_safe
+@cache_control(max_age=86400, public=True)
+def favicon(request):
+    """/favicon.ico, for clients that ask for it without reading the pages' <link rel="icon">."""
+    return redirect(static("favicon.svg"))

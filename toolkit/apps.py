@@ -37,4 +37,10 @@ class ToolkitConfig(AppConfig):
                 shown_to=is_org_staff,
             )
         )
-        panels.PROJECT.register(panels.Panel(name="tools", template="toolkit/_project_tools.html", order=100))
+        from .panels import project_tools_context
+
+        panels.PROJECT.register(
+            panels.Panel(
+                name="tools", template="toolkit/_project_tools.html", order=100, context=project_tools_context
+            )
+        )

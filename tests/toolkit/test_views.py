@@ -1,5 +1,7 @@
 """Web pages: board, inline htmx writes, the friendly 409, the ToC editor, snapshots and diff."""
 
+import re
+
 import pytest
 from django.test import Client
 
@@ -9,6 +11,7 @@ from toolkit.models import Entry, Outcome, ToolInstance
 from .factories import EntryFactory, OutcomeFactory, ToolInstanceFactory
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
+PROJECT_PAGE_QUERIES = 16
 
 
 @pytest.fixture
@@ -373,11 +376,28 @@ def test_coordinator_cannot_open_an_edit_page(client_for, coordinator, toc):
     assert client_for(coordinator).get(f"/tools/{toc.pk}/toc/outcome/{outcome.pk}/edit/").status_code == 403
 
 
-def test_project_page_slot_loads_the_tools_panel(client_for, social_worker, sbmc, project):
+def test_project_page_shows_its_tools_without_a_second_request(client_for, social_worker, sbmc, project):
+    # Issue #15: loaded afterwards by htmx, the panel moved the page down (a layout shift) and cost a
+    # round trip.
+    page = client_for(social_worker).get(f"/projects/{project.pk}/").content.decode()
+    assert f"/tools/{sbmc.pk}/" in page
+    assert "tools/panel/" not in page
+
+
+@pytest.mark.parametrize("tool_count", [1, 3])
+def test_project_page_query_count_with_its_tools(
+    client_for, social_worker, project, tool_count, django_assert_num_queries
+):
+    for _ in range(tool_count):
+        ToolInstanceFactory(project=project)
     client = client_for(social_worker)
-    page = client.get(f"/projects/{project.pk}/")
-    assert f"/projects/{project.pk}/tools/panel/" in page.content.decode()
-    panel = client.get(f"/projects/{project.pk}/tools/panel/")
+    with django_assert_num_queries(PROJECT_PAGE_QUERIES):
+        response = client.get(f"/projects/{project.pk}/")
+    assert response.content.decode().count('<a href="/tools/') == tool_count
+
+
+def test_panel_fragment_still_answers(client_for, social_worker, sbmc, project):
+    panel = client_for(social_worker).get(f"/projects/{project.pk}/tools/panel/")
     assert f"/tools/{sbmc.pk}/" in panel.content.decode()
 
 
@@ -430,3 +450,49 @@ def test_diff_page_names_an_unknown_snapshot(client_for, social_worker, sbmc):
     response = client_for(social_worker).get(f"/tools/{sbmc.pk}/diff/?from=7")
     assert response.status_code == 200
     assert "There is no snapshot #7 of this tool." in response.content.decode()
+
+
+def board_tags(html: str) -> dict[str, int]:
+    """Start tags of the board area, by tag name."""
+    from collections import Counter
+    from html.parser import HTMLParser
+
+    counts = Counter()
+
+    class Parser(HTMLParser):
+        def handle_starttag(self, tag, attrs):
+            counts[tag] += 1
+
+    area = html[html.index('id="tool-area"') :]
+    Parser().feed(area)
+    return counts
+
+
+def test_board_weight_per_entry_is_small(client_for, social_worker, sbmc):
+    """Issue #15: three forms per entry made a 32-entry board 1,066 elements and 113 forms. The entries'
+    buttons now share two forms: an entry adds no form and a fixed, small number of elements."""
+    client = client_for(social_worker)
+    EntryFactory(instance=sbmc, block_key="channels", text="E0", order=0)
+    one = board_tags(client.get(f"/tools/{sbmc.pk}/").content.decode())
+    for i in range(1, 20):
+        EntryFactory(instance=sbmc, block_key="channels", text=f"E{i}", order=i)
+    twenty = board_tags(client.get(f"/tools/{sbmc.pk}/").content.decode())
+    assert twenty["form"] == one["form"]
+    assert twenty["li"] - one["li"] == 19
+    # li, p (text), div (actions), a (edit) + its hidden text, 3 buttons, the hidden text of delete
+    assert (sum(twenty.values()) - sum(one.values())) / 19 <= 9
+
+
+def test_board_entry_buttons_submit_the_shared_forms(client_for, social_worker, sbmc):
+    entry = EntryFactory(instance=sbmc, block_key="channels", text="A")
+    html = client_for(social_worker).get(f"/tools/{sbmc.pk}/").content.decode()
+    for form_id, url in (
+        ("entry-move-form", f"/tools/{sbmc.pk}/entries/{entry.pk}/move/"),
+        ("entry-delete-form", f"/tools/{sbmc.pk}/entries/{entry.pk}/delete/"),
+    ):
+        form = re.search(rf'<form id="{form_id}" method="post"[^>]*>(.*?)</form>', html, re.S)
+        assert 'name="csrfmiddlewaretoken"' in form.group(1)
+        assert 'name="version"' in form.group(1)
+        assert f'form="{form_id}" formaction="{url}"' in html
+    assert 'name="direction" value="up"' in html
+    assert 'name="direction" value="down"' in html
