@@ -8,11 +8,11 @@ from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
-from django.utils.formats import date_format, number_format
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from sempre import charts, panels
+from sempre import charts, formats, panels
 from sempre.forms import add_service_errors
 from sempre.rules import require
 
@@ -465,7 +465,7 @@ def measurement_delete(request, pk):
             "object": measurement,
             "what": _("the value %(value)s of “%(name)s” from %(date)s")
             % {
-                "value": number_format(measurement.value, use_l10n=True, force_grouping=True),
+                "value": formats.number(measurement.value),
                 "name": indicator.name,
                 "date": date_format(measurement.date),
             },
