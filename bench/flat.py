@@ -28,7 +28,6 @@ import re
 import subprocess
 import sys
 import time
-from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
@@ -160,20 +159,6 @@ def pages_in_child(url: str) -> dict:
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
-@contextmanager
-def database_in_environment(url: str):
-    """DATABASE_URL set for what is started inside (gunicorn copies the environment)."""
-    previous = os.environ.get("DATABASE_URL")
-    os.environ["DATABASE_URL"] = url
-    try:
-        yield
-    finally:
-        if previous is None:
-            os.environ.pop("DATABASE_URL", None)
-        else:
-            os.environ["DATABASE_URL"] = previous
-
-
 @REGISTRY.register("flat", SECTION, "daily pages at 1x and 10x the data: p95 and SQL queries")
 def flat_pages(ctx):
     from bench.processes import Gunicorn
@@ -187,9 +172,8 @@ def flat_pages(ctx):
     servers = {}
     try:
         for size in (small, large):
-            with database_in_environment(urls[size]):
-                servers[size] = Gunicorn(workers=1)
-                servers[size].start()
+            servers[size] = Gunicorn(workers=1, env={"DATABASE_URL": urls[size]})
+            servers[size].start()
         rows = []
         for label, *_rest in PAGES:
             rows.append(measure_page(ctx, label, servers, answers, small, large))
