@@ -202,6 +202,13 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE: dict = {
     "reports-sweep": {"task": "sempre.reports.sweep", "schedule": 60.0},
     "reports-expire": {"task": "sempre.reports.expire", "schedule": 3600.0},
+    # The precomputed programme figures, counted afresh every hour (a new month, a missed change).
+    "microprojects-refresh-figures": {
+        "task": "sempre.microprojects.refresh_figures",
+        "schedule": 3600.0,
+        "args": ["programme"],
+        "kwargs": {"force": True},
+    },
     "reports-monthly-digest": {
         "task": "sempre.reports.monthly_digest",
         "schedule": crontab(day_of_month="1", hour="6", minute="0"),
