@@ -97,7 +97,12 @@ class ProjectSerializer(CountryFieldMixin, serializers.ModelSerializer):
 
     @extend_schema_field(serializers.ListField(child=serializers.CharField()))
     def get_allowed_transitions(self, project) -> list[str]:
-        return list(project.allowed_transitions)
+        """The statuses the requesting user may move the project to (an organisation admin may
+        make a completed or discontinued project active again)."""
+        request = self.context.get("request")
+        if request is None:
+            return list(project.allowed_transitions)
+        return [str(status) for status in services.project_transitions_for(project, request.user)]
 
 
 class ProjectUpdateSerializer(ProjectSerializer):

@@ -43,6 +43,11 @@ class MicroProject(models.Model):
         Status.COMPLETED: (),
         Status.DISCONTINUED: (),
     }
+    # A completed or discontinued project can be made active again by an admin of its organisation
+    # (a slip undone, or work taken up again): the "microprojects.reopen_microproject" permission.
+    REOPEN_FROM = (Status.COMPLETED, Status.DISCONTINUED)
+    # Moves that end the project's work: the page asks to confirm them.
+    FINAL = (Status.COMPLETED, Status.DISCONTINUED)
 
     class Setting(models.TextChoices):
         RURAL = "rural", _("Rural")

@@ -35,6 +35,8 @@ can_delete_project = is_project_org_admin | (is_project_member & is_draft)
 rules.add_perm("microprojects.view_microproject", can_view_project)
 rules.add_perm("microprojects.change_microproject", can_change_project)
 rules.add_perm("microprojects.delete_microproject", can_delete_project)
+# Making a completed or discontinued project active again (MicroProject.REOPEN_FROM).
+rules.add_perm("microprojects.reopen_microproject", is_project_org_admin)
 # Logging activities, indicators and measurements is part of working on the project.
 rules.add_perm("microprojects.log_activity", can_change_project)
 rules.add_perm("microprojects.manage_indicators", can_change_project)

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from sempre import audit, audit_actions
 from sempre.models import Organisation
 from sempre.rules import require
 from sempre.updates import UNCHANGED, apply_given
@@ -134,18 +135,44 @@ def project_update(
     return project
 
 
+def project_transitions_for(project: MicroProject, user) -> tuple[str, ...]:
+    """The statuses `user` may move `project` to: the usual next steps, and for an admin of its
+    organisation, back to active from completed or discontinued."""
+    if not user.has_perm("microprojects.change_microproject", project):
+        return ()
+    allowed = tuple(project.allowed_transitions)
+    reopens = project.status in MicroProject.REOPEN_FROM
+    if reopens and user.has_perm("microprojects.reopen_microproject", project):
+        allowed += (MicroProject.Status.ACTIVE,)
+    return allowed
+
+
 @transaction.atomic
-def project_transition(*, project: MicroProject, by, status: str) -> MicroProject:
-    """Move a project along draft -> active -> completed | discontinued. Repeating the current
-    status is a no-op; any other move names the allowed ones."""
+def project_transition(*, project: MicroProject, by, status: str, request=None) -> MicroProject:
+    """Move a project along draft -> active -> completed | discontinued; an admin of its organisation
+    may make a completed or discontinued project active again (recorded in the audit log; the
+    project's history has every status change). Repeating the current status is a no-op; any other
+    move names the allowed ones."""
     require(by, "microprojects.change_microproject", project)
     project = MicroProject.objects.select_for_update().get(pk=project.pk)
     if status == project.status:
         return project
     if status not in MicroProject.Status.values:
         raise ValidationError({"status": _("Unknown status “%(status)s”.") % {"status": status}})
-    allowed = project.allowed_transitions
+    allowed = project_transitions_for(project, by)
     if status not in allowed:
+        if status == MicroProject.Status.ACTIVE and project.status in MicroProject.REOPEN_FROM:
+            raise ValidationError(
+                {
+                    "status": _(
+                        "Only an admin of %(organisation)s can make a %(current)s project active again."
+                    )
+                    % {
+                        "organisation": project.organisation.name,
+                        "current": project.get_status_display().lower(),
+                    }
+                }
+            )
         names = ", ".join(str(MicroProject.Status(s).label) for s in allowed) or _("none")
         raise ValidationError(
             {
@@ -157,11 +184,20 @@ def project_transition(*, project: MicroProject, by, status: str) -> MicroProjec
                 }
             }
         )
+    previous = project.status
     project.status = status
     if status == MicroProject.Status.ACTIVE and project.start_date is None:
         project.start_date = date.today()
     project.save()
     figures_changed()
+    if previous in MicroProject.REOPEN_FROM:
+        audit.record(
+            actor=by,
+            action=audit_actions.PROJECT_REOPENED,
+            target=project,
+            data={"from": previous, "to": status},
+            request=request,
+        )
     return project
 
 

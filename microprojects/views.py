@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.utils.translation import gettext_lazy
 
 from sempre import charts, formats, panels
 from sempre.forms import add_service_errors
@@ -104,7 +104,7 @@ def project_detail(request, pk):
         "history": project_history(project)[:HISTORY_LENGTH],
         "can_change": can_change,
         "can_delete": user.has_perm("microprojects.delete_microproject", project),
-        "transitions": [MicroProject.Status(s) for s in project.allowed_transitions] if can_change else [],
+        "transitions": [MicroProject.Status(s) for s in services.project_transitions_for(project, user)],
         "panels": panels.PROJECT.panels_for(request, project=project),
     }
     return render(request, "microprojects/project_detail.html", context)
@@ -199,18 +199,58 @@ def project_delete(request, pk):
     )
 
 
+TRANSITION_CONFIRMATIONS = {
+    MicroProject.Status.COMPLETED: (
+        gettext_lazy("Mark “%(title)s” as completed?"),
+        gettext_lazy(
+            "It then counts as completed on every page and in the programme's figures and reports. "
+            "Only an admin of %(organisation)s can make it active again."
+        ),
+        gettext_lazy("Yes, mark it as completed"),
+    ),
+    MicroProject.Status.DISCONTINUED: (
+        gettext_lazy("Discontinue “%(title)s”?"),
+        gettext_lazy(
+            "It then counts as discontinued on every page and in the programme's figures and reports. "
+            "Only an admin of %(organisation)s can make it active again."
+        ),
+        gettext_lazy("Yes, discontinue it"),
+    ),
+}
+
+
 @login_required
-@require_POST
 def project_transition(request, pk):
+    """Change a project's status. Completing or discontinuing it asks first (GET, or a POST
+    without `confirm`, shows the question; the confirmation page's POST does it)."""
     project = _visible_project(request.user, pk)
     require(request.user, "microprojects.change_microproject", project)
-    form = TransitionForm(request.POST)
+    form = TransitionForm(request.POST if request.method == "POST" else request.GET)
     if not form.is_valid():
-        messages.error(request, _("Choose a valid status."))
+        if request.method == "POST":
+            messages.error(request, _("Choose a valid status."))
+        return redirect(_detail_url(project))
+    status = form.cleaned_data["status"]
+    if status in TRANSITION_CONFIRMATIONS and (request.method != "POST" or not request.POST.get("confirm")):
+        question, consequence, button = TRANSITION_CONFIRMATIONS[status]
+        names = {"title": project.title, "organisation": project.organisation.name}
+        return render(
+            request,
+            "microprojects/confirm_transition.html",
+            {
+                "project": project,
+                "status": status,
+                "question": question % names,
+                "consequence": consequence % names,
+                "button": button,
+                "cancel_url": _detail_url(project),
+            },
+        )
+    if request.method != "POST":
         return redirect(_detail_url(project))
     try:
         project = services.project_transition(
-            project=project, by=request.user, status=form.cleaned_data["status"]
+            project=project, by=request.user, status=status, request=request
         )
     except ValidationError as error:
         for message in error.messages:

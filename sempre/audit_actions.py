@@ -12,6 +12,7 @@ ROLE_CHANGED = "role.changed"
 DECISION = "accelerator.decision"
 DECISION_CLOSED = "accelerator.decision_closed"
 ON_BEHALF = "cocreation.on_behalf"
+PROJECT_REOPENED = "project.reopened"
 REPORT_DOWNLOAD = "report.download"
 PRIVACY_EXPORT = "privacy.export"
 PRIVACY_ERASURE = "privacy.erasure"
@@ -26,6 +27,7 @@ ACTIONS = {
     DECISION: _("Accelerator decision recorded"),
     DECISION_CLOSED: _("Accelerator selection closed"),
     ON_BEHALF: _("Contribution added on behalf of a client"),
+    PROJECT_REOPENED: _("Completed or discontinued project made active again"),
     REPORT_DOWNLOAD: _("Report downloaded"),
     PRIVACY_EXPORT: _("Personal data exported"),
     PRIVACY_ERASURE: _("Personal data erased"),
@@ -36,6 +38,7 @@ GROUPS = {
     "role": _("Roles"),
     "accelerator": _("Accelerator decisions"),
     "cocreation": _("Co-creation"),
+    "project": _("Projects"),
     "report": _("Reports"),
     "privacy": _("Personal data"),
 }

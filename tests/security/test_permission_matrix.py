@@ -144,7 +144,7 @@ EXPECTED: dict[str, tuple[str, str]] = {
     "microprojects:detail": (WEB_PROJECT, WEB_PROJECT),
     "microprojects:edit": (WEB_PROJECT_EDIT, WEB_PROJECT_EDIT),
     "microprojects:delete": ("login login 403 404 ok 404 404 403", "login login 403 404 ok 404 404 403"),
-    "microprojects:transition": (WEB_NO_SUCH_METHOD, WEB_PROJECT_EDIT),
+    "microprojects:transition": (WEB_PROJECT_EDIT, WEB_PROJECT_EDIT),
     "microprojects:activity_create": (WEB_PROJECT_EDIT, WEB_PROJECT_EDIT),
     "microprojects:indicator_create": (WEB_PROJECT_EDIT, WEB_PROJECT_EDIT),
     "microprojects:activity_edit": (WEB_PROJECT_EDIT, WEB_PROJECT_EDIT),

@@ -90,8 +90,9 @@ def test_project_list_for_coordinator_runs_a_fixed_number_of_queries(
     for _ in range(item_count):
         MicroProjectFactory(organisation=OrganisationFactory())
     client = as_user(coordinator)
-    # user (session cached), count, page, target groups, leads (a coordinator needs no memberships)
-    with django_assert_num_queries(5):
+    # user (session cached), count, page, target groups, leads, and the coordinator's memberships
+    # (once: the transitions each project offers depend on whom it belongs to)
+    with django_assert_num_queries(6):
         response = client.get(LIST)
     assert response.json()["count"] == item_count
 
@@ -455,3 +456,18 @@ def test_project_delete_refused_while_an_application_refers_to_it(as_user, org_a
     assert response.status_code == 400
     assert "Discontinue" in response.json()["non_field_errors"][0]
     assert snapshot() == before
+
+
+def test_an_organisation_admin_makes_a_discontinued_project_active_again(
+    as_user, social_worker, org_admin, project
+):
+    as_user(social_worker).post(transition(project), {"status": "discontinued"}, format="json")
+    refused = as_user(social_worker).post(transition(project), {"status": "active"}, format="json")
+    assert refused.status_code == 400
+    assert "Only an admin of" in refused.json()["status"][0]
+    assert as_user(social_worker).get(f"/api/v1/projects/{project.pk}/").json()["allowed_transitions"] == []
+    admin = as_user(org_admin)
+    assert admin.get(f"/api/v1/projects/{project.pk}/").json()["allowed_transitions"] == ["active"]
+    reopened = admin.post(transition(project), {"status": "active"}, format="json")
+    assert reopened.status_code == 200
+    assert reopened.json()["status"] == "active"

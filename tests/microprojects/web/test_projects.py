@@ -5,6 +5,7 @@ from django.urls import reverse
 
 from microprojects import services
 from microprojects.models import MicroProject
+from sempre.models import AuditEvent
 from tests.factories import MicroProjectFactory, OrganisationFactory, TargetGroupFactory
 
 from .factories import migrants, project_with_data
@@ -340,7 +341,9 @@ def test_transition_wrong_move_names_allowed_ones(client_for, social_worker, org
     draft = MicroProjectFactory(organisation=organisation, status=MicroProject.Status.DRAFT)
 
     response = client_for(social_worker).post(
-        reverse("microprojects:transition", args=[draft.pk]), {"status": "completed"}, follow=True
+        reverse("microprojects:transition", args=[draft.pk]),
+        {"status": "completed", "confirm": "yes"},
+        follow=True,
     )
 
     draft.refresh_from_db()
@@ -358,11 +361,43 @@ def test_transition_by_coordinator_is_forbidden(client_for, coordinator, project
     assert project.status == MicroProject.Status.ACTIVE
 
 
-def test_transition_needs_post(client_for, social_worker, project):
-    assert (
-        client_for(social_worker).get(reverse("microprojects:transition", args=[project.pk])).status_code
-        == 405
-    )
+def test_completing_a_project_asks_first(client_for, social_worker, project):
+    client = client_for(social_worker)
+    url = reverse("microprojects:transition", args=[project.pk])
+    page = client.get(detail(project)).text
+    assert f"{url}?status=completed" in page  # a link to the question, not a one-click button
+    question = client.get(url, {"status": "completed"})
+    assert "Mark “" in question.text
+    assert 'name="confirm"' in question.text
+    client.post(url, {"status": "completed"})  # a POST without the confirmation asks again
+    project.refresh_from_db()
+    assert project.status == MicroProject.Status.ACTIVE
+    client.post(url, {"status": "completed", "confirm": "yes"})
+    project.refresh_from_db()
+    assert project.status == MicroProject.Status.COMPLETED
+    assert client.get(url).status_code == 302  # no status: back to the project
+
+
+def test_only_the_organisation_admin_makes_a_completed_project_active_again(
+    client_for, social_worker, org_admin, project
+):
+    services.project_transition(project=project, by=social_worker, status="completed")
+    url = reverse("microprojects:transition", args=[project.pk])
+    assert "Make it active again" not in client_for(social_worker).get(detail(project)).text
+    refused = client_for(social_worker).post(url, {"status": "active"}, follow=True)
+    assert "Only an admin of" in refused.text
+    project.refresh_from_db()
+    assert project.status == MicroProject.Status.COMPLETED
+    admin = client_for(org_admin)
+    assert "Make it active again" in admin.get(detail(project)).text
+    admin.post(url, {"status": "active"})
+    project.refresh_from_db()
+    assert project.status == MicroProject.Status.ACTIVE
+    event = AuditEvent.objects.get(action="project.reopened")
+    assert (event.actor, event.target_id) == (org_admin, str(project.pk))
+    assert event.data == {"from": "completed", "to": "active"}
+    history = client_for(org_admin).get(f"/api/v1/projects/{project.pk}/history/").json()["results"]
+    assert any(c["field"] == "status" and c["new"] == "active" for entry in history for c in entry["changes"])
 
 
 def test_delete_asks_for_confirmation_then_deletes(client_for, org_admin, project):
