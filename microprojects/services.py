@@ -6,12 +6,14 @@ them, forms show them next to the field) or `PermissionDenied`. An argument a se
 know is a TypeError: a programming error, not input.
 """
 
+import json
 from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
 
 from celery import current_app
 from django.core.exceptions import ValidationError
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.db.models import ProtectedError, Q
 from django.utils import timezone
@@ -546,8 +548,9 @@ def _figures_mark_changed() -> None:
 
 def figures_refresh(*, scope: str = FiguresSnapshot.SCOPE_PROGRAMME, force: bool = False) -> FiguresSnapshot:
     """Compute a snapshot's figures again when something changed since its last computation (or
-    when forced). Safe to run twice and side by side: a computation that started earlier than the
-    stored one never overwrites it, and one that finds nothing changed does nothing."""
+    when forced: writes that bypass the services, a new month). Safe to run twice and side by side:
+    a computation that started earlier than the stored one never overwrites it, and one that finds
+    nothing changed writes nothing (the figures stay those "as of" their first computation)."""
     if scope != FiguresSnapshot.SCOPE_PROGRAMME:
         raise ValueError(f"unknown figures scope {scope!r}")
     snapshot, _created = FiguresSnapshot.objects.get_or_create(scope=scope)
@@ -555,6 +558,8 @@ def figures_refresh(*, scope: str = FiguresSnapshot.SCOPE_PROGRAMME, force: bool
         return snapshot
     started = timezone.now()
     figures = programme_figures_to_store(MicroProject.objects.all())
+    if not snapshot.is_stale and json.loads(json.dumps(figures, cls=DjangoJSONEncoder)) == snapshot.figures:
+        return snapshot  # forced, and the same figures: they are still those of `computed_at`
     FiguresSnapshot.objects.filter(
         Q(computed_at__isnull=True) | Q(computed_at__lt=started), pk=snapshot.pk
     ).update(figures=figures, computed_at=started)

@@ -175,3 +175,19 @@ def test_the_first_visit_computes_the_figures_once(organisation, coordinator):
 
     assert response.context["programme_totals"]["activities"] == 1
     assert FiguresSnapshot.objects.get().computed_at is not None
+
+
+def test_a_forced_refresh_of_unchanged_figures_writes_nothing(project):
+    before = FiguresSnapshot.objects.get()
+
+    after = services.figures_refresh(force=True)
+
+    assert after.computed_at == before.computed_at
+
+
+def test_a_forced_refresh_counts_what_bypassed_the_services(project, coordinator):
+    ActivityFactory(project=project, date=TODAY, participants_total=5)  # as a bulk import would
+
+    services.figures_refresh(force=True)
+
+    assert snapshot_totals(coordinator)["participants"] == 15

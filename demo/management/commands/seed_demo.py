@@ -12,6 +12,7 @@ from django.db import transaction
 
 from demo import accelerator, cocreation, microprojects, reports, toolkit
 from demo.people import DEMO_PASSWORD, demo_logins
+from microprojects.services import figures_refresh
 
 SEEDERS = (microprojects, toolkit, cocreation, accelerator, reports)
 
@@ -46,6 +47,9 @@ class Command(BaseCommand):
         for seeder in SEEDERS:
             with transaction.atomic():
                 seeder.seed(stdout=self.stdout)
+        # The demo data is partly written in bulk, past the services that keep the precomputed
+        # programme figures current: count them afresh.
+        figures_refresh(force=True)
         self.print_logins()
 
     def print_logins(self):
