@@ -220,6 +220,8 @@ def measure_page(ctx, label, servers, answers, small, large) -> Row:
         "p50 ms @10x": percentile(timings[large], 50),
         "p95 ms @10x": p95[large],
         "p95 ratio": p95[large] / p95[small],
+        # Information: on a shared machine p95 of a few dozen requests is close to the slowest one.
+        "p50 ratio": percentile(timings[large], 50) / percentile(timings[small], 50),
         "queries @1x": queries[small],
         "queries @10x": queries[large],
         "KB @1x": sizes[small] / 1024,
