@@ -530,6 +530,9 @@ def measurement_delete(*, measurement: Measurement, by) -> None:
 
 # The task that refreshes a snapshot, queued by name so this module needs no import of tasks.py.
 FIGURES_REFRESH_TASK = "sempre.microprojects.refresh_figures"
+# Seconds a refresh waits after a change, so a burst of changes (a busy hour of field workers, an
+# import) is counted by one computation: the tasks that run after it find the figures fresh.
+FIGURES_REFRESH_DELAY = 10
 
 
 def figures_changed() -> None:
@@ -543,7 +546,9 @@ def figures_changed() -> None:
 
 def _figures_mark_changed() -> None:
     FiguresSnapshot.objects.filter(scope=FiguresSnapshot.SCOPE_PROGRAMME).update(changed_at=timezone.now())
-    current_app.signature(FIGURES_REFRESH_TASK, args=[FiguresSnapshot.SCOPE_PROGRAMME]).apply_async()
+    current_app.signature(FIGURES_REFRESH_TASK, args=[FiguresSnapshot.SCOPE_PROGRAMME]).apply_async(
+        countdown=FIGURES_REFRESH_DELAY
+    )
 
 
 def figures_refresh(*, scope: str = FiguresSnapshot.SCOPE_PROGRAMME, force: bool = False) -> FiguresSnapshot:

@@ -191,3 +191,22 @@ def test_a_forced_refresh_counts_what_bypassed_the_services(project, coordinator
     services.figures_refresh(force=True)
 
     assert snapshot_totals(coordinator)["participants"] == 15
+
+
+def test_a_change_queues_one_delayed_refresh_after_the_commit(
+    project, social_worker, django_capture_on_commit_callbacks
+):
+    from unittest import mock
+
+    with mock.patch("microprojects.services.current_app") as app:
+        with django_capture_on_commit_callbacks(execute=False) as callbacks:
+            services.activity_log(project=project, by=social_worker, date=TODAY, title="Walk")
+        app.signature.assert_not_called()  # nothing before the commit
+        for callback in callbacks:
+            callback()
+
+    app.signature.assert_called_once_with(
+        services.FIGURES_REFRESH_TASK, args=[FiguresSnapshot.SCOPE_PROGRAMME]
+    )
+    app.signature.return_value.apply_async.assert_called_once_with(countdown=services.FIGURES_REFRESH_DELAY)
+    assert FiguresSnapshot.objects.get().is_stale  # marked changed, the refresh not run yet
