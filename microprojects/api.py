@@ -160,6 +160,13 @@ class ActivitySerializer(serializers.ModelSerializer):
     # `project_title` is annotated by the selectors (activities_visible_to, project_activities),
     # so a list needs no project objects.
     project_title = serializers.CharField(read_only=True)
+    confirm = serializers.BooleanField(
+        write_only=True,
+        default=False,
+        help_text="Confirms figures that are unusual for one activity (more than 500 participants, "
+        "more than 40 staff or volunteer hours); without it they are refused (400, code unusual) "
+        "and with it saved with unusual_confirmed.",
+    )
 
     class Meta:
         model = Activity
@@ -174,11 +181,13 @@ class ActivitySerializer(serializers.ModelSerializer):
             "staff_hours",
             "volunteer_hours",
             *Activity.COUNT_FIELDS,
+            "unusual_confirmed",
+            "confirm",
             "created_by",
             "created_at",
             "updated_at",
         ]
-        read_only_fields = ["project", "created_by", "created_at", "updated_at"]
+        read_only_fields = ["project", "unusual_confirmed", "created_by", "created_at", "updated_at"]
 
 
 class IndicatorSerializer(serializers.ModelSerializer):

@@ -104,6 +104,8 @@ class ActivityForm(ServiceModelForm):
     Without a project (the quick log from the dashboard), the form asks which project."""
 
     project = forms.ModelChoiceField(queryset=None, label=_("Project"), required=True)
+    # Shown once figures are unusual (Activity.UNUSUAL); ticking it saves them as they are.
+    confirm = forms.BooleanField(label=_("Yes, these figures are right"), required=False)
 
     class Meta:
         model = Activity
@@ -153,6 +155,12 @@ class ActivityForm(ServiceModelForm):
         if not self.is_bound and self.instance.pk is None:
             self.initial.setdefault("date", timezone.localdate())
         self.fields["participants_total"].help_text = _("Everybody who took part, staff not counted.")
+
+    @property
+    def asks_to_confirm(self) -> bool:
+        """Whether to show "Yes, these figures are right": once figures turned out unusual."""
+        unusual = any(self.has_error(field, "unusual") for field in Activity.UNUSUAL)
+        return unusual or bool(self.data.get(self.add_prefix("confirm")))
 
     def fieldset_rows(self):
         """(legend, [bound fields], is_grid) for the template, skipping fields the form does not have."""

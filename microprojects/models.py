@@ -141,6 +141,8 @@ class Activity(models.Model):
     GENDER_FIELDS = ("women", "men", "non_binary", "gender_not_stated")
     AGE_FIELDS = ("age_under_18", "age_18_29", "age_30_54", "age_55_plus", "age_not_stated")
     COUNT_FIELDS = ("participants_total", "participants_new", *GENDER_FIELDS, *AGE_FIELDS)
+    # Above these one activity's figures are unusual: saved only once the person confirms them.
+    UNUSUAL = {"participants_total": 500, "staff_hours": 40, "volunteer_hours": 40}
 
     project = models.ForeignKey(MicroProject, on_delete=models.CASCADE, related_name="activities")
     date = models.DateField(_("date"))
@@ -154,6 +156,9 @@ class Activity(models.Model):
         _("volunteer hours"), max_digits=7, decimal_places=2, default=0, validators=[MinValueValidator(0)]
     )
     participants_total = models.PositiveIntegerField(_("participants"), default=0)
+    # Figures beyond Activity.UNUSUAL are possible but rare; the person who logged them confirmed
+    # that they are right (services.activity_log / activity_update with confirm=True).
+    unusual_confirmed = models.BooleanField(_("unusual figures confirmed"), default=False)
     participants_new = models.PositiveIntegerField(_("of which new"), null=True, blank=True)
     women = models.PositiveIntegerField(_("women"), null=True, blank=True)
     men = models.PositiveIntegerField(_("men"), null=True, blank=True)

@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from sempre import audit, audit_actions
+from sempre import audit, audit_actions, formats
 from sempre.models import Organisation
 from sempre.rules import require
 from sempre.updates import UNCHANGED, apply_given
@@ -222,15 +222,16 @@ def project_delete(*, project: MicroProject, by) -> None:
 # Activities -------------------------------------------------------------------------------------
 
 
-def activity_validate_counts(values: dict) -> None:
-    """Each breakdown that is filled must add up to the total; new ones cannot exceed it."""
+def activity_count_errors(values: dict) -> dict[str, str]:
+    """Each breakdown that is filled must add up to the total; new ones cannot exceed it; no count
+    is negative. The errors by field (empty when the counts are right)."""
     total = values.get("participants_total") or 0
     errors = {}
     new = values.get("participants_new")
     if new is not None and new > total:
         errors["participants_new"] = _("New participants (%(new)s) cannot exceed the total (%(total)s).") % {
-            "new": new,
-            "total": total,
+            "new": formats.number(new),
+            "total": formats.number(total),
         }
     for fields, label in (
         (Activity.GENDER_FIELDS, _("by gender")),
@@ -240,18 +241,81 @@ def activity_validate_counts(values: dict) -> None:
         if filled and sum(filled) != total:
             errors[fields[0]] = _(
                 "Participants %(breakdown)s add up to %(sum)s, but the total is %(total)s."
-            ) % {"breakdown": label, "sum": sum(filled), "total": total}
+            ) % {"breakdown": label, "sum": formats.number(sum(filled)), "total": formats.number(total)}
     for field in Activity.COUNT_FIELDS:
         value = values.get(field)
         if value is not None and value < 0:
             errors[field] = _("Cannot be negative.")
-    if errors:
+    return errors
+
+
+def activity_validate_counts(values: dict) -> None:
+    """activity_count_errors, raised as one ValidationError."""
+    if errors := activity_count_errors(values):
         raise ValidationError(errors)
 
 
-def _activity_check(activity: Activity):
-    activity_validate_counts({f: getattr(activity, f) for f in Activity.COUNT_FIELDS})
-    activity.full_clean(exclude=["project"])
+def _activity_date_errors(activity: Activity) -> dict[str, str]:
+    if not isinstance(activity.date, date):
+        return {}  # full_clean names a missing or malformed date
+    project = activity.project
+    if activity.date > timezone.localdate():
+        return {"date": _("An activity cannot be dated in the future.")}
+    if project.start_date and activity.date < project.start_date:
+        return {
+            "date": _("The project started on %(start)s; an activity cannot be dated before that.")
+            % {"start": date_format(project.start_date)}
+        }
+    if project.end_date and activity.date > project.end_date:
+        return {
+            "date": _("The project ended on %(end)s; an activity cannot be dated after that.")
+            % {"end": date_format(project.end_date)}
+        }
+    return {}
+
+
+def _activity_unusual(activity: Activity) -> dict[str, ValidationError]:
+    """Figures that are possible but rare for one activity, each asking to be confirmed."""
+    unusual = {}
+    for field, limit in Activity.UNUSUAL.items():
+        value = getattr(activity, field)
+        try:
+            too_high = value is not None and Decimal(str(value)) > limit
+        except ArithmeticError:
+            too_high = False  # full_clean names a malformed number
+        if too_high:
+            label = Activity._meta.get_field(field).verbose_name
+            unusual[field] = ValidationError(
+                _("%(value)s %(label)s is unusual for one activity. If it is right, confirm it.")
+                % {"value": formats.number(value), "label": label},
+                code="unusual",
+            )
+    return unusual
+
+
+def _activity_check(activity: Activity, *, confirm: bool = False) -> None:
+    """Refuse what cannot be right and ask about what is unusual, every error in one answer:
+    counts that do not add up or are negative, a date after today or outside the project's period,
+    the fields' own rules, and (unless `confirm`) figures above Activity.UNUSUAL. Confirmed unusual
+    figures are saved with `unusual_confirmed`."""
+    errors: dict[str, list] = {}
+    for field, message in (
+        activity_count_errors({f: getattr(activity, f) for f in Activity.COUNT_FIELDS})
+        | _activity_date_errors(activity)
+    ).items():
+        errors[field] = [message]
+    try:
+        activity.full_clean(exclude=["project", *errors])
+    except ValidationError as error:
+        for field, messages in error.message_dict.items():
+            errors.setdefault(field, messages)
+    unusual = _activity_unusual(activity)
+    if not confirm:
+        for field, error in unusual.items():
+            errors.setdefault(field, []).append(error)
+    if errors:
+        raise ValidationError(errors)
+    activity.unusual_confirmed = bool(unusual)
 
 
 @transaction.atomic
@@ -276,8 +340,10 @@ def activity_log(
     age_30_54: int | None = None,
     age_55_plus: int | None = None,
     age_not_stated: int | None = None,
+    confirm: bool = False,
 ) -> Activity:
-    """Log what happened in a project; each participant breakdown that is filled adds up to the total."""
+    """Log what happened in a project; each participant breakdown that is filled adds up to the
+    total. Unusual figures (Activity.UNUSUAL) need `confirm` (see _activity_check)."""
     require(by, "microprojects.log_activity", project)
     activity = Activity(
         project=project,
@@ -300,7 +366,7 @@ def activity_log(
         age_55_plus=age_55_plus,
         age_not_stated=age_not_stated,
     )
-    _activity_check(activity)
+    _activity_check(activity, confirm=confirm)
     activity.save()
     figures_changed()
     return activity
@@ -328,9 +394,12 @@ def activity_update(
     age_30_54: int | None = UNCHANGED,
     age_55_plus: int | None = UNCHANGED,
     age_not_stated: int | None = UNCHANGED,
+    confirm: bool = False,
 ) -> Activity:
-    """Change the fields given; the breakdowns are checked against the total as it then is."""
+    """Change the fields given; the breakdowns are checked against the total as it then is.
+    Unusual figures confirmed before stay confirmed while they are not changed."""
     require(by, "microprojects.log_activity", activity.project)
+    confirmed = {f: getattr(activity, f) for f in Activity.UNUSUAL} if activity.unusual_confirmed else None
     apply_given(
         activity,
         {
@@ -353,7 +422,8 @@ def activity_update(
             "age_not_stated": age_not_stated,
         },
     )
-    _activity_check(activity)
+    unchanged = confirmed is not None and all(getattr(activity, f) == v for f, v in confirmed.items())
+    _activity_check(activity, confirm=confirm or unchanged)
     activity.save()
     figures_changed()
     return activity

@@ -151,3 +151,51 @@ def test_indicator_update_by_other_organisation_is_denied(project, social_worker
         services.indicator_update(indicator=indicator, by=other_social_worker, name="Hijacked")
     indicator.refresh_from_db()
     assert indicator.name == "Bags sold"
+
+
+def _dated_project(project):
+    project.start_date, project.end_date = dt.date(2025, 7, 1), dt.date(2027, 12, 31)
+    project.save()
+    return project
+
+
+def test_an_activity_outside_the_project_period_or_in_the_future_is_refused(project, social_worker):
+    project = _dated_project(project)
+    log = {"project": project, "by": social_worker, "title": "Workshop", "participants_total": 5}
+    for day, words in (
+        (dt.date(1850, 1, 1), "started on"),
+        (dt.date.today() + dt.timedelta(days=30), "future"),
+    ):
+        with pytest.raises(ValidationError) as refused:
+            services.activity_log(date=day, **log)
+        assert words in refused.value.message_dict["date"][0]
+    project.end_date = dt.date(2025, 8, 1)
+    project.save()
+    with pytest.raises(ValidationError, match="ended on"):
+        services.activity_log(date=dt.date(2025, 9, 1), **log)
+    assert not Activity.objects.exists()
+
+
+def test_unusual_figures_are_saved_only_when_confirmed_with_every_other_error(project, social_worker):
+    project = _dated_project(project)
+    log = {"project": project, "by": social_worker, "title": "Harvest festival"}
+    with pytest.raises(ValidationError) as refused:
+        services.activity_log(
+            date=dt.date(1850, 1, 1),
+            participants_total=2000,
+            participants_new=3000,
+            volunteer_hours=99,
+            **log,
+        )
+    errors = refused.value.error_dict
+    assert set(errors) == {"date", "participants_total", "participants_new", "volunteer_hours"}
+    assert [e.code for e in errors["participants_total"]] == ["unusual"]
+    assert not Activity.objects.exists()
+    activity = services.activity_log(date=dt.date(2025, 9, 1), participants_total=2000, confirm=True, **log)
+    assert activity.unusual_confirmed
+    services.activity_update(activity=activity, by=social_worker, notes="Counted at the gate")
+    with pytest.raises(ValidationError) as changed:
+        services.activity_update(activity=activity, by=social_worker, participants_total=2500)
+    assert [e.code for e in changed.value.error_dict["participants_total"]] == ["unusual"]
+    usual = services.activity_log(date=dt.date(2025, 9, 2), participants_total=20, **log)
+    assert not usual.unusual_confirmed

@@ -236,3 +236,18 @@ def test_activity_delete_permission_matrix(client_for, activity, snapshot, role)
     assert Activity.objects.filter(pk=activity.pk).exists() is (response.status_code != 204)
     if response.status_code != 204:
         assert snapshot() == before
+
+
+def test_unusual_figures_need_confirm_in_the_api(as_user, social_worker, project):
+    client = as_user(social_worker)
+    payload = {**VALID, "participants_total": 2000, "participants_new": None}
+    payload = {key: value for key, value in payload.items() if value is not None}
+    for field in ("women", "men", "non_binary", "gender_not_stated", *Activity.AGE_FIELDS):
+        payload.pop(field, None)
+    refused = client.post(nested(project), payload, format="json")
+    assert refused.status_code == 400
+    assert "unusual" in refused.json()["participants_total"][0]
+    confirmed = client.post(nested(project), {**payload, "confirm": True}, format="json")
+    assert confirmed.status_code == 201, confirmed.json()
+    assert confirmed.json()["unusual_confirmed"] is True
+    assert "confirm" not in confirmed.json()

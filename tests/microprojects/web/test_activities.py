@@ -213,3 +213,19 @@ def test_activity_delete_by_coordinator_is_forbidden(client_for, coordinator, pr
 
     assert response.status_code == 403
     assert Activity.objects.filter(pk=activity.pk).exists()
+
+
+def test_the_form_asks_to_confirm_unusual_figures_and_saves_them_once_confirmed(
+    client_for, social_worker, project
+):
+    client = client_for(social_worker)
+    url = reverse("microprojects:activity_create", args=[project.pk])
+    data = {"date": "2025-06-01", "kind": "event", "title": "Harvest festival", "participants_total": "2000"}
+    data |= {"staff_hours": "4", "volunteer_hours": "0"}
+    asked = client.post(url, data)
+    assert asked.status_code == 200
+    assert "Yes, these figures are right" in asked.text
+    assert "is unusual for one activity" in asked.text
+    assert not Activity.objects.exists()
+    client.post(url, {**data, "confirm": "on"})
+    assert Activity.objects.get().unusual_confirmed
