@@ -33,7 +33,7 @@ def _quota_values():
         ("", _("each one separately")),
         (_("Rural or urban"), list(MicroProject.Setting.choices)),
         (_("The programme's countries"), [(c.code, c.name) for c in countries if c.code in programme]),
-        (_("Other countries"), [(c.code, c.name) for c in countries if c.code not in programme]),
+        (_("Other countries"), [(c.code, c.name) for c in countries if c.code and c.code not in programme]),
     ]
 
 

@@ -76,7 +76,7 @@ def _known_value(attribute: str, value) -> bool:
     if attribute == "setting":
         return value in ("rural", "urban")
     if attribute == "country":
-        return isinstance(value, str) and value in countries
+        return isinstance(value, str) and bool(value) and value in countries
     return str(value).isdigit()
 
 

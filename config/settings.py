@@ -148,6 +148,13 @@ LANGUAGES = [
     ("ar", _("Arabic")),
 ]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Country selects offer the programme's countries first, then a line, then every other country
+# (django-countries). Another programme sets its own with SEMPRE_PROGRAMME_COUNTRIES=SE,FI,...
+COUNTRIES_FIRST = env.list(
+    "SEMPRE_PROGRAMME_COUNTRIES", default=["DK", "DE", "EE", "FI", "LV", "LT", "PL", "SE"]
+)
+COUNTRIES_FIRST_SORT = True  # in the reader's language's alphabetical order
+COUNTRIES_FIRST_BREAK = "──────────"
 TIME_ZONE = "Europe/Berlin"
 USE_I18N = True
 USE_TZ = True

@@ -482,3 +482,10 @@ def test_list_sorts_by_participants(client_for, coordinator, organisation):
 
     assert [p.title for p in by_title] == ["A few", "B many"]
     assert [p.title for p in by_participants] == ["B many", "A few"]
+
+
+def test_the_country_select_offers_the_programmes_countries_first(client_for, social_worker, settings):
+    page = client_for(social_worker).get(reverse("microprojects:create")).text
+    select = page[page.index('name="country"') :]
+    options = select[: select.index("</select>")]
+    assert options.index('value="LV"') < options.index("──") < options.index('value="AF"')
