@@ -24,6 +24,9 @@ def test_production_settings_pass_check_deploy_without_warnings(tmp_path):
         "DATABASE_URL": f"sqlite:///{tmp_path / 'deploy.sqlite3'}",
     }
     env.pop("DJANGO_DEBUG", None)
+    # Set in this test process once a browser test ran in it (tests/browser/conftest.py), never in
+    # a deployment; check --deploy rightly refuses it (async.E001).
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         cwd=ROOT,
