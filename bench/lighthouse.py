@@ -51,7 +51,7 @@ from bench.common import BENCH_DIR, ROOT, database_url
 from bench.harness import REGISTRY, Row, all_of, at_least, at_most
 from bench.processes import Gunicorn
 
-SECTION = "7 Pages on phones (Lighthouse, mobile)"
+SECTION = "8. Pages on phones (Lighthouse, mobile)"
 CHROME_PATH = "/usr/bin/chromium"
 CHROME_FLAGS = "--headless=new --no-sandbox --disable-gpu --disable-dev-shm-usage"
 LIGHTHOUSE = BENCH_DIR / "node_modules" / ".bin" / "lighthouse"
@@ -202,6 +202,8 @@ def log_in(server: Gunicorn, username: str, password: str) -> str:
     connection.request("GET", "/accounts/login/")
     response = connection.getresponse()
     body = response.read().decode()
+    if response.status != 200:
+        raise RuntimeError(f"the login page answered {response.status}")
     csrf_cookie = re.search(r"csrftoken=([^;]+)", response.getheader("Set-Cookie") or "").group(1)
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', body).group(1)
     form = urllib.parse.urlencode({"username": username, "password": password, "csrfmiddlewaretoken": token})
@@ -240,9 +242,19 @@ def lighthouse(url: str, cookie: str, workdir: Path, extra: tuple[str, ...] = ()
         headers = workdir / "headers.json"
         headers.write_text(json.dumps({"Cookie": cookie}))
         command.append(f"--extra-headers={headers}")
-    subprocess.run(  # noqa: S603 - the Lighthouse installed above
-        command, env={**os.environ, "CHROME_PATH": CHROME_PATH}, check=True, capture_output=True, timeout=300
-    )
+    for attempt in (1, 2):  # Chromium now and then fails to start on a busy machine: once more
+        done = subprocess.run(  # noqa: S603 - the Lighthouse installed above
+            command,
+            env={**os.environ, "CHROME_PATH": CHROME_PATH},
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=300,
+        )
+        if done.returncode == 0:
+            break
+        if attempt == 2:
+            raise RuntimeError(f"Lighthouse failed on {url}: {done.stderr.strip()[-800:]}")
     report = json.loads(output.read_text())
     if report.get("runtimeError"):
         raise RuntimeError(f"Lighthouse: {report['runtimeError'].get('message')}")
@@ -371,14 +383,17 @@ def measure(ctx) -> list[Row]:
             for key in keys:
                 title, _user, first_goal, village = PAGES[key]
                 path, cookie = targets[key]
-                runs = [figures_of(lighthouse(base + path, cookie, workdir)) for _ in range(RUNS)]
-                rows.append(page_row(title, path, median_figures(runs), visits[key], first_goal, version))
-                if village:
-                    slow = [
-                        figures_of(lighthouse(base + path, cookie, workdir, VILLAGE_THROTTLING))
-                        for _ in range(RUNS)
-                    ]
-                    rows.append(village_row(title, median_figures(slow)))
+                try:
+                    runs = [figures_of(lighthouse(base + path, cookie, workdir)) for _ in range(RUNS)]
+                    rows.append(page_row(title, path, median_figures(runs), visits[key], first_goal, version))
+                    if village:
+                        slow = [
+                            figures_of(lighthouse(base + path, cookie, workdir, VILLAGE_THROTTLING))
+                            for _ in range(RUNS)
+                        ]
+                        rows.append(village_row(title, median_figures(slow)))
+                except RuntimeError as error:  # one page's failure leaves the others measured
+                    rows.append(Row(SECTION, title, status="error", note=f"{path}: {error}"))
             return rows
         finally:
             server.stop()
