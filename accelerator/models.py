@@ -178,6 +178,9 @@ class Application(models.Model):
     toc_snapshot = models.ForeignKey(
         "toolkit.Snapshot", on_delete=models.PROTECT, null=True, blank=True, related_name="+", editable=False
     )
+    # The project's key figures at submission (activities, participants with breakdowns, indicators
+    # with progress; counts only, no names): see accelerator.submission.project_figures.
+    figures = models.JSONField(_("key figures at submission"), default=dict, blank=True, editable=False)
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )

@@ -35,6 +35,10 @@ SAFE_AT = 0.8
 OUT_AT = 0.2
 BLOCK = 250  # draws per vectorised block
 PLACES = 4  # decimals at which two scores count as equal
+# The round's one order (ranking page, suggested portfolio, decision page, decision record, reports):
+# the mean adjusted for reviewer leniency. The raw mean is shown beside it, and the ranking page can
+# be switched to it for comparison, saying so.
+ROUND_ORDER_NORMALISED = True
 
 
 @dataclass(frozen=True)
@@ -90,6 +94,9 @@ class RankingRow:
     tie_broken_by: str = ""
     explanation: Explanation | None = None
     raw_totals: list[float] = field(default_factory=list)
+    # Reviews this application should get (the round's reviewers per application, or more when
+    # more are assigned); review_count below it means reviews are missing.
+    reviews_expected: int = 0
 
 
 @dataclass
@@ -102,6 +109,14 @@ class Ranking:
     seed: int
     weights: dict[int, float]  # normalised, summing to 1
     cut_off: float | None
+    # Reviews still missing across the round (expected minus submitted): while any are missing the
+    # ranking is provisional, and no row is labelled "safe", "borderline" or "out" (label
+    # "provisional"): P(top N) from one review per application says nothing about stability.
+    missing_reviews: int = 0
+
+    @property
+    def provisional(self) -> bool:
+        return self.missing_reviews > 0
 
 
 def normalised_weights(criteria: list[CriterionInput]) -> dict[int, float]:
@@ -232,7 +247,11 @@ def rank(
     method: str = "shrinkage",
     draws: int = 2000,
     seed: int = DEFAULT_SEED,
+    expected_reviews: dict[int, int] | None = None,
 ) -> Ranking:
+    """`expected_reviews`: application id -> reviews it should get; any shortfall makes the
+    ranking provisional (see Ranking.missing_reviews)."""
+    expected_reviews = expected_reviews or {}
     weights = normalised_weights(criteria)
     w = np.array([weights[c.id] for c in criteria], dtype=float)
     unit, apps, revs, n_reviewers = _review_matrix(criteria, applications, reviews)
@@ -312,6 +331,10 @@ def rank(
     )
     app_position = {a.id: i for i, a in enumerate(applications)}
     texts = _explanation_texts()
+    missing = 0
+    for row in rows:
+        row.reviews_expected = max(expected_reviews.get(row.application_id, 0), row.review_count)
+        missing += row.reviews_expected - row.review_count
     for row in rows:
         if row.score is None:
             row.p_top_n = 0.0
@@ -319,9 +342,12 @@ def rank(
             row.explanation = Explanation({}, 0.0, None, "No submitted review yet.")
             continue
         row.p_top_n = round(float(probabilities[app_position[row.application_id]]), 4)
-        row.label = "safe" if row.p_top_n >= SAFE_AT else "out" if row.p_top_n <= OUT_AT else "borderline"
+        if missing:
+            row.label = "provisional"
+        else:
+            row.label = "safe" if row.p_top_n >= SAFE_AT else "out" if row.p_top_n <= OUT_AT else "borderline"
         row.explanation = _explain(row, criteria, weights, cut_off, next_in, normalise, texts)
-    return Ranking(rows, places, normalise, method, draws, seed, weights, cut_off)
+    return Ranking(rows, places, normalise, method, draws, seed, weights, cut_off, missing)
 
 
 def _note_tie_breaks(rows, key, tie_break):
@@ -509,7 +535,12 @@ def round_inputs(round) -> tuple[list[CriterionInput], list[ApplicationInput], l
 def round_rank(
     *, round, normalise: bool | None = None, draws: int = 2000, seed: int = DEFAULT_SEED
 ) -> Ranking:
-    """The ranking of a round as plain rows (dataclasses), for pages, the API and reports."""
+    """The ranking of a round as plain rows (dataclasses), for pages, the API and reports.
+
+    `normalise=None` is the round's own order, the one every page, the decision record and the
+    reports use: the mean adjusted for reviewer leniency (ROUND_ORDER_NORMALISED)."""
+    if normalise is None:
+        normalise = ROUND_ORDER_NORMALISED
     criteria, applications, reviews = round_inputs(round)
     return rank(
         criteria=criteria,
@@ -521,4 +552,21 @@ def round_rank(
         method=round.normalisation,
         draws=draws,
         seed=seed,
+        expected_reviews=expected_reviews(round),
     )
+
+
+def expected_reviews(round) -> dict[int, int]:
+    """Application id -> reviews it should get: the round's reviewers per application, or more
+    when more active reviewers are assigned (one query)."""
+    from django.db.models import Count, Q
+
+    from .models import Application
+
+    wanted = round.reviewers_per_application
+    return {
+        pk: max(wanted, assigned)
+        for pk, assigned in Application.objects.filter(round=round)
+        .annotate(assigned=Count("assignments", filter=Q(assignments__status="active")))
+        .values_list("pk", "assigned")
+    }

@@ -30,7 +30,7 @@ from .models import (
     StartUp,
 )
 from .portfolio import Candidate, best_portfolio
-from .ranking import DEFAULT_SEED, Ranking, round_rank
+from .ranking import DEFAULT_SEED, ROUND_ORDER_NORMALISED, Ranking, round_rank
 
 
 def rounds_visible_to(user) -> QuerySet[Round]:
@@ -403,10 +403,20 @@ def round_portfolio(*, round: Round, normalise: bool = True) -> dict:
     ]
     result = best_portfolio(candidates, round.places, list(round.quotas))
     titles = {row.application_id: row.title for row in scored}
+    by_row = {row.application_id: row for row in scored}
     data = asdict(result)
     data["selected_titles"] = [titles[i] for i in result.selected]
     data["unconstrained_titles"] = [titles[i] for i in result.unconstrained]
+    # Each with its place in the ranking and its score, so the lists read against the ranking page.
+    for name in ("selected", "unconstrained"):
+        data[f"{name}_items"] = [
+            {"application": i, "title": titles[i], "rank": by_row[i].rank, "score": by_row[i].score}
+            for i in getattr(result, name)
+        ]
     data["quotas"] = round.quotas
+    data["order"] = "adjusted_mean" if ranking.normalise else "raw_mean"
+    data["missing_reviews"] = ranking.missing_reviews
+    data["provisional"] = ranking.provisional
     return data
 
 
@@ -428,6 +438,8 @@ def round_ranking(
     rows asked for (a page reads one or two entries, however many applications the round has),
     with the projects' titles read afresh (one query), since a project's own page can rename it
     without the round knowing. list(ranking.rows) gives them all."""
+    if normalise is None:  # the round's own order, shared by every page (one cache entry)
+        normalise = ROUND_ORDER_NORMALISED
     key = ":".join(
         str(part)
         for part in (

@@ -34,6 +34,7 @@ from .forms import (
 )
 from .models import Application, ReviewAssignment, Round
 from .rules import is_applicant
+from .submission import application_submission
 
 STABILITY_DRAWS = 2000
 RANKING_PAGE_SIZE = 50
@@ -122,10 +123,22 @@ def round_detail(request, pk):
 @login_required
 @require_POST
 def round_transition(request, pk):
+    """Moves the round on; a move that is early or leaves reviews outstanding is answered with a
+    confirmation page saying what is missing (no JavaScript needed), posted again with confirm=yes."""
     round = _round(request.user, pk)
+    status = request.POST.get("status", "")
     try:
-        services.round_transition(round=round, by=request.user, status=request.POST.get("status", ""))
+        services.round_transition(
+            round=round, by=request.user, status=status, confirm=request.POST.get("confirm") == "yes"
+        )
     except ValidationError as error:
+        warnings = error.message_dict.get("confirm") if hasattr(error, "error_dict") else None
+        if warnings and set(error.message_dict) == {"confirm"}:
+            return render(
+                request,
+                "accelerator/confirm_transition.html",
+                {"round": round, "status": status, "label": Round.Status(status).label, "warnings": warnings},
+            )
         for message in error.messages:
             messages.error(request, message)
     else:
@@ -198,6 +211,7 @@ def application_detail(request, pk):
         if user.has_perm("accelerator.view_feedback", application)
         else None,
         "decision": getattr(application, "decision", None) if may_see_decision else None,
+        "submission": application_submission(application),
     }
     return render(request, "accelerator/application_detail.html", context)
 
@@ -295,7 +309,12 @@ def inbox(request):
 
 @login_required
 def review(request, pk):
-    assignment = get_object_or_404(selectors.assignments_of_reviewer(request.user), pk=pk)
+    assignment = get_object_or_404(
+        selectors.assignments_of_reviewer(request.user).select_related(
+            "application__sbmc_snapshot", "application__toc_snapshot"
+        ),
+        pk=pk,
+    )
     application = assignment.application
     round = application.round
     criteria = list(round.criteria.order_by("order", "id"))
@@ -337,6 +356,7 @@ def review(request, pk):
         "locked": locked,
         "blind": not request.user.has_perm("accelerator.view_applicant_identity", application),
         "others": selectors.other_reviews_visible_to(request.user, assignment),
+        "submission": application_submission(application),
         "conflict_form": ConflictForm() if not locked else None,
     }
     return render(request, "accelerator/review_form.html", context)
@@ -406,8 +426,10 @@ def decision(request, pk):
         else:
             messages.error(request, _("Choose a decision and give a rationale."))
         return redirect("accelerator:decision", pk=round.pk)
+    # The round's one order: the same ranking (and cache entry) as the ranking page and the portfolio.
+    ranking = selectors.round_ranking(round=round, draws=0)
     portfolio = selectors.round_portfolio(round=round)
-    ranking_rows = selectors.round_ranking(round=round, draws=0).rows
+    ranking_rows = ranking.rows
     applications = {
         a.pk: a for a in Application.objects.filter(round=round).select_related("project", "decision")
     }
@@ -437,6 +459,7 @@ def decision(request, pk):
     context = {
         "round": round,
         "portfolio": portfolio,
+        "ranking": ranking,
         "rows": rows,
         "close_form": CloseForm(),
         "record": getattr(round, "decision_record", None) if round.status == Round.Status.DECIDED else None,

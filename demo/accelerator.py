@@ -102,10 +102,14 @@ def seed(*, stdout) -> None:
         if round.status == Round.Status.OPEN:
             _apply(round, reference)
             services.assignments_auto(round=round, by=coordinator)
-            round = services.round_transition(round=round, by=coordinator, status=Round.Status.REVIEWING)
+            round = services.round_transition(
+                round=round, by=coordinator, status=Round.Status.REVIEWING, confirm=True
+            )
         if round.status == Round.Status.REVIEWING:
             _review(round, reference)
-            round = services.round_transition(round=round, by=coordinator, status=Round.Status.DECIDING)
+            round = services.round_transition(
+                round=round, by=coordinator, status=Round.Status.DECIDING, confirm=True
+            )
         if round.status == Round.Status.DECIDING:
             _decide(round, coordinator)
             services.round_close_decision(round=round, by=coordinator)

@@ -88,6 +88,13 @@ class RoundSerializer(serializers.ModelSerializer):
 
 class StatusSerializer(serializers.Serializer):
     status = serializers.ChoiceField(choices=Round.Status.choices)
+    confirm = serializers.BooleanField(
+        default=False,
+        help_text=_(
+            "Needed to move to reviewing before applications close, or to deciding with reviews "
+            "outstanding; without it the answer is 400 with `confirm` saying what is missing."
+        ),
+    )
 
 
 class DecisionSerializer(serializers.ModelSerializer):
@@ -168,7 +175,10 @@ class RoundViewSet(
         data = StatusSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         round = services.round_transition(
-            round=self.get_object(), by=request.user, status=data.validated_data["status"]
+            round=self.get_object(),
+            by=request.user,
+            status=data.validated_data["status"],
+            confirm=data.validated_data["confirm"],
         )
         return Response(RoundSerializer(selectors.rounds_visible_to(request.user).get(pk=round.pk)).data)
 
@@ -298,6 +308,8 @@ class RoundViewSet(
         data = asdict(ranking)
         data["weights"] = {str(k): v for k, v in ranking.weights.items()}
         data["count"] = count
+        data["order"] = "adjusted_mean" if ranking.normalise else "raw_mean"
+        data["provisional"] = ranking.provisional
         return Response(data)
 
     @extend_schema(responses=OpenApiTypes.OBJECT)

@@ -23,6 +23,7 @@ from .rounds import (
     criterion_update,
     round_create,
     round_transition,
+    round_transition_warnings,
     round_update,
 )
 from .startups import (
@@ -54,6 +55,7 @@ __all__ = [
     "round_close_decision",
     "round_create",
     "round_transition",
+    "round_transition_warnings",
     "round_update",
     "startup_refresh_stage",
     "startup_update",

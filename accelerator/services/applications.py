@@ -19,6 +19,7 @@ from sempre.rules import require
 from .. import selectors
 from ..eligibility import eligibility_by_project, freeze_tools
 from ..models import Application, Review, ReviewAssignment, ReviewerProfile, Round, Score
+from ..submission import project_figures
 from .rounds import round_ranking_changed
 
 
@@ -69,6 +70,7 @@ def application_submit(
         answers=answers,
         sbmc_snapshot=sbmc,
         toc_snapshot=toc,
+        figures=project_figures(project, today=timezone.localdate(now)),
         submitted_by=by,
         submitted_at=now,
     )
@@ -118,12 +120,14 @@ def assignment_create(*, application: Application, reviewer: User, by) -> Review
     refusal = _assignment_refusal(application, reviewer)
     if refusal:
         raise ValidationError({"reviewer": refusal})
-    return ReviewAssignment.objects.create(
+    assignment = ReviewAssignment.objects.create(
         application=application,
         reviewer=reviewer,
         same_country=selectors.reviewer_country(reviewer) == str(application.project.country),
         assigned_by=by,
     )
+    round_ranking_changed(round_id=application.round_id)  # the reviews expected (a provisional ranking)
+    return assignment
 
 
 @transaction.atomic
@@ -207,6 +211,8 @@ def assignments_auto(*, round: Round, by, per_application: int | None = None) ->
                 )
             )
     ReviewAssignment.objects.bulk_create(created)
+    if created:
+        round_ranking_changed(round_id=round.pk)  # the reviews expected (a provisional ranking)
     return created
 
 

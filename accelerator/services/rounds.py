@@ -7,13 +7,15 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F
+from django.db.models import Count, F, Q
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from sempre.rules import require
 from sempre.updates import UNCHANGED, Unchanged, given, without_none
 
-from ..models import Criterion, Round, TieBreak
+from ..models import Application, Criterion, ReviewAssignment, Round, TieBreak
 from ..portfolio import validate_quotas
 
 # What may still change once a round is open: dates and wording, not how it is judged.
@@ -156,9 +158,13 @@ def round_update(
 
 
 @transaction.atomic
-def round_transition(*, round: Round, by, status: str) -> Round:
+def round_transition(*, round: Round, by, status: str, confirm: bool = False, now=None) -> Round:
     """draft -> open -> reviewing -> deciding; repeating the current status is a no-op.
-    "decided" is reached only by `round_close_decision`."""
+    "decided" is reached only by `round_close_decision`.
+
+    Moving on early (to reviewing before applications close) or with reviews outstanding (to
+    deciding) needs `confirm=True`; without it a ValidationError with code "confirm" says what is
+    missing (see `round_transition_warnings`)."""
     require(by, "accelerator.manage_round")
     round = Round.objects.select_for_update().get(pk=round.pk)
     if status == round.status:
@@ -174,9 +180,59 @@ def round_transition(*, round: Round, by, status: str) -> Round:
         )
     if status == Round.Status.OPEN and not round.criteria.exists():
         raise ValidationError({"status": _("Add at least one criterion before opening the round.")})
+    warnings = round_transition_warnings(round=round, status=status, now=now)
+    if warnings and not confirm:
+        raise ValidationError({"confirm": [ValidationError(w, code="confirm") for w in warnings]})
     round.status = status
     round.save(update_fields=["status", "updated_at"])
     return round
+
+
+def round_transition_warnings(*, round: Round, status: str, now=None) -> list[str]:
+    """What is missing for the move to `status` to be on time: applications still open (moving to
+    reviewing before the closing date) or reviews not submitted (moving to deciding). Empty when
+    nothing is missing."""
+    now = now or timezone.now()
+    warnings = []
+    if status == Round.Status.REVIEWING and now < round.closes_at:
+        warnings.append(
+            _(
+                "Applications are open until %(closes)s: moving to reviewing now closes them early, "
+                "and nobody can apply or change an application after that."
+            )
+            % {"closes": formats.date_format(timezone.localtime(round.closes_at), "DATETIME_FORMAT")}
+        )
+    if status == Round.Status.DECIDING:
+        counts = _review_counts(round)
+        missing = sum(max(0, expected - row.review_count) for row, expected in counts)
+        applications = sum(1 for row, expected in counts if row.review_count < expected)
+        if missing:
+            warnings.append(
+                ngettext(
+                    "%(missing)s review is not submitted yet (%(applications)s applications affected); "
+                    "the ranking will be provisional and reviewers can no longer submit.",
+                    "%(missing)s reviews are not submitted yet (%(applications)s applications affected); "
+                    "the ranking will be provisional and reviewers can no longer submit.",
+                    missing,
+                )
+                % {"missing": formats.number(missing), "applications": formats.number(applications)}
+            )
+    return warnings
+
+
+def _review_counts(round: Round):
+    """(application annotated with review_count, reviews expected) for each application of the round."""
+    applications = Application.objects.filter(round=round).annotate(
+        review_count=Count(
+            "assignments__review",
+            filter=Q(
+                assignments__status=ReviewAssignment.Status.ACTIVE,
+                assignments__review__submitted_at__isnull=False,
+            ),
+        ),
+        assigned=Count("assignments", filter=Q(assignments__status=ReviewAssignment.Status.ACTIVE)),
+    )
+    return [(a, max(round.reviewers_per_application, a.assigned)) for a in applications]
 
 
 # Criteria ---------------------------------------------------------------------------------------

@@ -116,7 +116,7 @@ def scored_round(coordinator, round_):
     for country in ("FI", "PL"):
         reviewer_from(country)
     services.assignments_auto(round=round_, by=coordinator)
-    services.round_transition(round=round_, by=coordinator, status="reviewing")
+    services.round_transition(round=round_, by=coordinator, status="reviewing", confirm=True)
     criteria = list(round_.criteria.order_by("order").values_list("pk", flat=True))
     for app, value in zip(apps, (5, 3, 1), strict=True):
         for assignment in app.assignments.all():
@@ -175,7 +175,7 @@ def test_review_post_for_someone_elses_assignment_is_404(as_user, coordinator, r
     app = submit(round_)
     mine, other = reviewer_from("DK"), reviewer_from("FI")
     assignment = services.assignment_create(application=app, reviewer=mine, by=coordinator)
-    services.round_transition(round=round_, by=coordinator, status="reviewing")
+    services.round_transition(round=round_, by=coordinator, status="reviewing", confirm=True)
     body = {"assignment": assignment.pk, "scores": {}}
     assert as_user(other).post("/api/v1/reviews/", body, format="json").status_code == 404
     response = as_user(mine).post("/api/v1/reviews/", {**body, "submit": True}, format="json")
@@ -194,7 +194,7 @@ def test_auto_assign_endpoint(as_user, coordinator, social_worker, round_):
 
 def test_decide_and_close_through_the_api(as_user, coordinator, scored_round, round_):
     client = as_user(coordinator)
-    services.round_transition(round=round_, by=coordinator, status="deciding")
+    services.round_transition(round=round_, by=coordinator, status="deciding", confirm=True)
     for app, outcome in zip(scored_round, ("selected", "reserve", "rejected"), strict=True):
         response = client.post(
             f"/api/v1/rounds/{round_.pk}/decisions/",
@@ -286,7 +286,8 @@ def test_ranking_queries(as_user, coordinator, round_, django_assert_num_queries
     for _ in range(item_count):
         submit(round_)
     client = as_user(coordinator)
-    with django_assert_num_queries(5):  # user (session cached), round, criteria, applications, scores
+    # user (session cached), round, criteria, applications, scores, reviews expected per application
+    with django_assert_num_queries(6):
         assert client.get(f"/api/v1/rounds/{round_.pk}/ranking/?draws=10").status_code == 200
 
 

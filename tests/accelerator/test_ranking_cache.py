@@ -44,7 +44,7 @@ def round_(coordinator):
     for country in ("FI", "PL"):
         reviewer_from(country)
     services.assignments_auto(round=round, by=coordinator)
-    services.round_transition(round=round, by=coordinator, status="reviewing")
+    services.round_transition(round=round, by=coordinator, status="reviewing", confirm=True)
     review(applications[0], 3)
     review(applications[1], 4)
     return Round.objects.get(pk=round.pk)

@@ -285,7 +285,7 @@ def reviewing(coordinator, round_):
     (app,) = applications_in(round_, ["SE"])
     a, b = reviewer_from("LV", "rev_a"), reviewer_from("DK", "rev_b")
     services.assignments_auto(round=round_, by=coordinator)
-    services.round_transition(round=round_, by=coordinator, status="reviewing")
+    services.round_transition(round=round_, by=coordinator, status="reviewing", confirm=True)
     return app, app.assignments.get(reviewer=a), app.assignments.get(reviewer=b)
 
 
@@ -367,7 +367,7 @@ def deciding(coordinator, round_):
     reviewer_from("DK")
     reviewer_from("FI")
     services.assignments_auto(round=round_, by=coordinator)
-    services.round_transition(round=round_, by=coordinator, status="reviewing")
+    services.round_transition(round=round_, by=coordinator, status="reviewing", confirm=True)
     for app, values in zip(apps, ([5, 5], [4, 4], [3, 3]), strict=True):
         for assignment in app.assignments.all():
             services.review_save(
@@ -378,7 +378,7 @@ def deciding(coordinator, round_):
                 comment=f"Comment on {app.project.title}",
                 submit=True,
             )
-    services.round_transition(round=round_, by=coordinator, status="deciding")
+    services.round_transition(round=round_, by=coordinator, status="deciding", confirm=True)
     return apps
 
 

@@ -174,7 +174,7 @@ def test_reviewer_inbox_and_form_blind(client, coordinator, round_):
     application = submit(round_)
     reviewer = reviewer_from("DK")
     assignment = services.assignment_create(application=application, reviewer=reviewer, by=coordinator)
-    services.round_transition(round=round_, by=coordinator, status="reviewing")
+    services.round_transition(round=round_, by=coordinator, status="reviewing", confirm=True)
     login(client, reviewer)
     assert application.project.title in client.get(reverse("accelerator:inbox")).content.decode()
     page = client.get(reverse("accelerator:review", args=[assignment.pk])).content.decode()
@@ -238,7 +238,7 @@ def test_review_page_shows_other_reviews_only_after_ones_own_is_submitted(client
     application = submit(round_)
     mine = services.assignment_create(application=application, reviewer=reviewer_from("DK"), by=coordinator)
     theirs = services.assignment_create(application=application, reviewer=reviewer_from("LV"), by=coordinator)
-    services.round_transition(round=round_, by=coordinator, status="reviewing")
+    services.round_transition(round=round_, by=coordinator, status="reviewing", confirm=True)
     scores = dict.fromkeys(round_.criteria.values_list("pk", flat=True), 3)
     services.review_save(
         assignment=theirs,
