@@ -198,15 +198,12 @@ def write_xlsx(ctx: RenderContext, sheets: Iterable[Sheet], *, total: int | None
 
 
 def _in_parts(rows: Iterable[Sequence], size: int) -> Iterator[Iterator[Sequence]]:
-    """`rows` in parts of at most `size`; always one part, empty when there are no rows."""
+    """`rows` in parts of at most `size`, each to be read to its end before the next: always one
+    part (empty when there are no rows), then one more for each row left after a full part."""
     rows = iter(rows)
-    first_of_next = None
-    for part in itertools.count():
-        if part:
-            first_of_next = next(rows, None)
-            if first_of_next is None:
-                return
-        yield itertools.chain((first_of_next,) if part else (), itertools.islice(rows, size - bool(part)))
+    yield itertools.islice(rows, size)
+    for first in rows:
+        yield itertools.chain((first,), itertools.islice(rows, size - 1))
 
 
 def _sheet_title(title: str, part: int | None) -> str:

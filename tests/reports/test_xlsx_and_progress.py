@@ -119,6 +119,12 @@ def test_a_longer_sheet_is_split_and_the_first_sheet_names_the_parts(tmp_path, f
     assert [len(part) - 1 for part in parts] == [3, 3, 1]
 
 
+def test_a_sheet_of_exactly_two_sheets_of_rows_makes_no_empty_third(tmp_path, four_rows_a_sheet):
+    path = tmp_path / "out.xlsx"
+    write_xlsx(context(path), [Sheet("Items", ["ID", "Name"], iter(numbered(6)), count=6)])
+    assert read(path).sheetnames == ["About this workbook", "Items (1)", "Items (2)"]
+
+
 def test_a_sheet_of_unknown_length_continues_in_numbered_sheets(tmp_path, four_rows_a_sheet):
     path = tmp_path / "out.xlsx"
     write_xlsx(context(path), [Sheet("Items", ["ID", "Name"], iter(numbered(5)))])
