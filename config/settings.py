@@ -158,6 +158,8 @@ COUNTRIES_FIRST = env.list(
 )
 COUNTRIES_FIRST_SORT = True  # in the reader's language's alphabetical order
 COUNTRIES_FIRST_BREAK = "──────────"
+# Dates as Europe writes them in English too (config/formats/en); the other languages use Django's.
+FORMAT_MODULE_PATH = ["config.formats"]
 TIME_ZONE = "Europe/Berlin"
 USE_I18N = True
 USE_TZ = True

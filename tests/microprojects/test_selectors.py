@@ -41,7 +41,7 @@ def test_project_history_says_what_changed_in_plain_values_and_words(project, so
 
     assert [(c.field, c.label, c.old, c.new, c.old_text, c.new_text) for c in newest.changes] == [
         ("setting", "rural or urban", "rural", "urban", "Rural", "Urban"),
-        ("start_date", "start date", None, "2025-03-01", "—", "March 1, 2025"),
+        ("start_date", "start date", None, "2025-03-01", "—", "1 Mar 2025"),
         ("budget_eur", "budget (EUR)", "100.00", None, "100.00", "—"),
         ("target_groups", "target groups", [], [groups[0].pk], "—", "Older people"),
     ]
