@@ -35,3 +35,12 @@ def number(value, *, language: str | None = None) -> str:
     if value is None or value == "":
         return ""
     return format_decimal(Decimal(str(value)), locale=babel_locale(language))
+
+
+def plural_count(value) -> int:
+    """An integer for ngettext from a quantity that may be a decimal (hours, FTE): the number when
+    whole, else 2, which every language's rules put in a form for fractions or many."""
+    if value is None or value == "":
+        return 0
+    number = Decimal(str(value))
+    return int(number) if number == number.to_integral_value() else 2

@@ -16,3 +16,10 @@ def money(value, currency=formats.DEFAULT_CURRENCY):
 @register.filter
 def number(value):
     return formats.number(value)
+
+
+@register.filter
+def plural_count(value):
+    """An integer for choosing a plural form of a decimal quantity: the number itself when whole
+    (1 -> "1 hour", 2 -> "2 hours"), else 2 (1.5 -> "1.5 hours"); ngettext takes only integers."""
+    return formats.plural_count(value)

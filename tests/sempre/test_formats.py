@@ -27,3 +27,20 @@ def test_money_and_numbers_follow_the_active_language():
 def test_whole_numbers_show_no_decimals_and_unknown_languages_fall_back():
     assert formats.number(Decimal("2.00"), language="en") == "2"
     assert formats.money(5, language="xx") == "€5.00"
+
+
+@pytest.mark.parametrize(
+    ("value", "count"), [(Decimal("1.00"), 1), (Decimal("3"), 3), (Decimal("1.5"), 2), (None, 0)]
+)
+def test_plural_count_gives_ngettext_an_integer(value, count):
+    assert formats.plural_count(value) == count
+
+
+def test_one_volunteer_hour_is_singular():
+    template = Template(
+        "{% load i18n formats %}{% blocktranslate with hours=h|number count counter=h|plural_count %}"
+        "{{ hours }} volunteer hour{% plural %}{{ hours }} volunteer hours{% endblocktranslate %}"
+    )
+    with translation.override("en"):
+        assert template.render(Context({"h": Decimal("1.00")})) == "1 volunteer hour"
+        assert template.render(Context({"h": Decimal("1.50")})) == "1.5 volunteer hours"
