@@ -35,6 +35,7 @@ class ApplicationSerializer(serializers.ModelSerializer):
     review_count = serializers.IntegerField(source="submitted_reviews", read_only=True, default=None)
     sbmc = serializers.SerializerMethodField()
     toc = serializers.SerializerMethodField()
+    figures = serializers.SerializerMethodField()
 
     class Meta:
         model = Application
@@ -53,6 +54,7 @@ class ApplicationSerializer(serializers.ModelSerializer):
             "review_count",
             "sbmc",
             "toc",
+            "figures",
         ]
         read_only_fields = ["round", "status", "submitted_at"]
 
@@ -91,6 +93,12 @@ class ApplicationSerializer(serializers.ModelSerializer):
 
     def get_toc(self, application) -> dict | None:
         return self._snapshot(application, "toc_snapshot")
+
+    def get_figures(self, application) -> dict | None:
+        """The project's key figures frozen at submission (counts only), on the detail view."""
+        if not self.context.get("detail"):
+            return None
+        return application.figures or None
 
 
 class EligibilityCheckSerializer(serializers.Serializer):

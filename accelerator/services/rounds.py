@@ -8,10 +8,12 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, F, Q
-from django.utils import formats, timezone
+from django.utils import formats as django_formats
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from sempre import formats
 from sempre.rules import require
 from sempre.updates import UNCHANGED, Unchanged, given, without_none
 
@@ -200,7 +202,7 @@ def round_transition_warnings(*, round: Round, status: str, now=None) -> list[st
                 "Applications are open until %(closes)s: moving to reviewing now closes them early, "
                 "and nobody can apply or change an application after that."
             )
-            % {"closes": formats.date_format(timezone.localtime(round.closes_at), "DATETIME_FORMAT")}
+            % {"closes": django_formats.date_format(timezone.localtime(round.closes_at), "DATETIME_FORMAT")}
         )
     if status == Round.Status.DECIDING:
         counts = _review_counts(round)
