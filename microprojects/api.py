@@ -15,6 +15,7 @@ from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
+from rest_framework.utils.urls import replace_query_param
 
 from sempre.api_support import CountInPageQueryPagination, RulesPermission
 from sempre.models import Organisation
@@ -154,6 +155,22 @@ class ProjectHistorySerializer(serializers.Serializer):
     type = serializers.ChoiceField(choices=["created", "changed", "deleted"])
     user = HistoryUserSerializer(allow_null=True)
     changes = HistoryChangeSerializer(many=True)
+
+
+class ProjectHistoryPageSerializer(serializers.Serializer):
+    next = serializers.URLField(allow_null=True, help_text="The older page; null after the oldest entry.")
+    results = ProjectHistorySerializer(many=True)
+
+
+class ProjectHistoryQuerySerializer(serializers.Serializer):
+    before = serializers.IntegerField(
+        required=False, min_value=1, help_text="Entries older than the one with this id (from `next`)."
+    )
+    page_size = serializers.IntegerField(required=False, min_value=1, max_value=200, default=25)
+    page = serializers.CharField(required=False, help_text="Not used: the history is paged with `before`.")
+
+    def validate_page(self, value):
+        raise serializers.ValidationError(_("The history is paged with ?before=, as its “next” link says."))
 
 
 class ActivitySerializer(serializers.ModelSerializer):
@@ -340,13 +357,26 @@ class ProjectViewSet(
         return self._respond(project)
 
     @extend_schema(
-        responses=ProjectHistorySerializer(many=True),
-        description="Who changed what, and when, newest first.",
+        parameters=[ProjectHistoryQuerySerializer],
+        responses=ProjectHistoryPageSerializer,
+        description="Who changed what, and when, newest first, a page at a time: follow `next` "
+        "(`?before=<id>`) until it is null. A page may hold fewer than `page_size` entries while "
+        "`next` is not null.",
     )
-    @action(detail=True, methods=["get"], filter_backends=[])
+    @action(detail=True, methods=["get"], filter_backends=[], pagination_class=None)
     def history(self, request, *args, **kwargs):
-        page = self.paginate_queryset(selectors.project_history(self.get_object()))
-        return self.get_paginated_response(ProjectHistorySerializer(page, many=True).data)
+        project = self.get_object()
+        query = ProjectHistoryQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        page = selectors.project_history_page(
+            project, before=query.validated_data.get("before"), size=query.validated_data["page_size"]
+        )
+        following = None
+        if page.next_before is not None:
+            following = replace_query_param(request.build_absolute_uri(), "before", page.next_before)
+        return Response(
+            {"next": following, "results": ProjectHistorySerializer(page.entries, many=True).data}
+        )
 
 
 class ProjectChildViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):

@@ -1,5 +1,7 @@
 """Web forms for micro projects. They clean input and hand it to `microprojects.services`."""
 
+from urllib.parse import urlencode
+
 import django_filters
 from django import forms
 from django.contrib.auth import get_user_model
@@ -282,3 +284,51 @@ class ProjectFilter(django_filters.FilterSet):
         if self.form.cleaned_data.get("target_group"):
             queryset = queryset.distinct()
         return queryset
+
+
+class ActivityPeriodForm(forms.Form):
+    """The form of ProjectActivityFilter: a period that ends before it starts is an error (with every
+    other error of the form, at once)."""
+
+    def clean(self):
+        cleaned_data = super().clean()
+        date_from, date_to = cleaned_data.get("date_from"), cleaned_data.get("date_to")
+        if date_from and date_to and date_to < date_from:
+            self.add_error("date_to", _("The end of the period is before its start."))
+        return cleaned_data
+
+
+class ProjectActivityFilter(django_filters.FilterSet):
+    """The filters of a project's activities (its page and its CSV download)."""
+
+    date_from = django_filters.DateFilter(
+        field_name="date", lookup_expr="gte", label=_("From"), widget=DateInput
+    )
+    date_to = django_filters.DateFilter(field_name="date", lookup_expr="lte", label=_("To"), widget=DateInput)
+    kind = django_filters.ChoiceFilter(
+        choices=Activity.Kind.choices, label=_("Kind"), empty_label=_("All kinds")
+    )
+
+    class Meta:
+        model = Activity
+        fields = ["date_from", "date_to", "kind"]
+        form = ActivityPeriodForm
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.form.label_suffix = ""
+        # The page has other forms: ids of their own, so labels and errors point at these fields.
+        self.form.auto_id = "id_activities_%s"
+
+    @property
+    def is_filtered(self) -> bool:
+        return self.is_bound and self.is_valid() and any(self.form.cleaned_data.values())
+
+    @property
+    def query(self) -> str:
+        """The filters as a query string, for the page links and the CSV download."""
+        if not self.is_bound:
+            return ""
+        return urlencode(
+            [(name, value) for name in self.Meta.fields if (value := self.data.get(name)) not in (None, "")]
+        )

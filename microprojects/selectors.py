@@ -10,6 +10,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.db.models import (
+    BooleanField,
     Case,
     Count,
     DecimalField,
@@ -122,6 +123,60 @@ def activities_visible_to(user) -> QuerySet[Activity]:
         .select_related("project", "project__organisation")
         .annotate(project_title=F("project__title"))
     )
+
+
+def activities_in_period(project: MicroProject) -> Q | None:
+    """The condition that an activity lies within `project`'s start and end (an open end is no
+    bound); None when the project has neither."""
+    bounds = {}
+    if project.start_date:
+        bounds["date__gte"] = project.start_date
+    if project.end_date:
+        bounds["date__lte"] = project.end_date
+    return Q(**bounds) if bounds else None
+
+
+def project_activity_list(user, project: MicroProject) -> QuerySet[Activity]:
+    """The activities of `project` as its page lists them, newest first, each with
+    `is_outside_period` (dated before its start or after its end: older data may hold such rows,
+    which the services refuse today)."""
+    in_period = activities_in_period(project)
+    return (
+        Activity.objects.filter(project_visible_to(user, through="project__"), project=project)
+        .annotate(
+            is_outside_period=Value(False, output_field=BooleanField())
+            if in_period is None
+            else Case(When(in_period, then=Value(False)), default=Value(True), output_field=BooleanField())
+        )
+        .order_by("-date", "-id")
+    )
+
+
+def project_activity_counts(project: MicroProject) -> dict:
+    """How many activities `project` has (`total`) and how many of them lie outside its period
+    (`outside_period`), in one query."""
+    in_period = activities_in_period(project)
+    # With no start and no end nothing is outside: an always-false filter keeps it one query.
+    outside = ~in_period if in_period is not None else Q(pk__in=[])
+    return project.activities.order_by().aggregate(
+        total=Count("pk"), outside_period=Count("pk", filter=outside)
+    )
+
+
+# A chart over more months than this shows the latest of them (a project without a start date and an
+# old activity would otherwise draw centuries).
+PROJECT_CHART_MONTHS = 120
+
+
+def project_participation_by_month(project: MicroProject) -> list[dict]:
+    """participation_by_month of `project`'s activities within its period: from the first to the
+    last month with activities there (the activities' range clipped to the period), at most the
+    latest PROJECT_CHART_MONTHS months. One query."""
+    activities = project.activities.all()
+    in_period = activities_in_period(project)
+    if in_period is not None:
+        activities = activities.filter(in_period)
+    return participation_by_month(activities)[-PROJECT_CHART_MONTHS:]
 
 
 def indicators_visible_to(user) -> QuerySet[Indicator]:
@@ -254,19 +309,73 @@ class HistoryEntry:
         return self.type == "created"
 
 
+@dataclass
+class HistoryPage:
+    entries: list[HistoryEntry]  # newest first
+    next_before: int | None  # `before` of the next (older) page; None after the oldest entry
+
+
+# A page of N entries reads up to N * HISTORY_RECORDS_PER_ENTRY records (a save writes one record and
+# each many-to-many field it changes one more), then one before them to compare the oldest with.
+HISTORY_RECORDS_PER_ENTRY = 3
+
+
 def project_history(project: MicroProject) -> list[HistoryEntry]:
-    """The project's change history, newest first: who, when, and each of PROJECT_HISTORY_FIELDS
-    and PROJECT_HISTORY_M2M_FIELDS that changed, from what to what.
+    """The project's whole change history, newest first (see project_history_page). Three queries,
+    but they read every record: lists use project_history_page."""
+    records = list(project.history.select_related("history_user", "organisation").order_by("history_id"))
+    m2m = _history_m2m(history__id=project.pk)
+    return [entry for entry in reversed(_history_entries(records, m2m)) if _history_shown(entry)]
+
+
+def project_history_page(project: MicroProject, *, before: int | None = None, size: int = 25) -> HistoryPage:
+    """Up to `size` entries of the project's change history older than the entry `before` (a
+    history_id; None: the newest), newest first: who, when, and each of PROJECT_HISTORY_FIELDS and
+    PROJECT_HISTORY_M2M_FIELDS that changed, from what to what.
 
     A record that changes nothing is left out; a save and the many-to-many updates right after it
-    (HISTORY_BURST) are one entry. Three queries however long the history: the records, then the
-    many-to-many rows of all of them, one query per field."""
-    records = list(
-        project.history.select_related("history_user", "organisation").order_by("history_date", "history_id")
-    )
-    m2m = _history_m2m(project)
+    (HISTORY_BURST) are one entry. So a page of entries is not a page of records: the page reads a
+    window of size * HISTORY_RECORDS_PER_ENTRY records below `before`, and one more before them to
+    compare the oldest with. The oldest entry of a window may continue an entry before it (a
+    many-to-many update right after an older save): unless the window reaches the project's first
+    record, it is left to the next page, which reads it again with what came before. A page may
+    therefore hold fewer than `size` entries while `next_before` says there are older ones.
+
+    Three queries whatever the history's length and the page: the records, then the many-to-many
+    rows of those records, one query per field."""
+    window = size * HISTORY_RECORDS_PER_ENTRY
+    records = project.history.select_related("history_user", "organisation").order_by("-history_id")
+    if before is not None:
+        records = records.filter(history_id__lt=before)
+    records = list(records[: window + 1])
+    at_start = len(records) <= window
+    baseline = None if at_start else records.pop()  # only compared with, not shown
+    records.reverse()
+    ids = [record.history_id for record in records] + ([baseline.history_id] if baseline else [])
+    entries = _history_entries(records, _history_m2m(history_id__in=ids), previous=baseline)
+    if not at_start and len(entries) > 1:
+        entries = entries[1:]  # may continue an entry before the window: the next page reads it again
+    shown, next_before = [], None
+    for entry in reversed(entries):
+        if len(shown) == size:
+            next_before = shown[-1].id
+            break
+        if _history_shown(entry):
+            shown.append(entry)
+    else:
+        if not at_start:  # older records are left to read
+            next_before = entries[0].id if entries else records[0].history_id
+    return HistoryPage(shown, next_before)
+
+
+def _history_shown(entry: HistoryEntry) -> bool:
+    # A change undone within its own burst (a target group added and removed) says nothing.
+    return entry.type != "changed" or bool(entry.changes)
+
+
+def _history_entries(records: list, m2m: dict, *, previous=None) -> list[HistoryEntry]:
+    """The entries of `records` (oldest first), oldest first; `previous` is the record before them."""
     entries: list[HistoryEntry] = []
-    previous = None
     last_date = None  # of the newest record in entries[-1]
     for record in records:
         kind = HISTORY_TYPES[record.history_type]
@@ -288,7 +397,7 @@ def project_history(project: MicroProject) -> list[HistoryEntry]:
                 HistoryEntry(record.history_id, record.history_date, kind, record.history_user, changes)
             )
         last_date = record.history_date
-    return [entry for entry in reversed(entries) if entry.type != "changed" or entry.changes]
+    return entries
 
 
 def _history_fold(entry: HistoryEntry, changes: list[HistoryChange]) -> None:
@@ -366,18 +475,16 @@ def _history_text(record, model_field) -> str:
     return str(value)
 
 
-def _history_m2m(project: MicroProject) -> dict[str, dict[int, list[tuple[int, str]]]]:
-    """{m2m field: {history id: [(related id, name), ...] in id order}} for every record of the
-    project's history: one query per field."""
+def _history_m2m(**records) -> dict[str, dict[int, list[tuple[int, str]]]]:
+    """{m2m field: {history id: [(related id, name), ...] in id order}} for the history records
+    that `records` picks (a filter of the through model): one query per field."""
     values = {}
     history_model = MicroProject.history.model
     for name in PROJECT_HISTORY_M2M_FIELDS:
         related = MicroProject._meta.get_field(name).m2m_reverse_field_name()
         through = history_model._meta.get_field(f"historicalmicroproject_{name}").related_model
         rows = (
-            through.objects.filter(history__id=project.pk)
-            .select_related(related)
-            .order_by("history_id", f"{related}_id")
+            through.objects.filter(**records).select_related(related).order_by("history_id", f"{related}_id")
         )
         by_record: dict[int, list[tuple[int, str]]] = {}
         for row in rows:

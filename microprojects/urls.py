@@ -13,6 +13,7 @@ urlpatterns = [
     path("<int:pk>/delete/", views.project_delete, name="delete"),
     path("<int:pk>/transition/", views.project_transition, name="transition"),
     path("<int:pk>/activities/new/", views.activity_create, name="activity_create"),
+    path("<int:pk>/activities.csv", views.project_activities_csv, name="activities_csv"),
     path("<int:pk>/indicators/new/", views.indicator_create, name="indicator_create"),
     path("activities/<int:pk>/edit/", views.activity_edit, name="activity_edit"),
     path("activities/<int:pk>/delete/", views.activity_delete, name="activity_delete"),

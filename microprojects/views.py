@@ -1,39 +1,58 @@
 """Web pages for micro projects, their activities and indicators. Thin: reads come from the
 selectors (so other organisations' projects answer 404), writes go through the services."""
 
+import csv
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.formats import date_format
+from django.utils.http import content_disposition_header
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET
 
+from reports.renderers.spreadsheets import write_csv_rows
 from sempre import charts, formats, panels
 from sempre.forms import add_service_errors
 from sempre.rules import require
 
 from . import services
-from .forms import ActivityForm, IndicatorForm, MeasurementForm, ProjectFilter, ProjectForm, TransitionForm
+from .forms import (
+    ActivityForm,
+    IndicatorForm,
+    MeasurementForm,
+    ProjectActivityFilter,
+    ProjectFilter,
+    ProjectForm,
+    TransitionForm,
+)
 from .models import Activity, Indicator, Measurement, MicroProject
 from .panels import participation_chart
+from .reports import FREE_TEXT_FIELDS, activity_columns
 from .selectors import (
     activities_visible_to,
     indicator_is_off_track,
     indicators_visible_to,
     measurements_visible_to,
-    participation_by_month,
-    project_history,
+    project_activity_counts,
+    project_activity_list,
+    project_history_page,
+    project_participation_by_month,
     projects_visible_to,
     with_progress,
 )
 from .selectors import project_list as project_list_selector
 
 PAGE_SIZE = 20
-TIMELINE_LENGTH = 30
+ACTIVITY_PAGE_SIZE = 20
 HISTORY_LENGTH = 25
 
 
@@ -86,28 +105,55 @@ def project_list(request):
 def project_detail(request, pk):
     project = _visible_project(request.user, pk)
     user = request.user
-    activities = list(
-        activities_visible_to(user).filter(project=project).select_related("created_by")[:TIMELINE_LENGTH]
+    filterset = ProjectActivityFilter(
+        request.GET or None, queryset=project_activity_list(user, project), request=request
     )
-    activity_count = project.activities.count()
+    # Wrong filters show their errors (all at once) and no list, rather than a list they did not ask for.
+    activities = filterset.qs if not filterset.is_bound or filterset.is_valid() else Activity.objects.none()
+    page = Paginator(activities, ACTIVITY_PAGE_SIZE).get_page(request.GET.get("page"))
     indicators = list(with_progress(project.indicators.select_related("project")))
     for indicator in indicators:
         indicator.is_off_track = indicator_is_off_track(indicator)
     can_change = user.has_perm("microprojects.change_microproject", project)
     context = {
         "project": project,
-        "activities": activities,
-        "activity_count": activity_count,
+        "activity_filter": filterset,
+        "activity_page": page,
+        "activity_counts": project_activity_counts(project),
         "indicators": indicators,
         "indicator_chart": _indicator_chart(indicators),
         "participation_chart": _participation_chart(project),
-        "history": project_history(project)[:HISTORY_LENGTH],
+        "history": project_history_page(project, size=HISTORY_LENGTH).entries,
         "can_change": can_change,
         "can_delete": user.has_perm("microprojects.delete_microproject", project),
         "transitions": [MicroProject.Status(s) for s in services.project_transitions_for(project, user)],
         "panels": panels.PROJECT.panels_for(request, project=project),
     }
     return render(request, "microprojects/project_detail.html", context)
+
+
+@login_required
+@require_GET
+def project_activities_csv(request, pk):
+    """The project's activities, as its page filters them, as CSV: counts and hours, no notes and
+    nobody's name; text a spreadsheet would run as a formula is defused as in the programme export."""
+    project = _visible_project(request.user, pk)
+    filterset = ProjectActivityFilter(
+        request.GET or None, queryset=project_activity_list(request.user, project), request=request
+    )
+    if filterset.is_bound and not filterset.is_valid():
+        # The page shows what is wrong with the filters.
+        return redirect(f"{_detail_url(project)}?{filterset.query}#activities")
+    filename = f"activities-{slugify(project.title) or project.pk}-{timezone.localdate():%Y-%m-%d}.csv"
+    response = HttpResponse(
+        content_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": content_disposition_header(as_attachment=True, filename=filename)},
+    )
+    response.write("\ufeff")  # a byte order mark, so Excel reads UTF-8
+    columns, writer = activity_columns(), csv.writer(response)
+    writer.writerow([heading for _field, heading in columns])
+    write_csv_rows(filterset.qs, columns, writer, text_fields=FREE_TEXT_FIELDS)
+    return response
 
 
 def _indicator_chart(indicators):
@@ -127,8 +173,8 @@ def _indicator_chart(indicators):
 
 
 def _participation_chart(project):
-    """Participants and activities per month over the project's life (one query)."""
-    rows = participation_by_month(Activity.objects.filter(project=project))
+    """Participants and activities per month within the project's period (one query)."""
+    rows = project_participation_by_month(project)
     if len(rows) < 2:  # one month is no line
         return ""
     return participation_chart(rows, title=_("Participants and activities per month"))

@@ -146,6 +146,7 @@ EXPECTED: dict[str, tuple[str, str]] = {
     "microprojects:delete": ("login login 403 404 ok 404 404 403", "login login 403 404 ok 404 404 403"),
     "microprojects:transition": (WEB_PROJECT_EDIT, WEB_PROJECT_EDIT),
     "microprojects:activity_create": (WEB_PROJECT_EDIT, WEB_PROJECT_EDIT),
+    "microprojects:activities_csv": (WEB_PROJECT, WEB_NO_SUCH_METHOD),
     "microprojects:indicator_create": (WEB_PROJECT_EDIT, WEB_PROJECT_EDIT),
     "microprojects:activity_edit": (WEB_PROJECT_EDIT, WEB_PROJECT_EDIT),
     "microprojects:activity_delete": (WEB_PROJECT_EDIT, WEB_PROJECT_EDIT),

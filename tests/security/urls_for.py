@@ -63,6 +63,7 @@ URLS = {
     "microprojects:delete": _r("microprojects:delete", pk=pk("project")),
     "microprojects:transition": _r("microprojects:transition", pk=pk("project")),
     "microprojects:activity_create": _r("microprojects:activity_create", pk=pk("project")),
+    "microprojects:activities_csv": _r("microprojects:activities_csv", pk=pk("project")),
     "microprojects:indicator_create": _r("microprojects:indicator_create", pk=pk("project")),
     "microprojects:activity_edit": _r("microprojects:activity_edit", pk=pk("activity")),
     "microprojects:activity_delete": _r("microprojects:activity_delete", pk=pk("activity")),

@@ -6,7 +6,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils.text import capfirst
 
-from microprojects import services
+from microprojects import selectors, services
 
 from .conftest import ROLES, expect
 
@@ -67,41 +67,114 @@ def test_project_history_pages_compare_across_the_page_boundary(as_user, social_
         services.project_update(project=project, by=social_worker, title=title)
     client = as_user(social_worker)
     first = client.get(f"{history(project)}?page_size=2").json()
-    second = client.get(f"{history(project)}?page_size=2&page=2").json()
-    assert first["count"] == 4
+    second = client.get(first["next"]).json()
+    assert "before=" in first["next"]
     titles = [(c["old"], c["new"]) for r in first["results"] + second["results"] for c in r["changes"]]
     assert titles == [("Two", "Three"), ("One", "Two"), ("Fruit bags", "One")]
+    assert second["results"][-1]["type"] == "created"
+    assert second["next"] is None
 
 
-@pytest.mark.parametrize("item_count", [1, 3])
-def test_project_history_runs_a_fixed_number_of_queries(
-    as_user, social_worker, project, target_groups, django_assert_num_queries, item_count
+def _edit_history(project, by, target_groups, edits):
+    """`edits` saves of the project: most change the title and the target groups (three records:
+    the save, then one per many-to-many update), every fifth changes nothing."""
+    for number in range(edits):
+        if number % 5 == 4:
+            services.project_update(project=project, by=by, title=project.title)
+        else:
+            services.project_update(
+                project=project,
+                by=by,
+                title=f"Version {number}",
+                target_groups=target_groups[: number % 2 + 1],
+            )
+
+
+def _walk(client, url):
+    entries, pages = [], 0
+    while url:
+        page = client.get(url).json()
+        entries += page["results"]
+        url, pages = page["next"], pages + 1
+    return entries, pages
+
+
+def _plain(entry):
+    if isinstance(entry, dict):
+        return entry["id"], [(c["field"], c["old"], c["new"]) for c in entry["changes"]]
+    return entry.id, [(c.field, c.old, c.new) for c in entry.changes]
+
+
+@pytest.mark.parametrize("page_size", [1, 2, 5])
+def test_project_history_pages_walked_by_next_are_the_whole_history(
+    as_user, social_worker, project, target_groups, page_size
 ):
-    for number in range(item_count):
-        services.project_update(
-            project=project,
-            by=social_worker,
-            title=f"Version {number}",
-            target_groups=target_groups[: number % 2 + 1],
-        )
-    client = as_user(social_worker)
-    # session, its user, memberships, project, history records, one per many-to-many field
-    with django_assert_num_queries(6):
-        response = client.get(history(project))
-    assert len(response.json()["results"]) == item_count + 1
+    _edit_history(project, social_worker, target_groups, 12)
+    whole = [_plain(entry) for entry in selectors.project_history(project)]
+
+    entries, pages = _walk(as_user(social_worker), f"{history(project)}?page_size={page_size}")
+
+    assert [_plain(entry) for entry in entries] == whole
+    assert len(whole) == 12 - 2 + 1  # ten edits that changed something, and the registration
+    assert pages >= len(whole) / page_size
 
 
-@pytest.mark.parametrize("item_count", [1, 3])
-def test_project_history_later_page_runs_a_fixed_number_of_queries(
-    as_user, social_worker, project, django_assert_num_queries, item_count
+@pytest.mark.parametrize("edits", [3, 60])
+def test_project_history_page_runs_a_fixed_number_of_queries(
+    as_user, social_worker, project, target_groups, django_assert_num_queries, edits
 ):
-    for number in range(2 * item_count):
-        services.project_update(project=project, by=social_worker, title=f"Version {number}")
+    _edit_history(project, social_worker, target_groups, edits)
     client = as_user(social_worker)
-    # as above: a page is cut from the whole history, whose records are read at once
+    first = client.get(f"{history(project)}?page_size=2").json()
+    # session, its user, memberships, project, a window of history records, one per many-to-many field
     with django_assert_num_queries(6):
-        response = client.get(f"{history(project)}?page_size={item_count}&page=2")
-    assert len(response.json()["results"]) == item_count
+        response = client.get(f"{history(project)}?page_size=2&before={first['results'][-1]['id']}")
+    assert response.status_code == 200
+    assert 1 <= len(response.json()["results"]) <= 2
+
+
+@pytest.mark.parametrize("edits", [3, 60])
+def test_project_history_page_reads_a_bounded_window_of_records(
+    monkeypatch, social_worker, project, target_groups, edits
+):
+    _edit_history(project, social_worker, target_groups, edits)
+    read = []
+    entries_of = selectors._history_entries
+
+    def counting(records, *args, **kwargs):
+        read.append(len(records))
+        return entries_of(records, *args, **kwargs)
+
+    monkeypatch.setattr(selectors, "_history_entries", counting)
+
+    page = selectors.project_history_page(project, size=2)
+
+    assert read == [min(2 * selectors.HISTORY_RECORDS_PER_ENTRY, project.history.count())]
+    assert len(page.entries) == 2
+
+
+def test_project_history_page_leaves_an_entry_cut_by_its_window_to_the_next_page(
+    as_user, social_worker, project, target_groups
+):
+    # Newest first: four saves without a change, a title, then a title with its target groups (the
+    # save, then the many-to-many update): a window of 6 records ends inside that last entry.
+    services.project_update(project=project, by=social_worker, title="One", target_groups=target_groups[:1])
+    services.project_update(project=project, by=social_worker, title="Two")
+    for _ in range(4):
+        services.project_update(project=project, by=social_worker, title="Two")
+    whole = [_plain(entry) for entry in selectors.project_history(project)]
+
+    entries, _pages = _walk(as_user(social_worker), f"{history(project)}?page_size=2")
+
+    assert [_plain(entry) for entry in entries] == whole
+    assert [field for field, _old, _new in whole[1][1]] == ["title", "target_groups"]
+
+
+def test_project_history_refuses_page_numbers_and_bad_cursors_at_once(as_user, social_worker, project):
+    response = as_user(social_worker).get(f"{history(project)}?page=2&before=abc&page_size=0")
+
+    assert response.status_code == 400
+    assert set(response.json()) >= {"page", "before", "page_size"}
 
 
 def test_project_history_shows_a_save_and_its_target_groups_as_one_entry(

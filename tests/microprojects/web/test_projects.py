@@ -143,7 +143,7 @@ def test_detail_social_worker_sees_everything_and_can_act(client_for, social_wor
     assert response.context["can_change"]
     assert reverse("microprojects:edit", args=[project.pk]) in response.text
     assert reverse("microprojects:activity_create", args=[project.pk]) in response.text
-    assert len(response.context["activities"]) == 2
+    assert len(response.context["activity_page"].object_list) == 2
     (indicator,) = response.context["indicators"]
     assert indicator.progress == 25
     assert "Progress towards target" in response.text  # the indicator chart
