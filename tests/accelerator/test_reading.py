@@ -81,9 +81,11 @@ def test_reviewer_reads_a_board_a_diagram_and_the_figures_as_submitted(client, c
     # The board: the block's label and guiding question in the reviewer's language, not its key.
     assert "Schlüsselressourcen" in page
     assert "Welche Ressourcen (Menschen, Fähigkeiten, Räume, Geld, Netzwerke)" in page
-    assert ">key_resources<" not in page and ">beneficiary_segments<" not in page
+    assert ">key_resources<" not in page
+    assert ">beneficiary_segments<" not in page
     assert "About key_resources" in page
-    assert "A kitchen" not in page and "Anna K." not in page
+    assert "A kitchen" not in page
+    assert "Anna K." not in page
     # The diagram of the frozen Theory of Change, with the validation's result.
     assert '<svg xmlns="http://www.w3.org/2000/svg" class="toc-diagram"' in page
     assert "People live well" in page
@@ -193,10 +195,12 @@ def test_ranking_portfolio_and_decision_page_share_one_order(client, coordinator
     decision = client.get(reverse("accelerator:decision", args=[round.pk])).content.decode()
     order = ["Project A", "Project C", "Project B", "Project D"]
     assert titles_in(ranking) == order
-    assert "Ordered by the adjusted mean" in ranking and "Ordered by the adjusted mean" in decision
+    assert "Ordered by the adjusted mean" in ranking
+    assert "Ordered by the adjusted mean" in decision
     # The decision page: the portfolio's two lists (top 2), then every decision in the same order.
     assert titles_in(decision) == order[:2] + order[:2] + order
-    assert "1. Project A" in decision and "2. Project C" in decision
+    assert "1. Project A" in decision
+    assert "2. Project C" in decision
     portfolio = client.get(f"/api/v1/rounds/{round.pk}/portfolio/").json()
     assert [item["title"] for item in portfolio["selected_items"]] == order[:2]
     assert portfolio["order"] == "adjusted_mean"
@@ -236,16 +240,21 @@ def test_a_ranking_with_missing_reviews_is_provisional_and_never_safe(client, as
     review(assignment, 5)
     client.force_login(coordinator)
     page = client.get(reverse("accelerator:ranking", args=[round_.pk])).content.decode()
-    assert "Provisional:" in page and "1 review is still missing" in page
+    assert "Provisional:" in page
+    assert "1 review is still missing" in page
     assert "1 of 2" in page
-    assert ">safe<" not in page and "100 %" not in page
+    assert ">safe<" not in page
+    assert "100 %" not in page
     data = as_user(coordinator).get(f"/api/v1/rounds/{round_.pk}/ranking/?draws=50").json()
-    assert data["provisional"] is True and data["missing_reviews"] == 1
-    assert data["rows"][0]["label"] == "provisional" and data["rows"][0]["reviews_expected"] == 2
+    assert data["provisional"] is True
+    assert data["missing_reviews"] == 1
+    assert data["rows"][0]["label"] == "provisional"
+    assert data["rows"][0]["reviews_expected"] == 2
     # The second review comes in: the same cached ranking is not read again (its version moved).
     review(application.assignments.get(reviewer=second), 5)
     page = client.get(reverse("accelerator:ranking", args=[round_.pk])).content.decode()
-    assert "Provisional:" not in page and ">safe<" in page
+    assert "Provisional:" not in page
+    assert ">safe<" in page
 
 
 # 4. Moving a round on early or with reviews outstanding ------------------------------------------
@@ -257,7 +266,8 @@ def test_moving_to_reviewing_before_the_closing_date_asks_first_on_the_web(clien
     response = client.post(url, {"status": "reviewing"})
     assert response.status_code == 200
     page = response.content.decode()
-    assert "Applications are open until" in page and 'name="confirm" value="yes"' in page
+    assert "Applications are open until" in page
+    assert 'name="confirm" value="yes"' in page
     assert Round.objects.get(pk=round_.pk).status == "open"
     assert client.post(url, {"status": "reviewing", "confirm": "yes"}).status_code == 302
     assert Round.objects.get(pk=round_.pk).status == "reviewing"
@@ -295,4 +305,5 @@ def test_moving_to_deciding_with_reviews_outstanding_needs_confirm_in_the_api(as
     assert "1 review is not submitted yet (1 applications affected)" in response.json()["confirm"][0]
     assert Round.objects.get(pk=round_.pk).status == "reviewing"
     response = client.post(url, {"status": "deciding", "confirm": True}, format="json")
-    assert response.status_code == 200 and response.json()["status"] == "deciding"
+    assert response.status_code == 200
+    assert response.json()["status"] == "deciding"
