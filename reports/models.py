@@ -99,6 +99,11 @@ class ReportJob(models.Model):
         return f"{self.kind} #{self.pk} ({self.status})"
 
     @property
+    def language_name(self) -> str:
+        """The report's language by its name in the reader's language ("German"), not its code."""
+        return str(dict(settings.LANGUAGES).get(self.language, self.language))
+
+    @property
     def kind_label(self) -> str:
         kind = get_kind(self.kind)
         return kind.label if kind else self.kind

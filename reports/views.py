@@ -11,7 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from . import services
 from .api import download_or_refusal
 from .forms import ReportRequestForm
-from .selectors import reports_visible_to
+from .selectors import describe_params, reports_visible_to
 
 PAGE_SIZE = 50
 
@@ -48,6 +48,7 @@ def index(request):
                 messages.info(request, _("The same report is already being made; it is shown below."))
             return redirect("reports:index")
     jobs = list(reports_visible_to(request.user).order_by("-created_at", "-id")[:PAGE_SIZE])
+    describe_params(jobs, request.user)
     status = 400 if request.method == "POST" else 200
     return render(request, "reports/index.html", {"form": form, "jobs": jobs}, status=status)
 
@@ -57,6 +58,7 @@ def index(request):
 def job(request, pk):
     """One job's row, for htmx polling while it is queued or running."""
     report = get_object_or_404(reports_visible_to(request.user), pk=pk)
+    describe_params([report], request.user)
     return render(request, "reports/_job.html", {"job": report})
 
 

@@ -112,10 +112,21 @@ def test_page_runs_a_fixed_number_of_queries(
     for n in range(item_count):
         job_for(social_worker, kind="project", params={"project": project.pk, "n": n})
     client = web(social_worker)
-    # user (session cached), memberships, jobs, the project choices
-    with django_assert_num_queries(4):
+    # user (session cached), memberships, jobs, the projects the jobs name (one query for all),
+    # the project choices
+    with django_assert_num_queries(5):
         page = client.get(URL)
     assert len(page.context["jobs"]) == item_count
+
+
+def test_the_page_names_a_jobs_parameters_as_a_person_reads_them(web, social_worker, project):
+    job_for(social_worker, kind="project", params={"project": project.pk})
+    job_for(social_worker, kind="programme_csv", params={"date_from": "2026-03-01"}, language="de")
+    page = web(social_worker).get(URL).content.decode()
+    assert f"Project: {project.title}" in page
+    assert "From: 1 Mar 2026" in page
+    assert "project: " not in page
+    assert "German" in page
 
 
 @pytest.mark.django_db(transaction=True)  # real commits: the task is sent inside the request
