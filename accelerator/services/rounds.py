@@ -211,13 +211,16 @@ def round_transition_warnings(*, round: Round, status: str, now=None) -> list[st
         if missing:
             warnings.append(
                 ngettext(
-                    "%(missing)s review is not submitted yet (%(applications)s applications affected); "
-                    "the ranking will be provisional and reviewers can no longer submit.",
-                    "%(missing)s reviews are not submitted yet (%(applications)s applications affected); "
-                    "the ranking will be provisional and reviewers can no longer submit.",
+                    "%(missing)s review is not submitted yet.",
+                    "%(missing)s reviews are not submitted yet.",
                     missing,
                 )
-                % {"missing": formats.number(missing), "applications": formats.number(applications)}
+                % {"missing": formats.number(missing)}
+                + " "
+                + _("Applications still waiting for a review: %(applications)s.")
+                % {"applications": formats.number(applications)}
+                + " "
+                + _("The ranking will be provisional, and reviewers can no longer submit.")
             )
     return warnings
 

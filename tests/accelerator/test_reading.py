@@ -302,7 +302,8 @@ def test_moving_to_deciding_with_reviews_outstanding_needs_confirm_in_the_api(as
     url = f"/api/v1/rounds/{round_.pk}/transition/"
     response = client.post(url, {"status": "deciding"}, format="json")
     assert response.status_code == 400
-    assert "1 review is not submitted yet (1 applications affected)" in response.json()["confirm"][0]
+    message = response.json()["confirm"][0]
+    assert "1 review is not submitted yet. Applications still waiting for a review: 1." in message
     assert Round.objects.get(pk=round_.pk).status == "reviewing"
     response = client.post(url, {"status": "deciding", "confirm": True}, format="json")
     assert response.status_code == 200
