@@ -229,7 +229,9 @@ def render_startups_pdf(ctx: RenderContext) -> None:
         series[startup.name] = [_percent(by_month.get(month)) for month in months]
     chart = (
         charts.line_chart_by_month(
-            title=_("Self-sufficiency over time (earned income as % of costs)"), months=months, series=series
+            title=_("Self-sufficiency over time (earned income as a percentage of costs)"),
+            months=months,
+            series=series,
         )
         if months
         else ""

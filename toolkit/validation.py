@@ -13,6 +13,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from .models import CausalLink, Outcome, ToolInstance
 
@@ -212,9 +213,12 @@ def toc_findings(instance: ToolInstance) -> list[Finding]:
         result.append(
             Finding(
                 "several_impacts",
-                _(
+                ngettext(
+                    "There is %(count)d impact (%(names)s); a Theory of Change has exactly one. "
+                    "Keep one and make the others long-term outcomes.",
                     "There are %(count)d impacts (%(names)s); a Theory of Change has exactly one. "
-                    "Keep one and make the others long-term outcomes."
+                    "Keep one and make the others long-term outcomes.",
+                    len(impacts),
                 )
                 % {"count": len(impacts), "names": ", ".join(q(o) for o in impacts)},
                 tuple(("outcome", o.pk) for o in impacts),
@@ -236,11 +240,12 @@ def toc_findings(instance: ToolInstance) -> list[Finding]:
             result.append(
                 Finding(
                     "no_path_to_impact",
-                    _("%(names)s do not lead to the impact %(impact)s: link them into the chain.")
-                    % {"names": ", ".join(q(o) for o in cut_off), "impact": q(impacts[0])}
-                    if len(cut_off) > 1
-                    else _("%(names)s does not lead to the impact %(impact)s: link it into the chain.")
-                    % {"names": q(cut_off[0]), "impact": q(impacts[0])},
+                    ngettext(
+                        "%(names)s does not lead to the impact %(impact)s: link it into the chain.",
+                        "%(names)s do not lead to the impact %(impact)s: link them into the chain.",
+                        len(cut_off),
+                    )
+                    % {"names": ", ".join(q(o) for o in cut_off), "impact": q(impacts[0])},
                     tuple(("outcome", o.pk) for o in cut_off),
                 )
             )

@@ -20,14 +20,14 @@ TARGET_GROUPS = [
 
 
 def seed_target_groups(apps, schema_editor):
-    TargetGroup = apps.get_model("microprojects", gettext_noop("TargetGroup"))
+    TargetGroup = apps.get_model("microprojects", "TargetGroup")
     for order, (slug, name) in enumerate(TARGET_GROUPS, start=1):
         TargetGroup.objects.get_or_create(slug=slug, defaults={"name": name, "order": order})
 
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("microprojects", gettext_noop("0001_initial")),
+        ("microprojects", "0001_initial"),
     ]
 
     operations = [
