@@ -8,6 +8,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from microprojects.selectors import projects_visible_to
@@ -292,7 +293,11 @@ def auto_assign(request, pk):
         for message in error.messages:
             messages.error(request, message)
     else:
-        messages.success(request, _("%(count)s assignments made.") % {"count": len(created)})
+        messages.success(
+            request,
+            ngettext("%(count)s assignment made.", "%(count)s assignments made.", len(created))
+            % {"count": len(created)},
+        )
     return redirect("accelerator:assignments", pk=round.pk)
 
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from django.utils.html import escape
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from .models import CausalLink, Outcome, ToolInstance
 from .validation import findings
@@ -172,11 +173,15 @@ def toc_svg(instance: ToolInstance, *, highlight_findings: bool = True) -> str:
     title = instance.display_title
     if title != instance.template.display_name():
         title = _("Theory of Change: %(title)s") % {"title": title}
-    description = _("%(outcomes)d outcomes, %(links)d links and %(interventions)d interventions.") % {
-        "outcomes": len(outcomes),
-        "links": len(links),
-        "interventions": len(interventions),
-    }
+    # Three phrases of their own, each with its number's plural form, listed with commas.
+    description = ", ".join(
+        (
+            ngettext("%(count)d outcome", "%(count)d outcomes", len(outcomes)) % {"count": len(outcomes)},
+            ngettext("%(count)d link", "%(count)d links", len(links)) % {"count": len(links)},
+            ngettext("%(count)d intervention", "%(count)d interventions", len(interventions))
+            % {"count": len(interventions)},
+        )
+    )
     out = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="toc-diagram" role="img" width="{width:.0f}" '
         f'height="{height:.0f}" viewBox="0 0 {width:.0f} {height:.0f}" font-family="{FONT}" font-size="12" '

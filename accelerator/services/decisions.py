@@ -40,7 +40,7 @@ def decision_record(
     if round.status != Round.Status.DECIDING:
         raise ValidationError({"outcome": _("Decisions are taken while the round is in its deciding phase.")})
     if outcome not in Decision.Outcome.values:
-        raise ValidationError({"outcome": _("Choose selected, reserve or rejected.")})
+        raise ValidationError({"outcome": _("Choose selected, reserve or not selected.")})
     if not rationale.strip():
         raise ValidationError({"rationale": _("Give a rationale for the decision.")})
     if outcome == Decision.Outcome.SELECTED:
