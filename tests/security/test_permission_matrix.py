@@ -211,6 +211,7 @@ EXPECTED: dict[str, tuple[str, str]] = {
     "toolkit:export-pdf": (WEB_PROJECT, WEB_NO_SUCH_METHOD),
     "dashboard": (WEB_LOGGED_IN, WEB_LOGGED_IN),
     "healthz": (PUBLIC, PUBLIC),
+    "favicon": (PUBLIC, "405 405 405 405 405 405 405 405"),
     "audit": (WEB_COORDINATOR, WEB_COORDINATOR),
     "privacy": (WEB_COORDINATOR, WEB_COORDINATOR),
     "privacy-export": (WEB_COORDINATOR, WEB_COORDINATOR),

@@ -29,6 +29,7 @@ URLS = {
     # core
     "dashboard": _r("dashboard"),
     "healthz": _r("healthz"),
+    "favicon": _r("favicon"),
     "audit": _r("audit"),
     "privacy": _r("privacy"),
     "privacy-export": _r("privacy-export", pk=lambda w: w.users["sw"].pk),
