@@ -19,9 +19,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django_countries import countries
 
 ATTRIBUTES = ("country", "organisation", "setting")
+ATTRIBUTE_LABELS = {
+    "country": _lazy("Country"),
+    "organisation": _lazy("Organisation"),
+    "setting": _lazy("Rural or urban"),
+}
 NODE_LIMIT = 2_000_000
 
 
@@ -64,8 +70,8 @@ def validate_quotas(quotas) -> list[str]:
             errors.append(_("Rule %(index)s: a minimum needs a value (e.g. rural).") % {"index": index})
         if "value" in rule and not _known_value(rule["attribute"], rule["value"]):
             errors.append(
-                _("Rule %(index)s: “%(value)s” is not a value of %(attribute)s.")
-                % {"index": index, "value": rule["value"], "attribute": rule["attribute"]}
+                _("Rule %(index)s: “%(value)s” is not a value of “%(attribute)s”.")
+                % {"index": index, "value": rule["value"], "attribute": ATTRIBUTE_LABELS[rule["attribute"]]}
             )
     return errors
 

@@ -170,7 +170,9 @@ class ProjectHistoryQuerySerializer(serializers.Serializer):
     page = serializers.CharField(required=False, help_text="Not used: the history is paged with `before`.")
 
     def validate_page(self, value):
-        raise serializers.ValidationError(_("The history is paged with ?before=, as its “next” link says."))
+        raise serializers.ValidationError(
+            _("Page through the history with ?before=, as its “next” link does.")
+        )
 
 
 class ActivitySerializer(serializers.ModelSerializer):

@@ -18,6 +18,7 @@ from django.db import transaction
 from django.db.models import ProtectedError, Q
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from sempre import audit, audit_actions, formats
@@ -167,7 +168,8 @@ def project_transition(*, project: MicroProject, by, status: str, request=None) 
             raise ValidationError(
                 {
                     "status": _(
-                        "Only an admin of %(organisation)s can make a %(current)s project active again."
+                        "This project is %(current)s: only an admin of %(organisation)s can make it "
+                        "active again."
                     )
                     % {
                         "organisation": project.organisation.name,
@@ -286,8 +288,8 @@ def _activity_unusual(activity: Activity) -> dict[str, ValidationError]:
         if too_high:
             label = Activity._meta.get_field(field).verbose_name
             unusual[field] = ValidationError(
-                _("%(value)s %(label)s is unusual for one activity. If it is right, confirm it.")
-                % {"value": formats.number(value), "label": label},
+                _("%(label)s: %(value)s is unusual for one activity. If it is right, confirm it.")
+                % {"value": formats.number(value), "label": capfirst(label)},
                 code="unusual",
             )
     return unusual

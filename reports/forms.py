@@ -67,7 +67,9 @@ def _listed_or_typed(field: forms.ModelChoiceField) -> None:
     listed = list(field.queryset[: CHOICES_LISTED + 1])
     if len(listed) > CHOICES_LISTED:
         field.widget = forms.NumberInput(attrs={"min": 1, "inputmode": "numeric"})
-        field.help_text = _("Too many to list: type the number from its page's address, e.g. 12 for …/12/.")
+        field.help_text = _(
+            "Too many to list: type the number at the end of the page address, e.g. 12 for …/12/."
+        )
         return
     empty = [] if field.empty_label is None else [("", field.empty_label)]
     field.widget.choices = [*empty, *((item.pk, field.label_from_instance(item)) for item in listed)]

@@ -91,8 +91,8 @@ class StatusSerializer(serializers.Serializer):
     confirm = serializers.BooleanField(
         default=False,
         help_text=_(
-            "Needed to move to reviewing before applications close, or to deciding with reviews "
-            "outstanding; without it the answer is 400 with `confirm` saying what is missing."
+            "Required to move the round to reviewing before applications close, or to deciding while "
+            "reviews are outstanding; without it the answer is 400 with `confirm` saying what is missing."
         ),
     )
 

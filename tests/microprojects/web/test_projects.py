@@ -385,7 +385,7 @@ def test_only_the_organisation_admin_makes_a_completed_project_active_again(
     url = reverse("microprojects:transition", args=[project.pk])
     assert "Make it active again" not in client_for(social_worker).get(detail(project)).text
     refused = client_for(social_worker).post(url, {"status": "active"}, follow=True)
-    assert "Only an admin of" in refused.text
+    assert "only an admin of" in refused.text
     project.refresh_from_db()
     assert project.status == MicroProject.Status.COMPLETED
     admin = client_for(org_admin)
