@@ -143,6 +143,7 @@ LANGUAGES = [
     ("da", _("Danish")),
     ("sv", _("Swedish")),
     ("fi", _("Finnish")),
+    ("et", _("Estonian")),
     ("pl", _("Polish")),
     ("lt", _("Lithuanian")),
     ("lv", _("Latvian")),

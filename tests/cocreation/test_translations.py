@@ -1,4 +1,4 @@
-"""Every message the client pages use is translated into each of the eleven languages, and so is
+"""Every message the client pages use is translated into each of the twelve languages, and so is
 every tool prompt. The messages are found in the sources the way makemessages finds them (Django's
 `templatize` for templates, the AST for Python), so a new string without a translation fails here."""
 
