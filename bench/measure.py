@@ -344,33 +344,51 @@ def export_figures(result: dict) -> dict:
     }
 
 
+CSV_PAIRS = 3  # COPY and the CSV export, alternately: the fastest of each is compared
+
+
+def csv_pairs(ctx: Context) -> list[tuple[dict, dict]]:
+    """(COPY, CSV export) results, run alternately in fresh child processes, so that a moment of load
+    from elsewhere on the machine does not decide the ratio (the first pair is the run's cached one)."""
+    measured = [(export_job(ctx, "copy_csv"), export_job(ctx, "export_csv"))]
+    while len(measured) < CSV_PAIRS:
+        measured.append((run_child("copy_csv"), run_child("export_csv")))
+    return measured
+
+
+def _rate(result: dict) -> float:
+    return result["rows"] / result["seconds"] if result["seconds"] else 0.0
+
+
 @bench.register(
     "export-copy", "3. Exports of the activities", "PostgreSQL COPY TO STDOUT WITH CSV (the floor)"
 )
 def export_copy(ctx: Context):
-    result = export_job(ctx, "copy_csv")
+    fastest = max((floor for floor, _csv in csv_pairs(ctx)), key=_rate)
     return Row(
         "3. Exports of the activities",
         "COPY (same query) TO STDOUT WITH CSV, all activities",
-        export_figures(result),
-        note="the floor for the CSV export",
+        export_figures(fastest),
+        note=f"the floor for the CSV export; the fastest of {CSV_PAIRS} runs, alternating with the export",
     )
 
 
 @bench.register("export-csv", "3. Exports of the activities", "CSV export, all activities")
 def export_csv(ctx: Context):
-    floor = export_job(ctx, "copy_csv")
-    result = export_job(ctx, "export_csv")
+    measured = csv_pairs(ctx)
+    result = max((csv for _floor, csv in measured), key=_rate)
     figures = export_figures(result)
-    floor_rate = floor["rows"] / floor["seconds"]
-    share = figures["rows/s"] / floor_rate if floor_rate else None
+    figures["peak MB"] = max(csv["max_rss_mb"] for _floor, csv in measured)  # the worst run's
+    share = _rate(result) / max(_rate(floor) for floor, _csv in measured)
     figures["share of COPY rows/s"] = share
+    figures["share in each pair"] = ", ".join(f"{_rate(csv) / _rate(floor):.2f}" for floor, csv in measured)
     return Row(
         "3. Exports of the activities",
         "CSV export (reports renderer), all activities",
         figures,
         goal=f">= {CSV_SHARE_OF_COPY:.0%} of COPY rows/s; peak < {EXPORT_MEMORY_MB} MB",
-        passed=all_of(at_least(share, CSV_SHARE_OF_COPY), at_most(result["max_rss_mb"], EXPORT_MEMORY_MB)),
+        passed=all_of(at_least(share, CSV_SHARE_OF_COPY), at_most(figures["peak MB"], EXPORT_MEMORY_MB)),
+        note=f"the fastest of {CSV_PAIRS} runs of each, COPY and export alternately; the highest peak",
     )
 
 
