@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: help install install-dev run serve test test-fast worker beat up lint fmt migrate seed bench screenshots requirements clean
+.PHONY: help install install-dev run serve test test-fast worker beat up lint fmt migrate seed bench screenshots messages requirements clean
 
 help:
 	@echo "make run      - install, migrate, load demo data and serve http://$(HOST):$(PORT) (SQLite, tasks in-process)"
@@ -15,6 +15,7 @@ help:
 	@echo "make up       - web + worker + beat as local processes (needs DATABASE_URL and REDIS_URL)"
 	@echo "make lint     - ruff, the import floors (lint-imports) and the migrations check;  make fmt - format the code"
 	@echo "make bench    - the benchmarks in bench/ (needs PostgreSQL)"
+	@echo "make messages - bring every translation catalogue up to date with the code (docs/translations.md)"
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "SEMPRE needs Python 3.11 or newer"'
@@ -87,6 +88,13 @@ requirements: | $(BIN)/python
 	$(BIN)/pip install --quiet pip-tools==7.6.2
 	$(PIP_COMPILE) --output-file=requirements.txt pyproject.toml
 	$(PIP_COMPILE) --extra=dev --constraint=requirements.txt --output-file=requirements-dev.txt pyproject.toml
+
+# Every catalogue (locale/<language>/LC_MESSAGES/django.po) brought up to date with the code, then
+# compiled. New and changed messages come out empty or fuzzy: translate them (docs/translations.md).
+MESSAGES_IGNORE = --ignore=.venv --ignore=var --ignore=bench --ignore=tests --ignore=node_modules
+messages: install
+	$(BIN)/python manage.py makemessages --all $(MESSAGES_IGNORE)
+	$(BIN)/python manage.py compilemessages $(MESSAGES_IGNORE)
 
 clean:
 	rm -rf $(VENV) var/staticfiles
