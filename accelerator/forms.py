@@ -273,6 +273,11 @@ class CloseForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
+    # Closing cannot be undone and e-mails every applicant: the page asks for a tick first.
+    confirm = forms.BooleanField(
+        label=_("I have checked the decisions: close the selection and e-mail the applicants"),
+        error_messages={"required": _("Tick the box to confirm that the selection can be closed.")},
+    )
 
 
 class StartUpForm(ServiceModelForm):

@@ -477,9 +477,13 @@ def decision(request, pk):
 def close_decision(request, pk):
     round = _round(request.user, pk)
     form = CloseForm(request.POST)
-    form.is_valid()
+    if not form.is_valid():
+        for error in form.errors.get("confirm", []):
+            messages.error(request, error)
+        return redirect("accelerator:decision", pk=round.pk)
+    data = {k: v for k, v in form.cleaned_data.items() if k != "confirm"}
     try:
-        services.round_close_decision(round=round, by=request.user, **form.cleaned_data)
+        services.round_close_decision(round=round, by=request.user, **data)
     except ValidationError as error:
         for message in error.messages:
             messages.error(request, message)

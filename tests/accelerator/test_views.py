@@ -228,7 +228,11 @@ def test_decision_page_records_and_closes(client, coordinator, round_):
         reverse("accelerator:decision", args=[round_.pk]),
         {"application": application.pk, f"{prefix}-outcome": "selected", f"{prefix}-rationale": "Strong"},
     )
-    client.post(reverse("accelerator:close", args=[round_.pk]), {})
+    unconfirmed = client.post(reverse("accelerator:close", args=[round_.pk]), {}, follow=True)
+    assert "Tick the box to confirm" in unconfirmed.content.decode()
+    round_.refresh_from_db()
+    assert round_.status == Round.Status.DECIDING
+    client.post(reverse("accelerator:close", args=[round_.pk]), {"confirm": "on"})
     round_.refresh_from_db()
     assert round_.status == Round.Status.DECIDED
     assert "SHA-256" in client.get(reverse("accelerator:decision", args=[round_.pk])).content.decode()
