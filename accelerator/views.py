@@ -475,6 +475,7 @@ def decision(request, pk):
 @login_required
 @require_POST
 def close_decision(request, pk):
+    _coordinator(request.user)
     round = _round(request.user, pk)
     form = CloseForm(request.POST)
     if not form.is_valid():
