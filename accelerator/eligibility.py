@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from microprojects.models import MicroProject
 
@@ -25,6 +26,23 @@ def snapshot_create(*, instance, by, note=""):
     from toolkit.services import snapshot_create as toolkit_snapshot
 
     return toolkit_snapshot(instance=instance, by=by, note=note)
+
+
+def _sbmc_detail(ready) -> str:
+    """Why the canvas does not count yet, in the same facts its board shows ("13 of 13 blocks")."""
+    if ready is None or ready.sbmc is None:
+        return _("There is no Social Business Model Canvas yet.")
+    empty = ready.sbmc_blocks_total - ready.sbmc_blocks_filled
+    if empty > 0:
+        return ngettext(
+            "%(empty)s of its %(total)s blocks is still empty.",
+            "%(empty)s of its %(total)s blocks are still empty.",
+            empty,
+        ) % {"empty": empty, "total": ready.sbmc_blocks_total}
+    return _(
+        "All %(total)s blocks are filled, but the canvas is still a draft: set its status to “Complete” "
+        "on its board."
+    ) % {"total": ready.sbmc_blocks_total}
 
 
 @dataclass
@@ -90,13 +108,7 @@ def eligibility_by_project(projects: list[MicroProject]) -> dict[int, Eligibilit
                 Check(
                     _("The Social Business Model Canvas is complete."),
                     sbmc_ok,
-                    ""
-                    if sbmc_ok
-                    else (
-                        _("There is no Social Business Model Canvas yet.")
-                        if ready is None or ready.sbmc is None
-                        else _("Some blocks of the Social Business Model Canvas are still empty.")
-                    ),
+                    "" if sbmc_ok else _sbmc_detail(ready),
                 ),
                 Check(_("The Theory of Change has no validation errors."), toc_ok, toc_detail),
                 Check(

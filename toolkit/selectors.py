@@ -133,7 +133,9 @@ class Readiness:
     """What the accelerator asks of a project's tools."""
 
     sbmc: ToolInstance | None = None
-    sbmc_complete: bool = False
+    sbmc_complete: bool = False  # marked complete by the team (services.tool_update)
+    sbmc_blocks_filled: int = 0  # blocks with at least one entry, as the board counts them
+    sbmc_blocks_total: int = 0
     toc: ToolInstance | None = None
     toc_errors: list[str] = field(default_factory=list)
 
@@ -155,11 +157,26 @@ def readiness_by_project(project_ids) -> dict[int, Readiness]:
         newest.setdefault((instance.project_id, instance.template.slug), instance)
     tocs = [instance for (_project, slug), instance in newest.items() if slug == THEORY_OF_CHANGE]
     prefetch_related_objects(tocs, *content_prefetches()[2:])
+    sbmcs = [instance for (_project, slug), instance in newest.items() if slug == SBMC]
+    block_keys: dict[int, set[str]] = {}  # template -> its blocks
+    filled: dict[int, set[str]] = {}  # tool -> the blocks that hold an entry
+    if sbmcs:  # two queries, however many projects
+        for template_id, key in Block.objects.filter(
+            template_id__in={instance.template_id for instance in sbmcs}
+        ).values_list("template_id", "key"):
+            block_keys.setdefault(template_id, set()).add(key)
+        for instance_id, key in (
+            Entry.objects.filter(instance__in=sbmcs).values_list("instance_id", "block_key").distinct()
+        ):
+            filled.setdefault(instance_id, set()).add(key)
     for (project_id, slug), instance in newest.items():
         readiness = result[project_id]
         if slug == SBMC:
             readiness.sbmc = instance
             readiness.sbmc_complete = instance.status == ToolInstance.Status.COMPLETE
+            keys = block_keys.get(instance.template_id, set())
+            readiness.sbmc_blocks_total = len(keys)
+            readiness.sbmc_blocks_filled = len(keys & filled.get(instance.pk, set()))
         else:
             readiness.toc = instance
             readiness.toc_errors = [finding.message for finding in findings(instance)]

@@ -333,9 +333,10 @@ def test_eligibility_queries(as_user, social_worker, round_, django_assert_num_q
     for _ in range(item_count):
         ready_project(social_worker)
     client = as_user(social_worker)
-    # user (session cached), round, memberships, count, page; readiness: tools, ToC outcomes, their
-    # indicators, links, interventions, their outcomes, assumptions; earlier selections
-    with django_assert_num_queries(13):
+    # user (session cached), round, memberships, count, page; readiness: tools, the canvases' blocks
+    # and filled blocks, ToC outcomes, their indicators, links, interventions, their outcomes,
+    # assumptions; earlier selections
+    with django_assert_num_queries(15):
         response = client.get(f"/api/v1/rounds/{round_.pk}/eligibility/")
     assert response.json()["count"] == item_count
 

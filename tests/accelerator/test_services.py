@@ -22,6 +22,7 @@ from accelerator.models import (
 from microprojects.models import MicroProject
 from sempre.models import Membership
 from tests.factories import MembershipFactory, MicroProjectFactory, OrganisationFactory, UserFactory
+from toolkit import services as toolkit
 
 from .factories import CriterionFactory, RoundFactory, ready_project, reviewer_from
 
@@ -123,6 +124,20 @@ def test_eligibility_explains_each_missing_piece(social_worker, organisation):
     assert not result.eligible
     assert len(result.reasons) == 3
     assert "draft" in result.reasons[0]
+
+
+def test_the_eligibility_check_quotes_what_the_board_shows(social_worker):
+    """An edit turns a complete canvas into a draft; the check then says so in the board's terms,
+    not "some blocks are still empty" while the board shows 13 of 13 (issue #16)."""
+    project = ready_project(social_worker)
+    sbmc = project.tools.get(template__slug="sbmc")
+    toolkit.entry_add(instance=sbmc, block_key="revenue", text="Catering orders", by=social_worker)
+    reasons = eligibility_by_project([project])[project.pk].reasons
+    assert "All 13 blocks are filled, but the canvas is still a draft" in " ".join(reasons)
+    for entry in sbmc.entries.filter(block_key__in=["revenue", "surplus"]):
+        toolkit.entry_delete(entry=entry, by=social_worker)
+    reasons = eligibility_by_project([project])[project.pk].reasons
+    assert "2 of its 13 blocks are still empty." in reasons
 
 
 def test_ready_project_is_eligible(social_worker):

@@ -16,11 +16,12 @@ def test_readiness_by_project_fixed_queries(organisation, item_count, django_ass
         OutcomeFactory(instance=toc, level=Outcome.Level.IMPACT)
         early = OutcomeFactory(instance=toc, level=Outcome.Level.IMPACT)
         InterventionFactory(instance=toc, outcomes=[early])
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(9):  # 7, and the canvases' blocks and filled blocks
         readiness = readiness_by_project([p.pk for p in projects])
     assert len(readiness) == item_count
     for entry in readiness.values():
         assert entry.sbmc_complete is True
+        assert (entry.sbmc_blocks_filled, entry.sbmc_blocks_total) == (0, 13)
         assert any("2 impacts" in message for message in entry.toc_errors)
 
 
