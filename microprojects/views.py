@@ -489,12 +489,14 @@ def measurement_create(request, pk):
         else:
             messages.success(request, _("Measurement for “%(name)s” recorded.") % {"name": indicator.name})
             return redirect(_detail_url(project) + "#indicators")
+    return _measurement_page(request, form, indicator)
+
+
+def _measurement_page(request, form, indicator, measurement=None):
+    """The value form (new, or correcting `measurement`) above the indicator's last ten values."""
     recent = list(indicator.measurements.select_related("created_by")[:10])
-    return render(
-        request,
-        "microprojects/measurement_form.html",
-        {"form": form, "project": project, "indicator": indicator, "recent": recent, "measurement": None},
-    )
+    context = {"form": form, "project": indicator.project, "indicator": indicator, "recent": recent}
+    return render(request, "microprojects/measurement_form.html", {**context, "measurement": measurement})
 
 
 def _visible_measurement(user, pk) -> Measurement:
@@ -518,18 +520,7 @@ def measurement_edit(request, pk):
         else:
             messages.success(request, _("The value of “%(name)s” was corrected.") % {"name": indicator.name})
             return redirect("microprojects:measurement_create", pk=indicator.pk)
-    recent = list(indicator.measurements.select_related("created_by")[:10])
-    return render(
-        request,
-        "microprojects/measurement_form.html",
-        {
-            "form": form,
-            "project": project,
-            "indicator": indicator,
-            "recent": recent,
-            "measurement": measurement,
-        },
-    )
+    return _measurement_page(request, form, indicator, measurement)
 
 
 @login_required
