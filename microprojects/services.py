@@ -25,6 +25,7 @@ from sempre import audit, audit_actions, formats
 from sempre.models import Organisation
 from sempre.rules import require
 from sempre.updates import UNCHANGED, apply_given
+from sempre.validation import with_field_rules
 
 from .models import Activity, FiguresSnapshot, Indicator, Measurement, MicroProject, TargetGroup
 from .selectors import default_organisation_for, programme_figures_to_store
@@ -306,11 +307,7 @@ def _activity_check(activity: Activity, *, confirm: bool = False) -> None:
         | _activity_date_errors(activity)
     ).items():
         errors[field] = [message]
-    try:
-        activity.full_clean(exclude=["project", *errors])
-    except ValidationError as error:
-        for field, messages in error.message_dict.items():
-            errors.setdefault(field, messages)
+    errors = with_field_rules(activity, errors, exclude=["project"])
     unusual = _activity_unusual(activity)
     if not confirm:
         for field, error in unusual.items():
@@ -560,11 +557,7 @@ def _measurement_check(measurement: Measurement) -> None:
         value = None  # full_clean names it
     if value is not None and value.is_finite() and value < 0:
         errors["value"] = [_("A measurement cannot be negative.")]
-    try:
-        measurement.full_clean(exclude=["indicator", *errors])
-    except ValidationError as error:
-        for field, messages in error.message_dict.items():
-            errors.setdefault(field, messages)
+    errors = with_field_rules(measurement, errors, exclude=["indicator"])
     if errors:
         raise ValidationError(errors)
 

@@ -16,6 +16,7 @@ from django.utils.translation import ngettext
 from sempre import formats
 from sempre.rules import require
 from sempre.updates import UNCHANGED, Unchanged, given, without_none
+from sempre.validation import with_field_rules
 
 from ..models import Application, Criterion, ReviewAssignment, Round, TieBreak
 from ..portfolio import validate_quotas
@@ -58,11 +59,8 @@ def _round_check(round: Round):
         isinstance(q, str) and q.strip() for q in round.questions
     ):
         errors["questions"] = _("Questions must be a list of texts.")
-    try:  # the fields' own rules (places at least 1, ...), reported with the errors above
-        round.full_clean(exclude=["quotas", "tie_break", "questions", *errors])
-    except ValidationError as error:
-        for field, field_errors in error.message_dict.items():
-            errors.setdefault(field, field_errors)
+    # the fields' own rules (places at least 1, ...), reported with the errors above
+    errors = with_field_rules(round, errors, exclude=["quotas", "tie_break", "questions"])
     if errors:
         raise ValidationError(errors)
 

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from sempre.rules import require
 from sempre.updates import UNCHANGED, Unchanged, given
+from sempre.validation import with_field_rules
 
 from .. import selectors
 from ..models import MentoringSession, Milestone, MonthlyFigure, StartUp
@@ -103,11 +104,7 @@ def figure_record(
         setattr(figure, field, Decimal(str(value)))
     for field, value in counts.items():
         setattr(figure, field, value)
-    try:
-        figure.full_clean(exclude=["startup"], validate_unique=False)
-    except ValidationError as error:
-        for field, field_errors in error.error_dict.items():
-            errors.setdefault(field, []).extend(field_errors)
+    errors = with_field_rules(figure, errors, exclude=["startup"], validate_unique=False)
     if errors:
         raise ValidationError(errors)
     figure.save()
