@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date
 
 from microprojects.models import Activity, Indicator
-from microprojects.selectors import activity_sums, indicator_is_off_track, with_progress
+from microprojects.selectors import activity_totals, indicator_is_off_track, with_progress
 from toolkit.diagram import toc_svg
 from toolkit.frozen import instance_from_state
 from toolkit.models import ToolTemplate
@@ -25,7 +25,7 @@ def _text(value) -> str | None:
 def project_figures(project, *, today: date | None = None) -> dict:
     """The project's key figures now, as JSON (two queries): frozen into an application."""
     today = today or date.today()
-    sums = Activity.objects.filter(project=project).aggregate(**activity_sums())
+    sums = activity_totals(Activity.objects.filter(project=project))
     indicators = with_progress(Indicator.objects.filter(project=project).select_related("project")).order_by(
         "name", "pk"
     )
