@@ -23,6 +23,15 @@ class User(AbstractUser):
     is_reviewer = models.BooleanField(
         _("reviewer"), default=False, help_text=_("Scores the accelerator applications assigned to them.")
     )
+    # The person's own choice; empty until they choose (their pages then follow the browser's
+    # language, their e-mails are in English). docs/translations.md, "Each person's language".
+    language = models.CharField(
+        _("language"),
+        max_length=10,
+        blank=True,
+        choices=settings.LANGUAGES,
+        help_text=_("The language of your pages, e-mails and reports, on every device."),
+    )
 
     class Meta(AbstractUser.Meta):
         swappable = "AUTH_USER_MODEL"
