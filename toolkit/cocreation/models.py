@@ -38,8 +38,12 @@ class Invite(models.Model):
         _("language"),
         max_length=8,
         choices=settings.LANGUAGES,
-        default="en",
-        help_text=_("The language the client pages open in; clients can change it."),
+        blank=True,
+        default="",
+        help_text=_(
+            "The language the client pages open in; clients can change it. Empty: the language of the "
+            "client's phone, else that of the organisation's country, else English."
+        ),
     )
     token_hash = models.CharField(max_length=64, unique=True, editable=False)
     expires_at = models.DateTimeField(_("expires at"), default=default_expiry)
