@@ -1,56 +1,14 @@
 """Reports built on the accelerator (selection PDF/XLSX, start-ups PDF) and the toolkit boards in
 the project PDF. The data is made with the other areas' models and services."""
 
-import datetime as dt
 import io
 
 import pytest
 from django.core.exceptions import PermissionDenied
-from django.utils import timezone
 from openpyxl import load_workbook
 
-from accelerator.models import (
-    Application,
-    Decision,
-    Milestone,
-    MonthlyFigure,
-    Review,
-    ReviewAssignment,
-    Score,
-    StartUp,
-)
 from reports import services
-from tests.accelerator.factories import CriterionFactory, RoundFactory
-from tests.factories import UserFactory
 from tests.reports.fixtures import pdf_text
-
-
-@pytest.fixture
-def decided_round(project, other_project, coordinator):
-    the_round = RoundFactory(title="Spring 2026", places=1)
-    impact = CriterionFactory(round=the_round, name="Social impact", weight=3)
-    income = CriterionFactory(round=the_round, name="Earned income", weight=1)
-    reviewers = [UserFactory(username=f"jury{n}", is_reviewer=True) for n in range(2)]
-    applications = {}
-    for item, scores in ((project, (5, 4)), (other_project, (2, 3))):
-        application = Application.objects.create(round=the_round, project=item, submitted_at=timezone.now())
-        applications[item.pk] = application
-        for reviewer in reviewers:
-            assignment = ReviewAssignment.objects.create(application=application, reviewer=reviewer)
-            review = Review.objects.create(assignment=assignment, submitted_at=timezone.now())
-            Score.objects.create(review=review, criterion=impact, value=scores[0])
-            Score.objects.create(review=review, criterion=income, value=scores[1])
-    Decision.objects.create(
-        application=applications[project.pk],
-        outcome=Decision.Outcome.SELECTED,
-        rationale="Clients designed the fruit bags themselves.",
-        decided_by=coordinator,
-    )
-    startup = StartUp.objects.create(application=applications[project.pk], name="Fruit Bags Luleå ek. för.")
-    MonthlyFigure.objects.create(startup=startup, month=dt.date(2026, 1, 1), earned_income=600, costs=1200)
-    MonthlyFigure.objects.create(startup=startup, month=dt.date(2026, 2, 1), earned_income=900, costs=1000)
-    Milestone.objects.create(startup=startup, title="First regular customer", due=timezone.localdate())
-    return the_round
 
 
 def test_selection_pdf_holds_weights_ranking_and_rationales(make_report, coordinator, decided_round):

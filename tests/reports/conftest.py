@@ -1,1 +1,1 @@
-from .fixtures import other_project, project  # noqa: F401 (fixtures, registered by import)
+from .fixtures import decided_round, other_project, project  # noqa: F401 (fixtures, registered by import)

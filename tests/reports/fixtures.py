@@ -7,9 +7,27 @@ import io
 
 import pypdf
 import pytest
+from django.utils import timezone
 
+from accelerator.models import (
+    Application,
+    Decision,
+    Milestone,
+    MonthlyFigure,
+    Review,
+    ReviewAssignment,
+    Score,
+    StartUp,
+)
 from microprojects.models import TargetGroup
-from tests.factories import ActivityFactory, IndicatorFactory, MeasurementFactory, MicroProjectFactory
+from tests.accelerator.factories import CriterionFactory, RoundFactory
+from tests.factories import (
+    ActivityFactory,
+    IndicatorFactory,
+    MeasurementFactory,
+    MicroProjectFactory,
+    UserFactory,
+)
 
 
 @pytest.fixture
@@ -41,3 +59,31 @@ def other_project(other_organisation):
 def pdf_text(job) -> str:
     with job.file.open("rb") as handle:
         return "\n".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(handle.read())).pages)
+
+
+@pytest.fixture
+def decided_round(project, other_project, coordinator):
+    the_round = RoundFactory(title="Spring 2026", places=1)
+    impact = CriterionFactory(round=the_round, name="Social impact", weight=3)
+    income = CriterionFactory(round=the_round, name="Earned income", weight=1)
+    reviewers = [UserFactory(username=f"jury{n}", is_reviewer=True) for n in range(2)]
+    applications = {}
+    for item, scores in ((project, (5, 4)), (other_project, (2, 3))):
+        application = Application.objects.create(round=the_round, project=item, submitted_at=timezone.now())
+        applications[item.pk] = application
+        for reviewer in reviewers:
+            assignment = ReviewAssignment.objects.create(application=application, reviewer=reviewer)
+            review = Review.objects.create(assignment=assignment, submitted_at=timezone.now())
+            Score.objects.create(review=review, criterion=impact, value=scores[0])
+            Score.objects.create(review=review, criterion=income, value=scores[1])
+    Decision.objects.create(
+        application=applications[project.pk],
+        outcome=Decision.Outcome.SELECTED,
+        rationale="Clients designed the fruit bags themselves.",
+        decided_by=coordinator,
+    )
+    startup = StartUp.objects.create(application=applications[project.pk], name="Fruit Bags Luleå ek. för.")
+    MonthlyFigure.objects.create(startup=startup, month=dt.date(2026, 1, 1), earned_income=600, costs=1200)
+    MonthlyFigure.objects.create(startup=startup, month=dt.date(2026, 2, 1), earned_income=900, costs=1000)
+    Milestone.objects.create(startup=startup, title="First regular customer", due=timezone.localdate())
+    return the_round

@@ -1,0 +1,114 @@
+"""Every report kind speaks the language it was asked in (issue #17 §3).
+
+Each kind is rendered in each of the eleven languages besides English, from data that touches every
+part of it: a project with activities, an indicator, a canvas and a Theory of Change; a decided round
+with a start-up. The text of the file (a PDF's text, an XLSX's cells, a CSV's cells) must hold no
+English message of the catalogue whose translation into that language differs from the English, as
+a whole phrase. What people typed (titles, notes, names) is English in the test data and allowed, and
+so are the terms the language's glossary keeps in English (locale/<language>/glossary.csv).
+"""
+
+import csv
+import io
+import re
+from functools import cache
+
+import pypdf
+import pytest
+from django.conf import settings
+from openpyxl import load_workbook
+
+from reports.kinds import KINDS
+from tests.accelerator.factories import make_ready
+from tests.cocreation.test_translations import ROOT, read_po
+
+LANGUAGES = [code for code, _name in settings.LANGUAGES if code != "en"]
+PLACEHOLDER = re.compile(r"%\(\w+\)[sd]|%[sd]|\{\w*\}")
+WORD = re.compile(r"[A-Za-z]{2,}")
+# What the test data types in English (titles, names, notes) and what is English in every language.
+TYPED = {
+    "Fruit bags for Luleå", "Repair café Kuldīga", "Kick-off workshop", "Packing day", "Repair evening",
+    "Clients with earned income", "Spring 2026", "Social impact", "Earned income", "First regular customer",
+    "Clients designed the fruit bags themselves.", "Fruit Bags Luleå ek. för.", "People live well",
+    "People meet", "Weekly café", "Meeting builds trust", "Participants", "Migrants", "40 meetings",
+}  # fmt: skip
+
+
+@cache
+def english_phrases(language: str) -> tuple[re.Pattern, ...]:
+    """Phrases of the catalogue's messages that the language says in other words: the parts of a
+    message between its placeholders with at least two words, or a whole one-word message."""
+    catalog = read_po(ROOT / "locale" / language / "LC_MESSAGES" / "django.po")
+    phrases = set()
+    for (_context, msgid), (msgstr, _fuzzy) in catalog.items():
+        if not msgstr or msgstr.strip() == msgid.strip():
+            continue
+        parts = [part.strip(" :.,;()“”\"'—\u2013-\n") for part in PLACEHOLDER.split(msgid)]
+        for part in parts:
+            words = WORD.findall(part)
+            whole_word = len(parts) == 1 and len(words) == 1 and len(part) >= 5 and part.isalpha()
+            if (len(words) >= 2 or whole_word) and part not in msgstr and part not in TYPED:
+                phrases.add(part)
+    return tuple(re.compile(r"(?<![\w-])" + re.escape(phrase) + r"(?![\w-])") for phrase in sorted(phrases))
+
+
+def file_text(job) -> str:
+    with job.file.open("rb") as handle:
+        data = handle.read()
+    if job.kind.endswith("xlsx"):
+        workbook = load_workbook(io.BytesIO(data), read_only=True)
+        cells = [*workbook.sheetnames]
+        for sheet in workbook.worksheets:
+            for row in sheet.iter_rows(values_only=True):
+                cells.extend(str(value) for value in row if isinstance(value, str))
+        return "\n".join(cells)
+    if job.kind.endswith("csv"):
+        return "\n".join("\n".join(row) for row in csv.reader(io.StringIO(data.decode("utf-8-sig"))))
+    return "\n".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(data)).pages)
+
+
+@cache
+def kept_in_english(language: str) -> tuple[str, ...]:
+    """The glossary's terms this language keeps in English (German: "Theory of Change")."""
+    with open(ROOT / "locale" / language / "glossary.csv", encoding="utf-8") as handle:
+        return tuple(
+            row["term"] for row in csv.DictReader(handle) if row["term"].lower() == row["term_en"].lower()
+        )
+
+
+def english_in(text: str, language: str) -> list[str]:
+    for typed in (*TYPED, *kept_in_english(language)):
+        text = text.replace(typed, "")
+    text = re.sub(r"\s+", " ", text)
+    return [pattern.pattern for pattern in english_phrases(language) if pattern.search(text)]
+
+
+@pytest.fixture
+def params(project, social_worker, decided_round):
+    make_ready(project, social_worker)
+    return {
+        "project": {"project": project.pk},
+        "selection": {"round": decided_round.pk},
+        "selection_xlsx": {"round": decided_round.pk},
+    }
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_no_report_holds_an_english_message(language, params, make_report, coordinator, social_worker):
+    assert set(KINDS) >= {"project", "programme", "programme_xlsx", "programme_csv", "selection", "startups"}
+    found = {}
+    for name in KINDS:
+        user = social_worker if name == "project" else coordinator
+        job = make_report(user, name, params.get(name, {}), language=language)
+        assert job.status == "succeeded", job.error
+        english = english_in(file_text(job), language)
+        if english:
+            found[name] = english
+    assert not found, f"{language}: English in the reports: {found}"
+
+
+def test_the_check_finds_english_where_it_is(params, make_report, social_worker):
+    """The English report, checked as if it were Swedish, is full of English."""
+    job = make_report(social_worker, "project", params["project"], language="en")
+    assert len(english_in(file_text(job), "sv")) > 10
