@@ -12,6 +12,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from microprojects.models import MicroProject
 
@@ -39,7 +40,7 @@ def default_tie_break():
 
 class Round(models.Model):
     class Status(models.TextChoices):
-        DRAFT = "draft", _("Draft")
+        DRAFT = "draft", pgettext_lazy("round status", "Draft")
         OPEN = "open", _("Open for applications")
         REVIEWING = "reviewing", _("Reviewing")
         DECIDING = "deciding", _("Deciding")
@@ -201,7 +202,7 @@ class Application(models.Model):
 
 class ReviewAssignment(models.Model):
     class Status(models.TextChoices):
-        ACTIVE = "active", _("Active")
+        ACTIVE = "active", pgettext_lazy("review assignment status", "Active")
         CONFLICT = "conflict", _("Withdrawn: conflict of interest")
 
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="assignments")

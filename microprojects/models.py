@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
@@ -31,10 +32,10 @@ class TargetGroup(models.Model):
 
 class MicroProject(models.Model):
     class Status(models.TextChoices):
-        DRAFT = "draft", _("Draft")
-        ACTIVE = "active", _("Active")
-        COMPLETED = "completed", _("Completed")
-        DISCONTINUED = "discontinued", _("Discontinued")
+        DRAFT = "draft", pgettext_lazy("project status", "Draft")
+        ACTIVE = "active", pgettext_lazy("project status", "Active")
+        COMPLETED = "completed", pgettext_lazy("project status", "Completed")
+        DISCONTINUED = "discontinued", pgettext_lazy("project status", "Discontinued")
 
     # Allowed status changes; anything else is refused with the allowed ones named.
     TRANSITIONS = {

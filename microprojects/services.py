@@ -289,7 +289,7 @@ def _activity_unusual(activity: Activity) -> dict[str, ValidationError]:
         if too_high:
             label = Activity._meta.get_field(field).verbose_name
             unusual[field] = ValidationError(
-                _("%(label)s: %(value)s is unusual for one activity. If it is right, confirm it.")
+                _("%(label)s: %(value)s is unusually high for one activity. If it is right, confirm it.")
                 % {"value": formats.number(value), "label": capfirst(label)},
                 code="unusual",
             )

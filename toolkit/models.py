@@ -9,7 +9,7 @@ canvas needs a fixture, not code. A `ToolInstance` is one project's copy of a te
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from microprojects.models import Indicator, MicroProject
@@ -93,8 +93,8 @@ class Block(models.Model):
 
 class ToolInstance(models.Model):
     class Status(models.TextChoices):
-        DRAFT = "draft", _("Draft")
-        COMPLETE = "complete", _("Complete")
+        DRAFT = "draft", pgettext_lazy("tool status", "Draft")
+        COMPLETE = "complete", pgettext_lazy("tool status", "Complete")
 
     project = models.ForeignKey(MicroProject, on_delete=models.CASCADE, related_name="tools")
     template = models.ForeignKey(ToolTemplate, on_delete=models.PROTECT, related_name="instances")
