@@ -225,7 +225,7 @@ def test_the_form_asks_to_confirm_unusual_figures_and_saves_them_once_confirmed(
     asked = client.post(url, data)
     assert asked.status_code == 200
     assert "Yes, these figures are right" in asked.text
-    assert "is unusual for one activity" in asked.text
+    assert "is unusually high for one activity" in asked.text
     assert not Activity.objects.exists()
     client.post(url, {**data, "confirm": "on"})
     assert Activity.objects.get().unusual_confirmed
