@@ -16,6 +16,12 @@ from django.utils.translation import ngettext
 from microprojects.models import MicroProject
 
 
+def canvas_status_warning(*, total: int, empty_labels: list[str]) -> str:
+    from toolkit.validation import canvas_status_warning as toolkit_warning
+
+    return toolkit_warning(total=total, empty_labels=empty_labels)
+
+
 def readiness_by_project(project_ids) -> dict:
     from toolkit.selectors import readiness_by_project as toolkit_readiness
 
@@ -28,17 +34,38 @@ def snapshot_create(*, instance, by, note=""):
     return toolkit_snapshot(instance=instance, by=by, note=note)
 
 
+def _sbmc_counts(ready) -> bool:
+    """The canvas counts when its team marked it complete and every block is filled now (an entry
+    deleted after completing does not change the status a person chose, but it does change this)."""
+    return bool(
+        ready
+        and ready.sbmc is not None
+        and ready.sbmc_complete
+        and ready.sbmc_blocks_filled == ready.sbmc_blocks_total
+    )
+
+
 def _sbmc_detail(ready) -> str:
-    """Why the canvas does not count yet, in the same facts its board shows ("13 of 13 blocks")."""
+    """Why the canvas does not count yet, in the same facts its board shows ("12 of 13 blocks
+    filled", "Still empty: Revenue", "Marked complete, but …")."""
     if ready is None or ready.sbmc is None:
         return _("There is no Social Business Model Canvas yet.")
     empty = ready.sbmc_blocks_total - ready.sbmc_blocks_filled
+    if empty > 0 and ready.sbmc_complete:
+        return canvas_status_warning(total=ready.sbmc_blocks_total, empty_labels=ready.sbmc_empty_blocks)
     if empty > 0:
-        return ngettext(
-            "%(empty)s of its %(total)s blocks is still empty.",
-            "%(empty)s of its %(total)s blocks are still empty.",
-            empty,
-        ) % {"empty": empty, "total": ready.sbmc_blocks_total}
+        return " ".join(
+            [
+                ngettext(
+                    "%(empty)s of its %(total)s blocks is still empty.",
+                    "%(empty)s of its %(total)s blocks are still empty.",
+                    empty,
+                )
+                % {"empty": empty, "total": ready.sbmc_blocks_total},
+                _("Still empty:"),
+                ", ".join(ready.sbmc_empty_blocks),
+            ]
+        )
     return _(
         "All %(total)s blocks are filled, but the canvas is still a draft: set its status to “Complete” "
         "on its board."
@@ -84,7 +111,7 @@ def eligibility_by_project(projects: list[MicroProject]) -> dict[int, Eligibilit
     for project in projects:
         ready = readiness.get(project.pk)
         status_ok = project.status in (MicroProject.Status.ACTIVE, MicroProject.Status.COMPLETED)
-        sbmc_ok = bool(ready and ready.sbmc is not None and ready.sbmc_complete)
+        sbmc_ok = _sbmc_counts(ready)
         toc_ok = bool(ready and ready.toc is not None and not ready.toc_errors)
         if ready is None or ready.toc is None:
             toc_detail = _("There is no Theory of Change yet.")

@@ -136,6 +136,7 @@ class Readiness:
     sbmc_complete: bool = False  # marked complete by the team (services.tool_update)
     sbmc_blocks_filled: int = 0  # blocks with at least one entry, as the board counts them
     sbmc_blocks_total: int = 0
+    sbmc_empty_blocks: list[str] = field(default_factory=list)  # their labels, as the board names them
     toc: ToolInstance | None = None
     toc_errors: list[str] = field(default_factory=list)
 
@@ -158,13 +159,13 @@ def readiness_by_project(project_ids) -> dict[int, Readiness]:
     tocs = [instance for (_project, slug), instance in newest.items() if slug == THEORY_OF_CHANGE]
     prefetch_related_objects(tocs, *content_prefetches()[2:])
     sbmcs = [instance for (_project, slug), instance in newest.items() if slug == SBMC]
-    block_keys: dict[int, set[str]] = {}  # template -> its blocks
+    blocks: dict[int, list[Block]] = {}  # template -> its blocks, in board order
     filled: dict[int, set[str]] = {}  # tool -> the blocks that hold an entry
     if sbmcs:  # two queries, however many projects
-        for template_id, key in Block.objects.filter(
+        for block in Block.objects.filter(
             template_id__in={instance.template_id for instance in sbmcs}
-        ).values_list("template_id", "key"):
-            block_keys.setdefault(template_id, set()).add(key)
+        ).order_by("order", "key"):
+            blocks.setdefault(block.template_id, []).append(block)
         for instance_id, key in (
             Entry.objects.filter(instance__in=sbmcs).values_list("instance_id", "block_key").distinct()
         ):
@@ -174,9 +175,11 @@ def readiness_by_project(project_ids) -> dict[int, Readiness]:
         if slug == SBMC:
             readiness.sbmc = instance
             readiness.sbmc_complete = instance.status == ToolInstance.Status.COMPLETE
-            keys = block_keys.get(instance.template_id, set())
-            readiness.sbmc_blocks_total = len(keys)
-            readiness.sbmc_blocks_filled = len(keys & filled.get(instance.pk, set()))
+            own = blocks.get(instance.template_id, [])
+            empty = [block for block in own if block.key not in filled.get(instance.pk, set())]
+            readiness.sbmc_blocks_total = len(own)
+            readiness.sbmc_blocks_filled = len(own) - len(empty)
+            readiness.sbmc_empty_blocks = [block.display_label for block in empty]
         else:
             readiness.toc = instance
             readiness.toc_errors = [finding.message for finding in findings(instance)]

@@ -6,7 +6,10 @@ given, the write only goes through if nobody changed the tool since: a condition
 the loser gets `VersionConflict` (409 in the API, a friendly message in forms). Without it (e.g.
 internal callers adding an element, which never overwrites anyone) the version is still bumped.
 
-A complete tool that changes becomes a draft again: "complete" always describes the current content.
+The status is what a person chose: an edit never changes it (accepting a client's contribution
+included). Completeness is computed from the content (`validation.completeness`); a tool marked
+complete whose content no longer passes (an entry deleted since) is flagged where it is shown
+(`validation.status_warning`), and the accelerator does not count it as complete.
 
 Errors are `ValidationError` keyed by field name, or `PermissionDenied`. Reads (the content of a
 tool, `instance_state`, its current version) are the selectors'.
@@ -83,7 +86,7 @@ def _touch(instance: ToolInstance, expected_version) -> ToolInstance:
     rows = ToolInstance.objects.filter(pk=instance.pk)
     if expected is not None:
         rows = rows.filter(version=expected)
-    if not rows.update(version=F("version") + 1, status=ToolInstance.Status.DRAFT, updated_at=timezone.now()):
+    if not rows.update(version=F("version") + 1, updated_at=timezone.now()):
         raise VersionConflict(instance, expected)
     instance.refresh_from_db(fields=["version", "status", "updated_at"])
     return instance
@@ -150,11 +153,8 @@ def tool_update(
         return instance
     if len(changes.get("title", "")) > 200:
         raise ValidationError({"title": _("Please keep the title under 200 characters.")})
-    original_status = instance.status
     _touch(instance, expected_version)
-    # _touch made it a draft; renaming does not change the content, so the status stays.
-    changes["status"] = changes.get("status", original_status)
-    if changes["status"] == ToolInstance.Status.COMPLETE:
+    if changes.get("status") == ToolInstance.Status.COMPLETE:
         problems = findings(tool_with_content(instance.pk))
         if problems:
             raise ValidationError(

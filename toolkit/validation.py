@@ -73,6 +73,36 @@ def completeness(instance: ToolInstance) -> Completeness:
     return Completeness(filled=len(blocks) - len(empty), total=len(blocks), empty_blocks=empty)
 
 
+def canvas_status_warning(*, total: int, empty_labels: list[str]) -> str:
+    """What a canvas marked complete says once some of its blocks are empty again, in the facts its
+    board shows; the accelerator's eligibility check quotes the same sentence."""
+    return ngettext(
+        "Marked complete, but %(empty)s of its %(total)s blocks is empty now: %(blocks)s.",
+        "Marked complete, but %(empty)s of its %(total)s blocks are empty now: %(blocks)s.",
+        len(empty_labels),
+    ) % {"empty": len(empty_labels), "total": total, "blocks": ", ".join(empty_labels)}
+
+
+def status_warning(instance: ToolInstance, found: list[Finding] | None = None) -> str:
+    """ "" unless the tool is marked complete and its content no longer passes (an entry deleted
+    since, a contribution withdrawn): the status a person chose stays, and this says so plainly."""
+    if not instance.is_complete:
+        return ""
+    if not instance.template.is_graph:
+        state = completeness(instance)
+        if not state.empty_blocks:
+            return ""
+        return canvas_status_warning(total=state.total, empty_labels=state.empty_labels)
+    found = findings(instance) if found is None else found
+    if not found:
+        return ""
+    return ngettext(
+        "Marked complete, but the check now finds %(count)s problem to fix.",
+        "Marked complete, but the check now finds %(count)s problems to fix.",
+        len(found),
+    ) % {"count": len(found)}
+
+
 def findings(instance: ToolInstance) -> list[Finding]:
     if instance.template.is_graph:
         return toc_findings(instance)

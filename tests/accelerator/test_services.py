@@ -127,17 +127,30 @@ def test_eligibility_explains_each_missing_piece(social_worker, organisation):
 
 
 def test_the_eligibility_check_quotes_what_the_board_shows(social_worker):
-    """An edit turns a complete canvas into a draft; the check then says so in the board's terms,
-    not "some blocks are still empty" while the board shows 13 of 13 (issue #16)."""
+    """An edit keeps the status a person chose; the check says what the board shows, in its words
+    (issue #16): a filled draft, or a complete canvas whose blocks became empty."""
     project = ready_project(social_worker)
     sbmc = project.tools.get(template__slug="sbmc")
     toolkit.entry_add(instance=sbmc, block_key="revenue", text="Catering orders", by=social_worker)
+    assert eligibility_by_project([project])[project.pk].eligible  # an edit does not downgrade it
+    sbmc.refresh_from_db()
+    toolkit.tool_update(instance=sbmc, by=social_worker, status="draft")
     reasons = eligibility_by_project([project])[project.pk].reasons
     assert "All 13 blocks are filled, but the canvas is still a draft" in " ".join(reasons)
     for entry in sbmc.entries.filter(block_key__in=["revenue", "surplus"]):
         toolkit.entry_delete(entry=entry, by=social_worker)
     reasons = eligibility_by_project([project])[project.pk].reasons
-    assert "2 of its 13 blocks are still empty." in reasons
+    assert "2 of its 13 blocks are still empty. Still empty: Surplus, Revenue" in reasons
+
+
+def test_a_complete_canvas_with_an_emptied_block_is_not_eligible_and_says_so(social_worker):
+    project = ready_project(social_worker)
+    sbmc = project.tools.get(template__slug="sbmc")
+    for entry in sbmc.entries.filter(block_key="revenue"):
+        toolkit.entry_delete(entry=entry, by=social_worker)
+    result = eligibility_by_project([project])[project.pk]
+    assert not result.eligible
+    assert "Marked complete, but 1 of its 13 blocks is empty now: Revenue." in result.reasons
 
 
 def test_ready_project_is_eligible(social_worker):

@@ -5,7 +5,8 @@ from tests.factories import IndicatorFactory
 from toolkit import services
 from toolkit.diff import state_diff
 from toolkit.models import Entry, Outcome, Snapshot, ToolInstance
-from toolkit.selectors import instance_state, with_content
+from toolkit.selectors import instance_state, tool_with_content, with_content
+from toolkit.validation import findings, status_warning
 
 from .factories import TheoryOfChangeFactory, ToolInstanceFactory
 
@@ -175,7 +176,7 @@ def test_completing_a_canvas_with_empty_blocks_is_refused_with_the_list(sbmc, so
     assert ToolInstance.objects.get(pk=sbmc.pk).status == "draft"
 
 
-def test_completing_a_full_canvas_then_editing_makes_it_a_draft_again(sbmc, social_worker):
+def test_completing_a_full_canvas_then_editing_keeps_it_complete(sbmc, social_worker):
     for block in sbmc.template.blocks.all():
         services.entry_add(instance=sbmc, block_key=block.key, text=f"About {block.key}", by=social_worker)
     services.tool_update(instance=sbmc, by=social_worker, status="complete")
@@ -185,7 +186,33 @@ def test_completing_a_full_canvas_then_editing_makes_it_a_draft_again(sbmc, soci
     )  # a rename keeps it complete
     assert ToolInstance.objects.get(pk=sbmc.pk).status == "complete"
     services.entry_add(instance=sbmc, block_key="surplus", text="More", by=social_worker)
-    assert ToolInstance.objects.get(pk=sbmc.pk).status == "draft"
+    entry = sbmc.entries.filter(block_key="surplus").first()
+    services.entry_update(entry=entry, by=social_worker, text="Less")
+    services.entry_move(entry=entry, by=social_worker, direction="down")
+    assert ToolInstance.objects.get(pk=sbmc.pk).status == "complete"  # an edit never downgrades it
+    assert status_warning(tool_with_content(sbmc.pk)) == ""
+
+
+def test_a_complete_canvas_whose_block_becomes_empty_keeps_its_status_and_is_flagged(sbmc, social_worker):
+    for block in sbmc.template.blocks.all():
+        services.entry_add(instance=sbmc, block_key=block.key, text=f"About {block.key}", by=social_worker)
+    services.tool_update(instance=sbmc, by=social_worker, status="complete")
+    services.entry_delete(entry=sbmc.entries.get(block_key="revenue"), by=social_worker)
+    tool = tool_with_content(sbmc.pk)
+    assert tool.status == "complete"
+    assert status_warning(tool) == "Marked complete, but 1 of its 13 blocks is empty now: Revenue."
+    services.tool_update(instance=tool, by=social_worker, status="draft")
+    assert status_warning(tool_with_content(sbmc.pk)) == ""
+
+
+def test_a_complete_theory_of_change_that_breaks_is_flagged(toc, social_worker):
+    services.outcome_add(instance=toc, text="Impact", level="impact", by=social_worker, above_ceiling=True)
+    ToolInstance.objects.filter(pk=toc.pk).update(status="complete")
+    services.outcome_add(instance=toc, text="Lonely", level="long_term", by=social_worker)
+    tool = tool_with_content(toc.pk)
+    assert tool.status == "complete"
+    found = len(findings(tool))
+    assert status_warning(tool) == f"Marked complete, but the check now finds {found} problems to fix."
 
 
 def test_completing_a_toc_with_errors_is_refused(toc, social_worker):

@@ -1,6 +1,7 @@
 """Serializers of the toolkit API, for every kind of tool: the tool with its content is one answer
 (also the body of a 409), so its parts live together here."""
 
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from microprojects.models import Indicator
@@ -18,7 +19,7 @@ from ..models import (
     ToolTemplate,
 )
 from ..selectors import interventions_visible_to
-from ..validation import completeness, findings
+from ..validation import completeness, findings, status_warning
 
 # Templates ----------------------------------------------------------------------------------------
 
@@ -172,15 +173,31 @@ class ToolDetailSerializer(ToolSerializer):
     """A tool with its content: entries for a canvas, the graph for a Theory of Change."""
 
     completeness = serializers.SerializerMethodField()
+    status_warning = serializers.SerializerMethodField(
+        help_text=_(
+            "Empty unless the tool is marked complete and its content no longer passes (e.g. an entry "
+            "deleted since): the status stays as chosen, and this says what is missing."
+        )
+    )
     validation = serializers.SerializerMethodField()
     entries = serializers.SerializerMethodField()
     graph = serializers.SerializerMethodField()
 
     class Meta(ToolSerializer.Meta):
-        fields = [*ToolSerializer.Meta.fields, "completeness", "validation", "entries", "graph"]
+        fields = [
+            *ToolSerializer.Meta.fields,
+            "completeness",
+            "status_warning",
+            "validation",
+            "entries",
+            "graph",
+        ]
 
     def get_completeness(self, instance) -> dict:
         return completeness(instance).as_dict()
+
+    def get_status_warning(self, instance) -> str:
+        return status_warning(instance)
 
     def get_validation(self, instance) -> list[dict]:
         return [finding.as_dict() for finding in findings(instance)]

@@ -17,7 +17,7 @@ from .. import services
 from ..export import blank_pdf, tool_pdf
 from ..models import ToolInstance
 from ..selectors import templates_available, tool_detail, tool_list
-from ..validation import completeness, findings
+from ..validation import completeness, findings, status_warning
 from .canvas import CanvasToolActions
 from .common import etag
 from .serializers import ToolDetailSerializer, ToolSerializer, ToolTemplateSerializer, ToolUpdateSerializer
@@ -148,6 +148,7 @@ class ToolViewSet(
                 "valid": not found,
                 "status": instance.status,
                 "completeness": completeness(instance).as_dict(),
+                "status_warning": status_warning(instance, found),
                 "findings": [finding.as_dict() for finding in found],
             },
             headers={"ETag": etag(instance)},

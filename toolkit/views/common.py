@@ -15,7 +15,7 @@ from ..forms import AssumptionForm, EntryForm, InterventionForm, LinkForm, Outco
 from ..models import Entry, Outcome, ToolInstance
 from ..selectors import tool_detail
 from ..services import VersionConflict
-from ..validation import completeness, findings
+from ..validation import completeness, findings, status_warning
 
 
 def tool_or_404(request, pk) -> ToolInstance:
@@ -46,13 +46,15 @@ def form_errors(form) -> list[str]:
 
 def _board_context(request, instance: ToolInstance, **extra) -> dict:
     can_edit = request.user.has_perm("toolkit.change_toolinstance", instance)
+    found = findings(instance)
     context = {
         "instance": instance,
         "project": instance.project,
         "template": instance.template,
         "can_edit": can_edit,
         "completeness": completeness(instance),
-        "findings": [(finding, _fix_url(instance, finding)) for finding in findings(instance)],
+        "findings": [(finding, _fix_url(instance, finding)) for finding in found],
+        "status_warning": status_warning(instance, found),
         "status_form": ToolUpdateForm(
             initial={"title": instance.title, "status": instance.status, "version": instance.version}
         ),
