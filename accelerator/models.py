@@ -166,6 +166,7 @@ class Application(models.Model):
         SELECTED = "selected", _("Selected")
         RESERVE = "reserve", _("Reserve")
         REJECTED = "rejected", _("Not selected")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
 
     round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="applications")
     project = models.ForeignKey(MicroProject, on_delete=models.PROTECT, related_name="applications")
@@ -186,6 +187,13 @@ class Application(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
     submitted_at = models.DateTimeField(_("submitted"))
+    # The language the answers are written in (one of settings.LANGUAGES), shown to reviewers; by
+    # default the applicant's language when submitting.
+    language = models.CharField(_("language"), max_length=10, blank=True)
+    # Until the round closes the applicant may change the answers (and freeze the tools again) or
+    # withdraw (services.application_update, application_withdraw).
+    edited_at = models.DateTimeField(_("last changed"), null=True, blank=True, editable=False)
+    withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True, editable=False)
     notified_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
