@@ -14,9 +14,11 @@ from django.db import models, transaction
 
 from .audit_actions import (  # noqa: F401 (services name the actions as audit.LOGIN etc.)
     ACTIONS,
+    CONTRIBUTION_RECONSIDERED,
     DECISION,
     DECISION_CLOSED,
     GROUPS,
+    INVITE_LINK_REPLACED,
     LOGIN,
     LOGIN_FAILED,
     LOGOUT,

@@ -11,7 +11,11 @@ TOKEN_REVOKED = "auth.token_revoked"
 ROLE_CHANGED = "role.changed"
 DECISION = "accelerator.decision"
 DECISION_CLOSED = "accelerator.decision_closed"
+APPLICATION_CHANGED = "accelerator.application_changed"
+APPLICATION_WITHDRAWN = "accelerator.application_withdrawn"
 ON_BEHALF = "cocreation.on_behalf"
+INVITE_LINK_REPLACED = "cocreation.invite_link_replaced"
+CONTRIBUTION_RECONSIDERED = "cocreation.contribution_reconsidered"
 PROJECT_REOPENED = "project.reopened"
 REPORT_DOWNLOAD = "report.download"
 PRIVACY_EXPORT = "privacy.export"
@@ -26,7 +30,11 @@ ACTIONS = {
     ROLE_CHANGED: _("Role given or changed"),
     DECISION: _("Accelerator decision recorded"),
     DECISION_CLOSED: _("Accelerator selection closed"),
+    APPLICATION_CHANGED: _("Accelerator application changed by the applicant"),
+    APPLICATION_WITHDRAWN: _("Accelerator application withdrawn"),
     ON_BEHALF: _("Contribution added on behalf of a client"),
+    INVITE_LINK_REPLACED: _("Invite link replaced"),
+    CONTRIBUTION_RECONSIDERED: _("Contribution not used reconsidered"),
     PROJECT_REOPENED: _("Completed or discontinued project made active again"),
     REPORT_DOWNLOAD: _("Report downloaded"),
     PRIVACY_EXPORT: _("Personal data exported"),
@@ -36,7 +44,7 @@ ACTIONS = {
 GROUPS = {
     "auth": _("Logins and tokens"),
     "role": _("Roles"),
-    "accelerator": _("Accelerator decisions"),
+    "accelerator": _("Accelerator applications and decisions"),
     "cocreation": _("Co-creation"),
     "project": _("Projects"),
     "report": _("Reports"),

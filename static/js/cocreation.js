@@ -11,20 +11,44 @@ document.addEventListener("DOMContentLoaded", () => {
     area.addEventListener("input", update);
     update();
   });
-  // Print the invite sheet: <button data-print>.
+  // A form came back with an error: focus its first message (it carries autofocus, which the
+  // browser honours without JavaScript too; this covers browsers that do not for a non-field).
+  const firstError = document.querySelector(".client-error[tabindex='-1']");
+  if (firstError && document.activeElement !== firstError) firstError.focus();
+  // Print the invite sheet: <button data-print>, printing at once with data-autoprint.
   document.querySelectorAll("[data-print]").forEach((button) => {
     button.hidden = false;
     button.addEventListener("click", () => window.print());
+    if (button.hasAttribute("data-autoprint")) window.setTimeout(() => window.print(), 300);
   });
-  // Copy the invite link: <button data-copy="id-of-an-element">.
+  // Copy the invite link: <button data-copy="id-of-an-input-or-element">.
   document.querySelectorAll("[data-copy]").forEach((button) => {
     const source = document.getElementById(button.dataset.copy);
-    if (!source || !navigator.clipboard) return;
+    if (!source) return;
+    const label = button.textContent;
+    const text = () => (source.value !== undefined ? source.value : source.textContent).trim();
+    const copied = () => {
+      button.textContent = button.dataset.copied || label;
+      window.setTimeout(() => {
+        button.textContent = label;
+      }, 3000);
+    };
+    // Without the clipboard API (a page over plain http), select the text and copy it the old way.
+    const fallback = () => {
+      if (source.select) source.select();
+      if (document.execCommand && document.execCommand("copy")) copied();
+    };
     button.hidden = false;
     button.addEventListener("click", () => {
-      navigator.clipboard.writeText(source.textContent.trim()).then(() => {
-        button.textContent = button.dataset.copied || button.textContent;
-      });
+      if (navigator.clipboard && window.isSecureContext) {
+        navigator.clipboard.writeText(text()).then(copied, fallback);
+      } else {
+        fallback();
+      }
     });
+  });
+  // A read-only link selects itself when focused, ready to copy by hand.
+  document.querySelectorAll("input.invite-link[readonly]").forEach((input) => {
+    input.addEventListener("focus", () => input.select());
   });
 });

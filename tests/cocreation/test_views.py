@@ -29,12 +29,14 @@ def test_create_invite_shows_link_and_qr_code_once(tool, social_worker):
     invite = Invite.objects.get()
     page = client.get(response.url)
     html = page.content.decode()
-    link = html.split('id="invite-link">')[1].split("<")[0]
+    link = html.split('id="invite-link" class="invite-link" value="')[1].split('"')[0]
     token = link.rstrip("/").rsplit("/", 1)[1]
     assert token_hash(token) == invite.token_hash
     assert "<svg" in html
-    assert 'class="invite-sheet"' in html
-    assert "Dela dina idéer" in html  # the printed sheet speaks the invite's language (Swedish)
+    sheet = client.get(reverse("cocreation:invite_sheet", args=[invite.pk])).content.decode()
+    assert 'class="invite-sheet" lang="sv"' in sheet
+    assert "Dela dina idéer" in sheet  # the printed sheet speaks the invite's language (Swedish)
+    assert link in sheet
     # Another browser (no cookie) cannot see the link again: only the hash is stored.
     again = logged_in(social_worker).get(reverse("cocreation:invite", args=[invite.pk])).content.decode()
     assert token not in again
@@ -104,9 +106,14 @@ def test_edit_then_accept_from_the_page(tool, social_worker):
 
 def test_reject_from_the_page(tool, social_worker):
     contribution = ContributionFactory(invite=InviteFactory(tool=tool))
-    response = logged_in(social_worker).post(
-        reverse("cocreation:contribution_reject", args=[contribution.pk]), {"note": "Off topic"}
-    )
+    client = logged_in(social_worker)
+    url = reverse("cocreation:contribution_reject", args=[contribution.pk])
+    asked = client.post(url, {"note": "Off topic"})  # the page's form: a confirmation step first
+    assert asked.status_code == 200
+    assert 'name="confirm" value="yes"' in asked.content.decode()
+    contribution.refresh_from_db()
+    assert contribution.status == Contribution.Status.PENDING
+    response = client.post(url, {"note": "Off topic", "confirm": "yes"})
     assert response.status_code == 302
     contribution.refresh_from_db()
     assert contribution.status == Contribution.Status.REJECTED
@@ -145,7 +152,7 @@ def test_accept_from_the_queue_with_htmx_swaps_the_row(tool, social_worker):
     )
     assert response.status_code == 200
     html = response.content.decode()
-    assert html.startswith(f'<tr id="contribution-{contribution.pk}">')
+    assert html.startswith(f'<article class="contribution-card" id="contribution-{contribution.pk}"')
     assert "Accepted" in html
     contribution.refresh_from_db()
     assert contribution.status == Contribution.Status.ACCEPTED

@@ -1,8 +1,10 @@
 """API: invites and the moderation of client contributions (thin; the services decide).
 
 GET|POST /tools/{id}/invites/, GET /invites/{id}/, POST /invites/{id}/revoke/,
-GET /contributions/?status=pending&tool=, GET /contributions/{id}/,
-POST /contributions/{id}/accept/ (optional edited "text"), POST /contributions/{id}/reject/.
+POST /invites/{id}/replace-link/ (a new token and link; the old link stops working),
+GET /contributions/?status=pending&tool=&language=, GET /contributions/{id}/,
+POST /contributions/{id}/accept/ (optional edited "text"), POST /contributions/{id}/reject/,
+POST /contributions/{id}/reconsider/ ({"status": "pending"|"accepted"}, optional edited "text").
 The public client pages are HTML forms, not API.
 """
 
@@ -18,11 +20,18 @@ from sempre.api_support import IdFilter
 
 from .models import Contribution, Invite
 from .selectors import contribution_list, invite_list, invites_visible_to, tools_open_to
-from .services import contribution_accept, contribution_reject, invite_create, invite_revoke
+from .services import (
+    contribution_accept,
+    contribution_reconsider,
+    contribution_reject,
+    invite_create,
+    invite_replace_link,
+    invite_revoke,
+)
 
 
 class InviteSerializer(serializers.ModelSerializer):
-    state = serializers.CharField(read_only=True)
+    state = serializers.ChoiceField(choices=["open", "full", "expired", "revoked"], read_only=True)
     tool = serializers.PrimaryKeyRelatedField(read_only=True)
     pending_count = serializers.IntegerField(read_only=True, default=0)
     accepted_count = serializers.IntegerField(read_only=True, default=0)
@@ -99,15 +108,25 @@ class RejectSerializer(serializers.Serializer):
     note = serializers.CharField(required=False, allow_blank=True, max_length=300, default="")
 
 
+class ReconsiderSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(
+        choices=[Contribution.Status.PENDING, Contribution.Status.ACCEPTED],
+        required=False,
+        default=Contribution.Status.PENDING,
+    )
+    text = serializers.CharField(required=False, allow_blank=False, max_length=2000)
+
+
 class ContributionFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(choices=Contribution.Status.choices)
     tool = IdFilter(field_name="tool_id")
     invite = IdFilter(field_name="invite_id")
     block_key = django_filters.CharFilter()
+    language = django_filters.ChoiceFilter(choices=Contribution._meta.get_field("language").choices)
 
     class Meta:
         model = Contribution
-        fields = ["status", "tool", "invite", "block_key"]
+        fields = ["status", "tool", "invite", "block_key", "language"]
 
 
 class ToolInviteList(generics.ListCreateAPIView):
@@ -130,7 +149,7 @@ class ToolInviteList(generics.ListCreateAPIView):
             tool=tool,
             by=request.user,
             label=data["label"],
-            language=data.get("language", "en"),
+            language=data.get("language", ""),
             block_keys=data.get("block_keys", ()),
             expires_at=data.get("expires_at"),
             max_contributions=data.get("max_contributions"),
@@ -153,6 +172,19 @@ class InviteRevoke(APIView):
         invite = get_object_or_404(invites_visible_to(request.user), pk=pk)
         invite_revoke(invite=invite, by=request.user)
         return Response(InviteSerializer(invite_list(request.user).get(pk=pk)).data)
+
+
+class InviteReplaceLink(APIView):
+    """A new link for a lost one: the answer holds the new token and link, this once."""
+
+    @extend_schema(request=None, responses=NewInviteSerializer)
+    def post(self, request, pk):
+        invite = get_object_or_404(invites_visible_to(request.user), pk=pk)
+        invite, token = invite_replace_link(invite=invite, by=request.user)
+        invite = invite_list(request.user).get(pk=pk)
+        invite.token = token
+        invite.url = request.build_absolute_uri(reverse("contribute:start", args=[token]))
+        return Response(NewInviteSerializer(invite).data)
 
 
 class ContributionList(generics.ListAPIView):
@@ -196,12 +228,31 @@ class ContributionReject(APIView):
         return Response(ContributionSerializer(contribution_list(request.user).get(pk=contribution.pk)).data)
 
 
+class ContributionReconsider(APIView):
+    @extend_schema(request=ReconsiderSerializer, responses=ContributionSerializer)
+    def post(self, request, pk):
+        contribution = get_object_or_404(contribution_list(request.user), pk=pk)
+        serializer = ReconsiderSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        contribution = contribution_reconsider(
+            contribution=contribution,
+            by=request.user,
+            status=serializer.validated_data["status"],
+            text=serializer.validated_data.get("text"),
+        )
+        return Response(ContributionSerializer(contribution_list(request.user).get(pk=contribution.pk)).data)
+
+
 urlpatterns = [
     path("tools/<int:tool_id>/invites/", ToolInviteList.as_view(), name="tool-invites"),
     path("invites/<int:pk>/", InviteDetail.as_view(), name="invite-detail"),
     path("invites/<int:pk>/revoke/", InviteRevoke.as_view(), name="invite-revoke"),
+    path("invites/<int:pk>/replace-link/", InviteReplaceLink.as_view(), name="invite-replace-link"),
     path("contributions/", ContributionList.as_view(), name="contribution-list"),
     path("contributions/<int:pk>/", ContributionDetail.as_view(), name="contribution-detail"),
     path("contributions/<int:pk>/accept/", ContributionAccept.as_view(), name="contribution-accept"),
     path("contributions/<int:pk>/reject/", ContributionReject.as_view(), name="contribution-reject"),
+    path(
+        "contributions/<int:pk>/reconsider/", ContributionReconsider.as_view(), name="contribution-reconsider"
+    ),
 ]

@@ -37,6 +37,18 @@ class ContributionForm(forms.Form):
         },
     )
 
+    def __init__(self, *args, consent_given: bool = False, **kwargs):
+        """`consent_given`: the client agreed earlier in this visit, so the box is not asked again."""
+        super().__init__(*args, **kwargs)
+        if consent_given:
+            self.fields["consent"].required = False
+
+    @property
+    def first_error(self) -> str | None:
+        """The field whose message comes first on the page (it takes the focus)."""
+        order = ("__all__", "text", "pseudonym", "consent")
+        return next((name for name in order if name in self.errors), None)
+
 
 class ReceiptForm(forms.Form):
     code = forms.CharField(
@@ -56,7 +68,14 @@ class InviteForm(forms.Form):
         help_text=_("For you and the clients, e.g. “Tuesday workshop in Luleå”."),
     )
     language = forms.ChoiceField(
-        label=_("Language the client pages open in"), choices=settings.LANGUAGES, initial="en"
+        label=_("Language the client pages open in"),
+        choices=[("", _("The client's phone's language")), *settings.LANGUAGES],
+        required=False,
+        initial="",
+        help_text=_(
+            "Clients can change it on the page. With the phone's language, a phone in a language the "
+            "platform does not speak gets the language of your organisation's country."
+        ),
     )
     block_keys = forms.MultipleChoiceField(
         label=_("Questions to ask"),
@@ -92,6 +111,12 @@ class ModerationForm(forms.Form):
 
 class RejectForm(forms.Form):
     note = forms.CharField(label=_("Note for the team (optional)"), max_length=300, required=False)
+
+
+class ReconsiderForm(forms.Form):
+    status = forms.ChoiceField(
+        choices=[("pending", "pending"), ("accepted", "accepted")], required=False, initial="pending"
+    )
 
 
 class OnBehalfForm(forms.Form):

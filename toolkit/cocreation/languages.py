@@ -1,11 +1,16 @@
-"""The client pages' own language choice, independent of the staff UI's.
+"""The client pages' own language choice, independent of the staff UI's (issue #17 §2).
 
-Order: ?lang= in the address, then the client-pages cookie, then the invite's language, then the
-browser's preference. Choosing with ?lang= sets the cookie, which only the /c/ pages read.
+Order: the client's own choice on the page (?lang= in the address, then the client-pages cookie it
+set), then the language the invite's creator chose, then the device's language (Accept-Language),
+then the language of the invite's organisation's country, then English. Only the platform's
+languages (settings.LANGUAGES) are ever chosen. Choosing with ?lang= sets the cookie, which only the
+/c/ pages read. The staff UI's language cookie is not read here: a client's phone is not a staff
+member's browser.
 """
 
 from django.conf import settings
 from django.utils import translation
+from django.utils.translation.trans_real import parse_accept_lang_header
 
 COOKIE_NAME = "sempre_client_lang"
 COOKIE_MAX_AGE = 60 * 60 * 24 * 90
@@ -27,7 +32,46 @@ def client_language(request, *, invite=None) -> tuple[str, bool]:
         return language, False
     if invite is not None and supported(invite.language):
         return invite.language, False
-    return supported(translation.get_language_from_request(request)) or settings.LANGUAGE_CODE, False
+    language = device_language(request)
+    if language:
+        return language, False
+    if invite is not None:
+        language = country_language(invite.tool.project.organisation.country)
+        if language:
+            return language, False
+    return settings.LANGUAGE_CODE, False
+
+
+def device_language(request) -> str | None:
+    """The first of the device's languages (Accept-Language, in the order of its weights) that the
+    platform speaks, or None."""
+    header = request.headers.get("Accept-Language", "")
+    for code, _weight in parse_accept_lang_header(header[:500]):
+        if code != "*" and supported(code):
+            return supported(code)
+    return None
+
+
+# The main language of a country, for the countries whose language the platform speaks (the
+# programme's eight and their neighbours). Finland is Finnish (its Swedish speakers' phones say so).
+COUNTRY_LANGUAGES = {
+    "DE": "de", "AT": "de", "LI": "de",
+    "DK": "da",
+    "SE": "sv",
+    "FI": "fi",
+    "EE": "et",
+    "PL": "pl",
+    "LT": "lt",
+    "LV": "lv",
+    "RU": "ru", "BY": "ru",
+    "UA": "uk",
+    "GB": "en", "IE": "en", "MT": "en",
+}  # fmt: skip
+
+
+def country_language(country) -> str | None:
+    """The platform's language spoken in `country` (an ISO code or a django-countries Country)."""
+    return supported(COUNTRY_LANGUAGES.get(str(country or "").upper()))
 
 
 def language_choices():

@@ -16,6 +16,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from .consent import retention_days
+
 DEFAULT_INVITE_DAYS = 14
 TEXT_MAX_LENGTH = 2000
 PSEUDONYM_MAX_LENGTH = 40
@@ -171,6 +173,13 @@ class Contribution(models.Model):
     @property
     def is_pending(self) -> bool:
         return self.status == self.Status.PENDING
+
+    @property
+    def deleted_after(self):
+        """When the retention purge deletes it (not used or withdrawn), else None."""
+        if self.status not in (self.Status.REJECTED, self.Status.WITHDRAWN):
+            return None
+        return self.status_changed_at + timedelta(days=retention_days())
 
     @property
     def author_label(self) -> str:

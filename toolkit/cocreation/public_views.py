@@ -4,6 +4,8 @@ Thin: they look the invite up by token (404 unknown, 410 closed), apply the rate
 the services. Every response is rendered inside the client's chosen language.
 """
 
+from datetime import datetime
+
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.signing import BadSignature
@@ -19,7 +21,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from . import ratelimit
 from .codes import receipt_normalise
-from .consent import retention_days
+from .consent import CONSENT_NOTICE_VERSION, retention_days
 from .forms import ContributionForm, ReceiptForm
 from .languages import client_language, language_choices, remember
 from .models import Contribution
@@ -29,6 +31,10 @@ from .services import contribution_submit, contribution_withdraw
 RECEIPT_COOKIE = "sempre_client_receipt"
 RECEIPT_SALT = "sempre.cocreation.receipt-cookie"
 RECEIPT_COOKIE_MAX_AGE = 60 * 60 * 24  # one day: a workshop, not a tracking cookie
+# The client ticks the consent box once per visit: the notice's version and the time they agreed,
+# in a cookie that ends with the browser session (and is not honoured after a day).
+CONSENT_COOKIE = "sempre_client_consent"
+CONSENT_SALT = "sempre.cocreation.consent-cookie"
 TOO_MANY_MESSAGE = pgettext_lazy(
     "client page",
     "Many answers were sent from here in the last hour. "
@@ -76,9 +82,11 @@ def csrf_failure(request, reason=""):
 
 
 def _too_many(request, *, language, chosen):
-    return _render(
+    response = _render(
         request, "cocreation/public/too_many.html", {}, language=language, chosen=chosen, status=429
     )
+    response["Retry-After"] = str(ratelimit.retry_after())
+    return response
 
 
 def _not_found(request, *, language, chosen):
@@ -108,6 +116,36 @@ def _open_invite(request, token):
             status=410,
         )
     return invite, None
+
+
+def _consent_from_cookie(request) -> datetime | None:
+    """When the client agreed to the current notice in this visit, or None."""
+    try:
+        value = request.get_signed_cookie(
+            CONSENT_COOKIE, salt=CONSENT_SALT, default=None, max_age=RECEIPT_COOKIE_MAX_AGE
+        )
+    except BadSignature:
+        return None
+    version, _sep, when = (value or "").partition("|")
+    if version != CONSENT_NOTICE_VERSION:
+        return None  # a changed notice is agreed to afresh
+    try:
+        return datetime.fromisoformat(when)
+    except ValueError:
+        return None
+
+
+def _remember_consent(response, consent_at: datetime):
+    response.set_signed_cookie(
+        CONSENT_COOKIE,
+        f"{CONSENT_NOTICE_VERSION}|{consent_at.isoformat()}",
+        salt=CONSENT_SALT,
+        path="/c/",
+        httponly=True,
+        samesite="Lax",
+        secure=getattr(settings, "SESSION_COOKIE_SECURE", False),
+    )  # no max_age: a session cookie, gone when the browser closes
+    return response
 
 
 def _receipt_from_cookie(request) -> str | None:
@@ -145,8 +183,9 @@ def question(request, token, step):
         return _not_found(request, language=language, chosen=chosen)
     block = blocks[step - 1]
     too_many = False
+    consented_at = _consent_from_cookie(request)
     with translation.override(language):
-        form = ContributionForm(request.POST or None)
+        form = ContributionForm(request.POST or None, consent_given=consented_at is not None)
         if request.method == "POST":
             address, per_invite = ratelimit.address_limit(request), ratelimit.invite_limit(invite)
             too_many = address.exceeded() or per_invite.exceeded()
@@ -156,12 +195,13 @@ def question(request, token, step):
                 form.add_error(None, str(TOO_MANY_MESSAGE))
             elif form.is_valid():
                 try:
-                    _contribution, code = contribution_submit(
+                    contribution, code = contribution_submit(
                         invite=invite,
                         block_key=block.key,
                         text=form.cleaned_data["text"],
                         pseudonym=form.cleaned_data["pseudonym"],
-                        consent=form.cleaned_data["consent"],
+                        consent=consented_at is not None or form.cleaned_data["consent"],
+                        consent_at=consented_at,
                         language=language,
                         receipt_code=_receipt_from_cookie(request),
                     )
@@ -194,6 +234,8 @@ def question(request, token, step):
                         samesite="Lax",
                         secure=getattr(settings, "SESSION_COOKIE_SECURE", False),
                     )
+                    if consented_at is None:
+                        _remember_consent(response, contribution.consent_at)
                     return response
         texts = block.text(language)
     context = {
@@ -208,11 +250,15 @@ def question(request, token, step):
         "next_step": step + 1 if step < len(blocks) else None,
         "form": form,
         "organisation": invite.tool.project.organisation,
+        "consented_at": consented_at,
     }
     status = (429 if too_many else 400) if request.method == "POST" else 200
-    return _render(
+    response = _render(
         request, "cocreation/public/question.html", context, language=language, chosen=chosen, status=status
     )
+    if status == 429:
+        response["Retry-After"] = str(ratelimit.retry_after())
+    return response
 
 
 @never_cache

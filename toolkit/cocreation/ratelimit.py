@@ -73,6 +73,11 @@ class Limit:
             return 0
 
 
+def retry_after() -> int:
+    """Seconds until the current window ends: the Retry-After of a 429 (issue #19)."""
+    return WINDOW_SECONDS - int(time.time()) % WINDOW_SECONDS
+
+
 def address_limit(request) -> Limit:
     return Limit("address", client_address(request))
 

@@ -22,5 +22,6 @@ def is_contribution_member(user, contribution):
 
 rules.add_perm("cocreation.manage_invites", is_tool_project_member)
 rules.add_perm("cocreation.revoke_invite", is_invite_member)
+rules.add_perm("cocreation.replace_invite_link", is_invite_member)
 rules.add_perm("cocreation.moderate_contribution", is_contribution_member)
 rules.add_perm("cocreation.add_on_behalf", is_tool_project_member)

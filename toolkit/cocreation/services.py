@@ -103,18 +103,19 @@ def invite_create(
     tool,
     by,
     label: str,
-    language: str = "en",
+    language: str = "",
     block_keys=(),
     expires_at=None,
     max_contributions: int | None = None,
 ) -> tuple[Invite, str]:
-    """A new invite and its token. The token is returned this once: only its hash is stored."""
+    """A new invite and its token. The token is returned this once: only its hash is stored.
+    `language` empty: the client pages open in the client's device language (languages.py)."""
     require(by, "cocreation.manage_invites", tool)
     errors = {}
     label = single_line(label)
     if not label:
         errors["label"] = _("Give the invite a label, e.g. “Tuesday workshop”.")
-    if not supported(language):
+    if language and not supported(language):
         errors["language"] = _("Unknown language “%(language)s”.") % {"language": language}
     known = [block.key for block in tool_blocks(tool)]
     block_keys = list(dict.fromkeys(block_keys or ()))
@@ -136,13 +137,32 @@ def invite_create(
     invite = Invite.objects.create(
         tool=tool,
         label=label[:200],
-        language=supported(language),
+        language=supported(language) or "",
         block_keys=[key for key in known if key in block_keys],  # template order
         token_hash=token_hash(token),
         expires_at=expires_at,
         max_contributions=max_contributions,
         created_by=by,
     )
+    return invite, token
+
+
+@transaction.atomic
+def invite_replace_link(*, invite: Invite, by) -> tuple[Invite, str]:
+    """A new link for the same invite, when the old one is lost: a new token, and the old link stops
+    working at once (only one hash is stored). The invite keeps its contributions, questions and
+    expiry. Each call makes another link; a revoked invite gets none (its link stays closed)."""
+    require(by, "cocreation.replace_invite_link", invite)
+    invite = Invite.objects.select_for_update().get(pk=invite.pk)
+    if invite.is_revoked:
+        raise ValidationError(
+            {"invite": _("This invite is revoked, so it gets no new link: create a new invite instead.")},
+            code="revoked",
+        )
+    token = token_new()
+    invite.token_hash = token_hash(token)
+    invite.save(update_fields=["token_hash"])
+    audit.record(actor=by, action=audit.INVITE_LINK_REPLACED, target=invite, data={"tool": invite.tool_id})
     return invite, token
 
 
@@ -170,9 +190,12 @@ def contribution_submit(
     consent: bool,
     pseudonym: str = "",
     receipt_code: str | None = None,
+    consent_at=None,
 ) -> tuple[Contribution, str]:
     """A client's answer through an invite. Returns it with the receipt code to show the client
-    (the given one, when the client already has one from this device, else a new one)."""
+    (the given one, when the client already has one from this device, else a new one).
+    `consent_at`: when the client agreed to the notice, if earlier in this visit (they tick it once
+    per visit); else now."""
     text, pseudonym = _clean_contribution(
         blocks=invite_blocks(invite),
         block_key=block_key,
@@ -203,10 +226,10 @@ def contribution_submit(
         invite=invite,
         block_key=block_key,
         text=text,
-        language=supported(language) or invite.language,
+        language=supported(language) or invite.language or "en",
         pseudonym=pseudonym,
         consent_version=CONSENT_NOTICE_VERSION,
-        consent_at=now,
+        consent_at=min(consent_at, now) if consent_at else now,
         receipt_hash=receipt_hash(receipt_code),
     )
     return contribution, receipt_code
@@ -346,6 +369,47 @@ def contribution_reject(*, contribution: Contribution, by, note: str = "") -> Co
     contribution.moderated_by = by
     contribution.moderation_note = single_line(note)[:300]
     contribution.save()
+    return contribution
+
+
+@transaction.atomic
+def contribution_reconsider(
+    *, contribution: Contribution, by, status: str = Contribution.Status.PENDING, text: str | None = None
+) -> Contribution:
+    """A contribution that was not used, reconsidered before the retention purge deletes it: back to
+    the queue (`status` pending), or accepted at once (`status` accepted, optionally with edited
+    text). Its purge clock stops, as it is no longer rejected; an audit line records who did it.
+    Asking for the status it already has is a no-op."""
+    contribution = _lock_pending(contribution, by)
+    wanted = {Contribution.Status.PENDING, Contribution.Status.ACCEPTED}
+    if status not in wanted:
+        raise ValidationError(
+            {"status": _("Reconsider to “pending” (back to the queue) or “accepted” (use it now).")}
+        )
+    if contribution.status == status:
+        return contribution
+    if contribution.status != Contribution.Status.REJECTED:
+        raise ValidationError(
+            {
+                "status": _(
+                    "Only contributions marked “not used” can be reconsidered (this one is “%(status)s”)."
+                )
+                % {"status": contribution.get_status_display()}
+            }
+        )
+    contribution.status = Contribution.Status.PENDING
+    contribution.status_changed_at = contribution.moderated_at = timezone.now()
+    contribution.moderated_by = by
+    contribution.save()
+    # The tool, not the contribution, is the target: the log keeps no client's words.
+    audit.record(
+        actor=by,
+        action=audit.CONTRIBUTION_RECONSIDERED,
+        target=contribution.tool,
+        data={"contribution": contribution.pk, "status": str(status)},
+    )
+    if status == Contribution.Status.ACCEPTED:
+        return contribution_accept(contribution=contribution, by=by, text=text)
     return contribution
 
 

@@ -12,7 +12,14 @@ urlpatterns = [
     path("tools/<int:tool_id>/on-behalf/", views.on_behalf, name="on_behalf"),
     path("invites/<int:pk>/", views.invite_detail, name="invite"),
     path("invites/<int:pk>/revoke/", views.invite_revoke_view, name="invite_revoke"),
+    path("invites/<int:pk>/replace-link/", views.invite_replace_link_view, name="invite_replace_link"),
+    path("invites/<int:pk>/sheet/", views.invite_sheet, name="invite_sheet"),
     path("contributions/<int:pk>/", views.contribution_detail, name="contribution"),
     path("contributions/<int:pk>/accept/", views.contribution_accept_view, name="contribution_accept"),
     path("contributions/<int:pk>/reject/", views.contribution_reject_view, name="contribution_reject"),
+    path(
+        "contributions/<int:pk>/reconsider/",
+        views.contribution_reconsider_view,
+        name="contribution_reconsider",
+    ),
 ]

@@ -1,7 +1,9 @@
-"""Staff pages under /co-creation/: invites, the moderation queue, "on behalf of" entries.
+"""Staff pages under /co-creation/: invites (their link, QR sheet and a replacement link), the
+moderation queue (cards that fit a phone), "on behalf of" entries.
 
 Thin: querysets come from the selectors (another organisation's objects answer 404), writes go
-through the services.
+through the services. What cannot be undone in one click asks first, on a page that works without
+JavaScript (a POST without `confirm`); with htmx, the browser's confirm dialog asks instead.
 """
 
 from django.contrib import messages
@@ -10,11 +12,14 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.signing import BadSignature
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from .codes import token_matches
-from .forms import InviteForm, ModerationForm, OnBehalfForm, RejectForm
+from .consent import retention_days
+from .forms import InviteForm, ModerationForm, OnBehalfForm, ReconsiderForm, RejectForm
+from .languages import country_language
 from .models import Contribution
 from .qr import qr_svg
 from .selectors import (
@@ -29,8 +34,10 @@ from .selectors import (
 from .services import (
     contribution_accept,
     contribution_add_on_behalf,
+    contribution_reconsider,
     contribution_reject,
     invite_create,
+    invite_replace_link,
     invite_revoke,
 )
 
@@ -72,6 +79,7 @@ def queue(request):
             "status": status,
             "statuses": Contribution.Status.choices,
             "tool": tool,
+            "retention_days": retention_days(),
         },
     )
 
@@ -99,18 +107,7 @@ def invites(request, tool_id):
         except PermissionDenied:
             messages.error(request, _("You may not invite clients to this tool."))
         else:
-            response = redirect("cocreation:invite", pk=invite.pk)
-            response.set_signed_cookie(
-                f"cocreation_invite_{invite.pk}",
-                token,
-                salt=INVITE_COOKIE_SALT,
-                max_age=INVITE_COOKIE_MAX_AGE,
-                path=reverse("cocreation:invite", args=[invite.pk]),
-                httponly=True,
-                samesite="Strict",
-                secure=request.is_secure(),
-            )
-            return response
+            return _with_link(request, redirect("cocreation:invite", pk=invite.pk), invite, token)
     return render(
         request,
         "cocreation/invites.html",
@@ -119,19 +116,40 @@ def invites(request, tool_id):
     )
 
 
-@login_required
-def invite_detail(request, pk):
-    invite = get_object_or_404(invite_list(request.user), pk=pk)
-    link = qr = None
+def _with_link(request, response, invite, token):
+    """Keep a new link in the staff member's own browser for an hour (a signed cookie for the
+    invite's pages only): the database holds only its hash."""
+    response.set_signed_cookie(
+        f"cocreation_invite_{invite.pk}",
+        token,
+        salt=INVITE_COOKIE_SALT,
+        max_age=INVITE_COOKIE_MAX_AGE,
+        path=reverse("cocreation:invite", args=[invite.pk]),
+        httponly=True,
+        samesite="Strict",
+        secure=request.is_secure(),
+    )
+    return response
+
+
+def _link_of(request, invite) -> str | None:
+    """The invite's link, if this browser got it (created or replaced here, within the hour)."""
     try:
         token = request.get_signed_cookie(
             f"cocreation_invite_{invite.pk}", salt=INVITE_COOKIE_SALT, default=None
         )
     except BadSignature:
-        token = None
+        return None
     if token and token_matches(token, invite.token_hash):
-        link = request.build_absolute_uri(reverse("contribute:start", args=[token]))
-        qr = qr_svg(link, label=_("QR code of the invite link"))
+        return request.build_absolute_uri(reverse("contribute:start", args=[token]))
+    return None
+
+
+@login_required
+def invite_detail(request, pk):
+    invite = get_object_or_404(invite_list(request.user), pk=pk)
+    link = _link_of(request, invite)
+    qr = qr_svg(link, label=_("QR code of the invite link")) if link else None
     contributions = _with_block_labels(contribution_list(request.user).filter(invite=invite)[:200])
     return render(
         request,
@@ -144,6 +162,55 @@ def invite_detail(request, pk):
             "contributions": contributions,
         },
     )
+
+
+@login_required
+def invite_sheet(request, pk):
+    """The A4 sheet to print: the QR code, the link and three steps, in the clients' language (the
+    invite's, else the organisation's country's, else the staff member's). It fits one page."""
+    invite = get_object_or_404(invite_list(request.user).select_related("tool__project__organisation"), pk=pk)
+    link = _link_of(request, invite)
+    if link is None:
+        messages.error(
+            request,
+            _("This browser does not have the invite's link any more: replace the link to print a sheet."),
+        )
+        return redirect("cocreation:invite", pk=invite.pk)
+    language = (
+        invite.language
+        or country_language(invite.tool.project.organisation.country)
+        or translation.get_language()
+    )
+    return render(
+        request,
+        "cocreation/invite_sheet.html",
+        {
+            "invite": invite,
+            "link": link,
+            "qr": qr_svg(link, label=_("QR code of the invite link")),
+            "sheet_language": language,
+            "autoprint": request.GET.get("print") == "1",
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def invite_replace_link_view(request, pk):
+    """A new link for a lost one. GET, or a POST without `confirm`, asks first: the old link (on
+    printed sheets, in messages sent) stops working."""
+    invite = get_object_or_404(invites_visible_to(request.user), pk=pk)
+    if request.method != "POST" or request.POST.get("confirm") != "yes":
+        return render(request, "cocreation/invite_replace_link.html", {"invite": invite})
+    try:
+        invite, token = invite_replace_link(invite=invite, by=request.user)
+    except ValidationError as error:
+        messages.error(request, _messages_of(error))
+        return redirect("cocreation:invite", pk=invite.pk)
+    messages.success(
+        request, _("The invite has a new link. The old link no longer works: share this one instead.")
+    )
+    return _with_link(request, redirect("cocreation:invite", pk=invite.pk), invite, token)
 
 
 @login_required
@@ -177,7 +244,13 @@ def contribution_detail(request, pk):
     return render(
         request,
         "cocreation/contribution.html",
-        {"contribution": contribution, "form": form, "reject_form": RejectForm(), "history": history},
+        {
+            "contribution": contribution,
+            "form": form,
+            "reject_form": RejectForm(),
+            "history": history,
+            "reconsider_form": ModerationForm(initial={"text": contribution.text}, prefix="reconsider"),
+        },
         status=400 if form.errors else 200,
     )
 
@@ -187,13 +260,13 @@ def _next_in_queue(request, contribution):
 
 
 def _row(request, pk, *, error=""):
-    """The queue row of a contribution, for htmx to swap in after an action."""
+    """The queue card of a contribution, for htmx to swap in after an action."""
     contribution = get_object_or_404(contribution_list(request.user), pk=pk)
     contribution.block_label = block_labels([contribution.tool.template]).get(
         (contribution.tool.template_id, contribution.block_key), contribution.block_key
     )
     return render(
-        request, "cocreation/_contribution_row.html", {"contribution": contribution, "error": error}
+        request, "cocreation/_contribution_card.html", {"contribution": contribution, "error": error}
     )
 
 
@@ -233,14 +306,50 @@ def contribution_accept_view(request, pk):
 @login_required
 @require_POST
 def contribution_reject_view(request, pk):
+    """ "Do not use" asks first: without `confirm` (a form without JavaScript), the answer is a
+    confirmation page; htmx sends `confirm` after the browser's dialog."""
     contribution = get_object_or_404(contribution_list(request.user), pk=pk)
     form = RejectForm(request.POST)
     note = form.cleaned_data["note"] if form.is_valid() else ""
+    if request.POST.get("confirm") != "yes" and contribution.is_pending:
+        contribution.block_label = block_labels([contribution.tool.template]).get(
+            (contribution.tool.template_id, contribution.block_key), contribution.block_key
+        )
+        return render(
+            request,
+            "cocreation/confirm_reject.html",
+            {
+                "contribution": contribution,
+                "form": RejectForm(initial={"note": note}),
+                "retention_days": retention_days(),
+            },
+        )
     return _moderate(
         request,
         contribution,
         lambda: contribution_reject(contribution=contribution, by=request.user, note=note),
-        _("Not used. It will be deleted after the retention period."),
+        _("Not used. You can still reconsider it until it is deleted after the retention period."),
+    )
+
+
+@login_required
+@require_POST
+def contribution_reconsider_view(request, pk):
+    """Back to the queue, or accepted after all (optionally with edited text, from its page)."""
+    contribution = get_object_or_404(contribution_list(request.user), pk=pk)
+    form = ReconsiderForm(request.POST)
+    status = (form.cleaned_data["status"] if form.is_valid() else "") or Contribution.Status.PENDING
+    text = request.POST.get("reconsider-text") or None
+    done = (
+        _("Accepted: it is now in the tool, marked as the client's contribution.")
+        if status == Contribution.Status.ACCEPTED
+        else _("Back in the queue, waiting for review.")
+    )
+    return _moderate(
+        request,
+        contribution,
+        lambda: contribution_reconsider(contribution=contribution, by=request.user, status=status, text=text),
+        done,
     )
 
 
