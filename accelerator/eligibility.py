@@ -128,9 +128,7 @@ def eligibility_by_project(projects: list[MicroProject]) -> dict[int, Eligibilit
                 Check(
                     _("The project is active or completed."),
                     status_ok,
-                    ""
-                    if status_ok
-                    else _("The project is %(status)s.") % {"status": project.get_status_display().lower()},
+                    "" if status_ok else project.status_sentence,
                 ),
                 Check(
                     _("The Social Business Model Canvas is complete."),

@@ -127,6 +127,20 @@ class MicroProject(models.Model):
     def allowed_transitions(self):
         return self.TRANSITIONS[self.Status(self.status)]
 
+    @property
+    def status_sentence(self) -> str:
+        """ "The project is completed.": a whole sentence per status, never a status label put into
+        a sentence as an adjective (which Baltic and Slavic languages must inflect)."""
+        return str(STATUS_SENTENCES[self.status])
+
+
+STATUS_SENTENCES = {
+    MicroProject.Status.DRAFT: _("The project is a draft."),
+    MicroProject.Status.ACTIVE: _("The project is active."),
+    MicroProject.Status.COMPLETED: _("The project is completed."),
+    MicroProject.Status.DISCONTINUED: _("The project is discontinued."),
+}
+
 
 class Activity(models.Model):
     class Kind(models.TextChoices):

@@ -168,23 +168,17 @@ def project_transition(*, project: MicroProject, by, status: str, request=None) 
         if status == MicroProject.Status.ACTIVE and project.status in MicroProject.REOPEN_FROM:
             raise ValidationError(
                 {
-                    "status": _(
-                        "This project is %(current)s: only an admin of %(organisation)s can make it "
-                        "active again."
-                    )
-                    % {
-                        "organisation": project.organisation.name,
-                        "current": project.get_status_display().lower(),
-                    }
+                    "status": _("%(status)s Only an admin of %(organisation)s can make it active again.")
+                    % {"status": project.status_sentence, "organisation": project.organisation.name}
                 }
             )
         names = ", ".join(str(MicroProject.Status(s).label) for s in allowed) or _("none")
         raise ValidationError(
             {
-                "status": _("A %(current)s project cannot become %(new)s. Allowed: %(allowed)s.")
+                "status": _("%(status)s It cannot become “%(new)s”. Allowed: %(allowed)s.")
                 % {
-                    "current": project.get_status_display().lower(),
-                    "new": str(MicroProject.Status(status).label).lower(),
+                    "status": project.status_sentence,
+                    "new": MicroProject.Status(status).label,
                     "allowed": names,
                 }
             }

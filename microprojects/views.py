@@ -302,9 +302,7 @@ def project_transition(request, pk):
         for message in error.messages:
             messages.error(request, message)
     else:
-        messages.success(
-            request, _("The project is now %(status)s.") % {"status": project.get_status_display().lower()}
-        )
+        messages.success(request, project.status_sentence)
     return redirect(_detail_url(project))
 
 

@@ -464,7 +464,7 @@ def test_an_organisation_admin_makes_a_discontinued_project_active_again(
     as_user(social_worker).post(transition(project), {"status": "discontinued"}, format="json")
     refused = as_user(social_worker).post(transition(project), {"status": "active"}, format="json")
     assert refused.status_code == 400
-    assert "only an admin of" in refused.json()["status"][0]
+    assert "Only an admin of" in refused.json()["status"][0]
     assert as_user(social_worker).get(f"/api/v1/projects/{project.pk}/").json()["allowed_transitions"] == []
     admin = as_user(org_admin)
     assert admin.get(f"/api/v1/projects/{project.pk}/").json()["allowed_transitions"] == ["active"]

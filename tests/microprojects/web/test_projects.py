@@ -334,7 +334,7 @@ def test_transition_moves_the_status(client_for, social_worker, organisation):
 
     draft.refresh_from_db()
     assert draft.status == MicroProject.Status.ACTIVE
-    assert "The project is now active." in response.text
+    assert "The project is active." in response.text
 
 
 def test_transition_wrong_move_names_allowed_ones(client_for, social_worker, organisation):
@@ -385,7 +385,7 @@ def test_only_the_organisation_admin_makes_a_completed_project_active_again(
     url = reverse("microprojects:transition", args=[project.pk])
     assert "Make it active again" not in client_for(social_worker).get(detail(project)).text
     refused = client_for(social_worker).post(url, {"status": "active"}, follow=True)
-    assert "only an admin of" in refused.text
+    assert "Only an admin of" in refused.text
     project.refresh_from_db()
     assert project.status == MicroProject.Status.COMPLETED
     admin = client_for(org_admin)
