@@ -19,6 +19,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from ..conftest import require_service
+from ..factories import IndicatorFactory, MembershipFactory, MicroProjectFactory, UserFactory
 from ..workers import Worker, delete_queue, redis_available, worker_database_url
 
 HERE = Path(__file__).resolve().parent
@@ -234,3 +235,29 @@ def report_worker(settings, tmp_path):
     finally:
         worker.stop()
         delete_queue(redis_url, queue)
+
+
+# The people and the project of the journeys --------------------------------------------------------
+
+
+@pytest.fixture
+def anna(organisation):
+    """The social worker of the journeys, in Luleå."""
+    from sempre.models import Membership
+
+    return MembershipFactory(
+        user=UserFactory(username="anna", first_name="Anna", last_name="Lind"),
+        organisation=organisation,
+        role=Membership.Role.SOCIAL_WORKER,
+    ).user
+
+
+@pytest.fixture
+def fruit_bags(anna):
+    """Anna's active project with one indicator (journey 1 shows how they are made)."""
+    project = MicroProjectFactory(
+        organisation=anna.memberships.get().organisation, title="Fruit bags for Luleå"
+    )
+    project.lead_social_workers.add(anna)
+    IndicatorFactory(project=project, name="Members with earned income", unit="people", baseline=0, target=20)
+    return project

@@ -23,36 +23,13 @@ from toolkit.cocreation.selectors import invite_blocks
 from toolkit.models import CausalLink, ToolInstance
 
 from ..accelerator.factories import make_ready
-from ..factories import IndicatorFactory, MembershipFactory, MicroProjectFactory, UserFactory
+from ..factories import UserFactory
 from .conftest import PHONE
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 HTMX_IDLE = "() => !document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling, .htmx-added')"
-
-
-@pytest.fixture
-def anna(organisation):
-    """The social worker of the journeys, in Luleå."""
-    from sempre.models import Membership
-
-    return MembershipFactory(
-        user=UserFactory(username="anna", first_name="Anna", last_name="Lind"),
-        organisation=organisation,
-        role=Membership.Role.SOCIAL_WORKER,
-    ).user
-
-
-@pytest.fixture
-def fruit_bags(anna):
-    """Anna's active project with one indicator (journey 1 shows how they are made)."""
-    project = MicroProjectFactory(
-        organisation=anna.memberships.get().organisation, title="Fruit bags for Luleå"
-    )
-    project.lead_social_workers.add(anna)
-    IndicatorFactory(project=project, name="Members with earned income", unit="people", baseline=0, target=20)
-    return project
 
 
 @pytest.fixture
