@@ -56,6 +56,41 @@ class ProgrammeParams(ReportParamsForm):
         return cleaned
 
 
+def type_errors(form: forms.Form, params: dict) -> dict[str, str]:
+    """Parameters whose JSON type the form would misread, by name: an object's id is a whole number
+    (or its digits as text), never `true` (which Python takes for 1) nor a fraction; any other
+    parameter is text or a number, never an array or an object (issue #19). A web form sends text
+    only, so this matters for the API."""
+    errors = {}
+    for name, value in params.items():
+        field = form.fields.get(name)
+        if field is None or value is None:
+            continue
+        if isinstance(field, forms.ModelChoiceField):
+            if isinstance(value, bool) or not (
+                isinstance(value, int) or (isinstance(value, str) and value.isascii() and value.isdigit())
+            ):
+                errors[name] = _("Expected the id of one %(thing)s (a whole number), got %(value)s.") % {
+                    "thing": field.queryset.model._meta.verbose_name,
+                    "value": _json_type(value),
+                }
+        elif isinstance(value, bool | list | dict):
+            errors[name] = _("Expected text or a number, got %(value)s.") % {"value": _json_type(value)}
+    return errors
+
+
+def _json_type(value) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, dict):
+        return _("an object")
+    if isinstance(value, list):
+        return _("an array")
+    if isinstance(value, float):
+        return _("a fraction")
+    return _("text")
+
+
 def normalise(cleaned: dict) -> dict:
     """Cleaned form data as plain JSON (ids, ISO dates, codes), without empty values, so that two
     identical requests have identical parameters."""

@@ -7,7 +7,8 @@ class SempreConfig(AppConfig):
     verbose_name = _("SEMPRE core")
 
     def ready(self):
-        from . import audit, user_sessions
+        from . import audit, tokens, user_sessions
 
         audit.connect_signals()  # logins and failed logins go to the audit log
         user_sessions.connect_signals()  # one's own sessions, listed at /account/sessions/
+        tokens.connect_signals()  # a password change or deactivation revokes the API tokens

@@ -12,6 +12,8 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
+from knox.models import AbstractAuthToken
+from knox.settings import CONSTANTS as KNOX
 
 from .audit_actions import ACTIONS
 
@@ -53,6 +55,31 @@ class User(AbstractUser):
         return frozenset(
             self.memberships.filter(role=Membership.Role.ORG_ADMIN).values_list("organisation_id", flat=True)
         )
+
+
+class ApiToken(AbstractAuthToken):
+    """An API token (django-rest-knox; issue #19): only a hash of it is kept (`digest`), with its
+    first characters to find it (`token_key`), a name its owner gives it, and when it ends
+    (`expiry`, REST_KNOX["TOKEN_TTL"]). A person may hold several, one per program. Changing or
+    resetting the password, deactivation and "log out everywhere" delete them all
+    (sempre.tokens)."""
+
+    # A number to name it by in URLs: the digest, knox's primary key, is not for showing around.
+    id = models.BigAutoField(primary_key=True)
+    digest = models.CharField(max_length=KNOX.DIGEST_LENGTH, unique=True)
+    name = models.CharField(_("name"), max_length=100, blank=True)
+
+    class Meta:
+        ordering = ["-created", "-id"]
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+
+    def __str__(self):
+        return f"{self.user} ({self.name or self.token_key[:8]})"
+
+    @property
+    def starts_with(self) -> str:
+        return self.token_key[:8]
 
 
 class UserSession(models.Model):

@@ -2,10 +2,10 @@
 
 import pytest
 from django.test import override_settings
-from rest_framework.authtoken.models import Token
 
 from sempre import audit
-from sempre.models import AuditEvent
+from sempre.models import ApiToken, AuditEvent
+from sempre.tokens import api_token_issue
 
 pytestmark = pytest.mark.django_db
 
@@ -66,7 +66,7 @@ def test_api_token_can_be_revoked_with_delete(api_client, social_worker):
     api_client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
     assert api_client.get("/api/v1/projects/").status_code == 200
     assert api_client.delete("/api/v1/auth/token/").status_code == 204
-    assert not Token.objects.filter(user=social_worker).exists()
+    assert not ApiToken.objects.filter(user=social_worker).exists()
     # 403, not 401: session authentication comes first and sends no WWW-Authenticate challenge
     assert api_client.get("/api/v1/projects/").status_code in (401, 403)
     assert AuditEvent.objects.filter(action=audit.TOKEN_REVOKED, actor=social_worker).count() == 1
@@ -88,15 +88,18 @@ def test_revoking_needs_the_token(api_client):
 
 
 def test_token_page_revokes_ones_own_token(client, social_worker, other_social_worker):
-    mine = Token.objects.create(user=social_worker)
-    theirs = Token.objects.create(user=other_social_worker)
+    mine, _key = api_token_issue(user=social_worker, name="Nightly sync")
+    theirs, _key = api_token_issue(user=other_social_worker)
     client.force_login(social_worker)
     page = client.get("/account/api-token/")
-    assert "Revoke the token" in page.content.decode()
-    response = client.post("/account/api-token/", follow=True)
+    assert "Nightly sync" in page.content.decode()
+    response = client.post(f"/account/api-token/{mine.pk}/revoke/", follow=True)
     assert "was revoked" in response.content.decode()
-    assert not Token.objects.filter(pk=mine.pk).exists()
-    assert Token.objects.filter(pk=theirs.pk).exists()
+    assert not ApiToken.objects.filter(pk=mine.pk).exists()
+    assert ApiToken.objects.filter(pk=theirs.pk).exists()
+    # another person's token: 404, and it stays
+    assert client.post(f"/account/api-token/{theirs.pk}/revoke/").status_code == 404
+    assert ApiToken.objects.filter(pk=theirs.pk).exists()
 
 
 @pytest.mark.parametrize(

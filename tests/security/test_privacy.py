@@ -8,12 +8,12 @@ import os
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import CommandError, call_command
-from rest_framework.authtoken.models import Token
 
 from accelerator.models import Decision, Review, ReviewAssignment, Round
 from microprojects.models import Activity, MicroProject
 from sempre import audit, privacy
-from sempre.models import AuditEvent, Membership, User
+from sempre.models import ApiToken, AuditEvent, Membership, User
+from sempre.tokens import api_token_issue
 from toolkit.models import Entry
 
 from .world import build_world
@@ -24,16 +24,17 @@ pytestmark = pytest.mark.django_db
 def test_export_holds_the_persons_data_and_no_secrets():
     world = build_world()
     sw = world.users["sw"]
-    Token.objects.create(user=sw)
+    token, key = api_token_issue(user=sw, name="Monthly export")
     data = json.loads(json.dumps(privacy.user_data_export(user=sw), default=str))
     assert data["user"]["username"] == sw.username
     assert "password" not in json.dumps(data["user"])
-    assert data["api_token"] == {"exists": True}
-    assert Token.objects.get(user=sw).key not in json.dumps(data)
+    assert [row["name"] for row in data["api_tokens"]] == ["Monthly export"]
+    assert key not in json.dumps(data)
+    assert token.digest not in json.dumps(data)
     assert "sempre.membership.user" in data["content"]
     assert "toolkit.entry.author" in data["content"]
     assert "microprojects.microproject.lead_social_workers" in data["content"]
-    assert data["audit_events"] == []  # never logged in
+    assert [event["action"] for event in data["audit_events"]] == [audit.TOKEN_ISSUED]  # never logged in
     assert AuditEvent.objects.filter(action=audit.PRIVACY_EXPORT, target_id=str(sw.pk)).exists()
 
 
@@ -55,14 +56,14 @@ def test_only_coordinators_may_export_or_erase():
 def test_erasure_deletes_the_account_and_keeps_authored_content_anonymised():
     world = build_world()
     sw, coord = world.users["sw"], world.users["coord"]
-    Token.objects.create(user=sw)
+    api_token_issue(user=sw)
     entries = Entry.objects.filter(author=sw).count()
     assert entries > 0
     report_file = world.report.file.path
     counts = privacy.user_erase(user=sw, by=coord)
     assert not User.objects.filter(username=sw.username).exists()
     assert not Membership.objects.filter(user_id=sw.pk).exists()
-    assert not Token.objects.filter(user_id=sw.pk).exists()
+    assert not ApiToken.objects.filter(user_id=sw.pk).exists()
     # what the person wrote stays, without them
     assert MicroProject.objects.filter(pk=world.project.pk).exists()
     assert Entry.objects.filter(instance=world.sbmc).count() >= entries

@@ -6,7 +6,8 @@ import pytest
 from drf_spectacular.drainage import GENERATOR_STATS
 from drf_spectacular.generators import SchemaGenerator
 from drf_spectacular.validation import validate_schema
-from rest_framework.authtoken.models import Token
+
+from sempre.models import ApiToken
 
 from .conftest import anonymous_status
 
@@ -17,7 +18,9 @@ def test_token_round_trip(api_client, social_worker, project):
     response = api_client.post(TOKEN, {"username": "anna", "password": "secret-pass-123"}, format="json")
     assert response.status_code == 200
     token = response.json()["token"]
-    assert Token.objects.get(user=social_worker).key == token
+    stored = ApiToken.objects.get(user=social_worker)
+    assert token.startswith(stored.starts_with)
+    assert token not in str(ApiToken.objects.values_list())  # only its hash is kept
 
     api_client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
     response = api_client.get("/api/v1/projects/")
@@ -25,10 +28,16 @@ def test_token_round_trip(api_client, social_worker, project):
     assert [row["id"] for row in response.json()["results"]] == [project.pk]
 
 
-def test_token_is_the_same_on_a_second_login(api_client, social_worker):
+def test_each_login_issues_a_token_of_its_own(api_client, social_worker):
+    """Since #19 a token is kept only as a hash, so it cannot be handed out twice: a second login
+    gets a second token, and both work until they end or are revoked."""
     payload = {"username": "anna", "password": "secret-pass-123"}
     first = api_client.post(TOKEN, payload, format="json").json()["token"]
-    assert api_client.post(TOKEN, payload, format="json").json()["token"] == first
+    second = api_client.post(TOKEN, payload, format="json").json()["token"]
+    assert first != second
+    for token in (first, second):
+        api_client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
+        assert api_client.get("/api/v1/projects/").status_code == 200
 
 
 def test_token_accepts_form_data(api_client, social_worker):
@@ -44,14 +53,14 @@ def test_token_missing_field_is_named(api_client, social_worker, payload, field)
     response = api_client.post(TOKEN, payload, format="json")
     assert response.status_code == 400
     assert field in response.json()
-    assert not Token.objects.exists()
+    assert not ApiToken.objects.exists()
 
 
 def test_token_wrong_password_is_refused_without_token(api_client, social_worker):
     response = api_client.post(TOKEN, {"username": "anna", "password": "wrong"}, format="json")
     assert response.status_code == 400
     assert "non_field_errors" in response.json()
-    assert not Token.objects.exists()
+    assert not ApiToken.objects.exists()
 
 
 def test_token_inactive_user_is_refused(api_client, social_worker):
