@@ -1,8 +1,12 @@
 """API: report jobs. POST asks for a report (202 with the job), GET follows it, download fetches
 the file once it is ready. Thin: validation and state changes are in services."""
 
-from django.http import FileResponse
+from urllib.parse import quote
+
+from django.conf import settings
+from django.http import FileResponse, HttpResponse
 from django.urls import reverse
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field, inline_serializer
 from rest_framework import mixins, serializers, status, viewsets
@@ -152,6 +156,29 @@ class ReportJobViewSet(
         return Response({"detail": message}, status=code)
 
 
+def file_response(job: ReportJob) -> HttpResponse:
+    """The report's file as an attachment, sent as SEMPRE_FILE_SERVING says (docs/operations.md):
+
+    - `django` (default): streamed by Django from storage (FileResponse, in blocks);
+    - `x-accel-redirect`: nginx sends it from its `internal` location SEMPRE_PROTECTED_MEDIA_URL;
+    - `x-sendfile`: Apache's mod_xsendfile (or lighttpd) sends the file at its path.
+
+    Either way Django has checked permission and written the audit line first. Raises
+    FileNotFoundError when the file is gone."""
+    mode = settings.SEMPRE_FILE_SERVING
+    if mode == "django":
+        return FileResponse(job.file.open("rb"), as_attachment=True, filename=job.filename or None)
+    if not job.file.storage.exists(job.file.name):
+        raise FileNotFoundError(job.file.name)
+    response = HttpResponse()
+    response["Content-Disposition"] = content_disposition_header(True, job.filename or job.file.name)
+    if mode == "x-accel-redirect":
+        response["X-Accel-Redirect"] = settings.SEMPRE_PROTECTED_MEDIA_URL + quote(job.file.name)
+    else:
+        response["X-Sendfile"] = job.file.path
+    return response
+
+
 def download_or_refusal(user, job: ReportJob):
     """The file as an attachment, or (status code, message in plain words). Shared by the API and
     the web download, so both check permission again at download time."""
@@ -163,10 +190,9 @@ def download_or_refusal(user, job: ReportJob):
         return 409, _("This report is not ready yet.")
     kind = get_kind(job.kind)
     try:
-        handle = job.file.open("rb")
+        response = file_response(job)
     except FileNotFoundError:
         return 410, _("The file of this report is no longer there. Please ask for it again.")
-    response = FileResponse(handle, as_attachment=True, filename=job.filename or None)
     response["Content-Type"] = kind.content_type if kind else "application/octet-stream"
     response["X-Content-Type-Options"] = "nosniff"
     if job.checksum:

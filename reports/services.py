@@ -38,7 +38,7 @@ from django.utils.translation import gettext as _
 
 from .kinds import KINDS, get_kind, monthly_digest_kinds
 from .models import ReportJob, params_digest
-from .params import normalise
+from .params import normalise, type_errors
 from .renderers.base import RenderContext
 
 logger = logging.getLogger(__name__)
@@ -107,9 +107,13 @@ def report_clean_params(*, kind, user, params) -> dict:
             "name": name,
             "allowed": allowed,
         }
+    mistyped = type_errors(form, params)
+    for name, message in mistyped.items():
+        errors[f"params.{name}"] = message
     if not form.is_valid():
         for name, messages in form.errors.items():
-            errors["params" if name == "__all__" else f"params.{name}"] = list(messages)
+            if name not in mistyped:
+                errors["params" if name == "__all__" else f"params.{name}"] = list(messages)
     if errors:
         raise ValidationError(errors)
     return form.cleaned_data
