@@ -146,3 +146,100 @@ def test_other_organisation_cannot_moderate(as_user, other_social_worker, tool, 
     contribution.refresh_from_db()
     assert contribution.status == Contribution.Status.PENDING
     assert not Entry.objects.exists()
+
+
+# A lost link replaced, reconsidering, languages (#16, #17) ----------------------------------------
+
+
+def test_replace_link_returns_the_new_token_once_and_the_old_link_stops_working(as_user, social_worker, tool):
+    client = as_user(social_worker)
+    created = client.post(f"/api/v1/tools/{tool.pk}/invites/", {"label": "Café"}, format="json").json()
+    response = client.post(f"/api/v1/invites/{created['id']}/replace-link/")
+    assert response.status_code == 200, response.json()
+    data = response.json()
+    assert data["token"] != created["token"]
+    assert data["url"].endswith(f"/c/{data['token']}/")
+    assert token_hash(data["token"]) == Invite.objects.get().token_hash
+    assert client.get(f"/c/{created['token']}/").status_code == 404
+    assert "token" not in client.get(f"/api/v1/invites/{created['id']}/").json()
+
+
+def test_replace_link_of_a_revoked_invite_names_the_problem(as_user, social_worker, tool):
+    invite = InviteFactory(tool=tool)
+    client = as_user(social_worker)
+    client.post(f"/api/v1/invites/{invite.pk}/revoke/")
+    response = client.post(f"/api/v1/invites/{invite.pk}/replace-link/")
+    assert response.status_code == 400
+    assert "invite" in response.json()
+
+
+@pytest.mark.parametrize("user_fixture", ["other_social_worker", "coordinator", "reviewer"])
+def test_replace_link_and_reconsider_answer_404_to_outsiders(request, as_user, tool, user_fixture):
+    invite = InviteFactory(tool=tool)
+    contribution = ContributionFactory(invite=invite, status="rejected")
+    client = as_user(request.getfixturevalue(user_fixture))
+    assert client.post(f"/api/v1/invites/{invite.pk}/replace-link/").status_code == 404
+    assert client.post(f"/api/v1/contributions/{contribution.pk}/reconsider/").status_code == 404
+    before = invite.token_hash
+    invite.refresh_from_db()
+    contribution.refresh_from_db()
+    assert invite.token_hash == before
+    assert contribution.status == Contribution.Status.REJECTED
+
+
+def test_reconsider_back_to_the_queue(as_user, social_worker, tool):
+    contribution = ContributionFactory(invite=InviteFactory(tool=tool), status="rejected")
+    response = as_user(social_worker).post(f"/api/v1/contributions/{contribution.pk}/reconsider/")
+    assert response.status_code == 200, response.json()
+    assert response.json()["status"] == "pending"
+
+
+def test_reconsider_and_accept_with_edited_text(as_user, social_worker, tool):
+    contribution = ContributionFactory(invite=InviteFactory(tool=tool), status="rejected")
+    response = as_user(social_worker).post(
+        f"/api/v1/contributions/{contribution.pk}/reconsider/",
+        {"status": "accepted", "text": "A repair café"},
+        format="json",
+    )
+    assert response.status_code == 200, response.json()
+    assert response.json()["status"] == "accepted"
+    assert Entry.objects.get(pk=response.json()["entry"]).text == "A repair café"
+
+
+def test_reconsider_errors_name_the_field(as_user, social_worker, tool):
+    client = as_user(social_worker)
+    rejected = ContributionFactory(invite=InviteFactory(tool=tool), status="rejected")
+    response = client.post(
+        f"/api/v1/contributions/{rejected.pk}/reconsider/", {"status": "withdrawn"}, format="json"
+    )
+    assert response.status_code == 400
+    assert "status" in response.json()
+    pending = ContributionFactory(invite=InviteFactory(tool=tool))
+    response = client.post(
+        f"/api/v1/contributions/{pending.pk}/reconsider/", {"status": "accepted"}, format="json"
+    )
+    assert response.status_code == 400
+    assert "status" in response.json()
+    pending.refresh_from_db()
+    assert pending.status == Contribution.Status.PENDING
+
+
+def test_contributions_carry_and_filter_by_language(as_user, social_worker, tool):
+    invite = InviteFactory(tool=tool)
+    ContributionFactory(invite=invite, language="ar")
+    ContributionFactory(invite=invite, language="sv")
+    data = as_user(social_worker).get("/api/v1/contributions/?language=ar").json()
+    assert [row["language"] for row in data["results"]] == ["ar"]
+    bad = as_user(social_worker).get("/api/v1/contributions/?language=xx")
+    assert bad.status_code == 400
+    assert "language" in bad.json()
+
+
+def test_invite_without_a_language_and_with_an_unknown_one(as_user, social_worker, tool):
+    client = as_user(social_worker)
+    created = client.post(f"/api/v1/tools/{tool.pk}/invites/", {"label": "Café"}, format="json")
+    assert created.status_code == 201
+    assert created.json()["language"] == ""
+    refused = client.post(f"/api/v1/tools/{tool.pk}/invites/", {"label": "", "language": "fr"}, format="json")
+    assert refused.status_code == 400
+    assert {"label", "language"} <= set(refused.json())  # all errors at once

@@ -294,3 +294,75 @@ def test_a_failed_csrf_check_on_a_staff_page_is_djangos(social_worker):
     response = client.post(reverse("microprojects:create"), {"title": "x"})
     assert response.status_code == 403
     assert "CSRF" in response.content.decode()
+
+
+# Consent once per visit, and a missing consent takes the focus (#16) ------------------------------
+
+
+def test_consent_is_ticked_once_per_visit(client, tool):
+    _invite, token = invite_with_token(tool=tool)
+    first = answer(client, token, step=1)
+    assert first.status_code == 302
+    page = client.get(reverse("contribute:question", args=[token, 2])).content.decode()
+    assert 'name="consent"' not in page  # no box to tick again
+    assert "You agreed to how we keep your answers" in page
+    second = answer(client, token, step=2, consent="")
+    assert second.status_code == 302
+    one, two = Contribution.objects.order_by("created_at", "id")
+    assert two.consent_at == one.consent_at  # the consent given at the first answer
+    assert two.consent_version == one.consent_version
+
+
+def test_the_consent_cookie_ends_with_the_browser_session(client, invite_token):
+    _invite, token = invite_token
+    response = answer(client, token)
+    cookie = response.cookies["sempre_client_consent"]
+    assert cookie["path"] == "/c/"
+    assert cookie["httponly"]
+    assert not cookie["max-age"]
+    assert not cookie["expires"]
+
+
+def test_another_browser_is_asked_for_consent_again(client, invite_token):
+    _invite, token = invite_token
+    answer(client, token)
+    other = Client(enforce_csrf_checks=True)
+    response = answer(other, token, consent="")
+    assert response.status_code == 400
+    assert Contribution.objects.count() == 1
+
+
+def test_a_forged_consent_cookie_is_not_consent(client, invite_token):
+    _invite, token = invite_token
+    client.cookies["sempre_client_consent"] = "2026-11-v1|2026-01-01T00:00:00+00:00"
+    response = answer(client, token, consent="")
+    assert response.status_code == 400
+    assert not Contribution.objects.exists()
+
+
+def test_consent_to_an_older_notice_is_asked_again(client, invite_token, monkeypatch):
+    _invite, token = invite_token
+    answer(client, token)
+    monkeypatch.setattr("toolkit.cocreation.public_views.CONSENT_NOTICE_VERSION", "2099-01-v9")
+    monkeypatch.setattr("toolkit.cocreation.services.CONSENT_NOTICE_VERSION", "2099-01-v9")
+    response = answer(client, token, step=2, consent="")
+    assert response.status_code == 400
+    assert Contribution.objects.count() == 1
+
+
+def test_a_missing_consent_takes_the_focus(client, invite_token):
+    _invite, token = invite_token
+    response = answer(client, token, consent="")
+    html = response.content.decode()
+    error = re.search(r'<div class="client-error"[^>]*id="consent-errors"[^>]*>', html).group(0)
+    assert "autofocus" in error
+    assert 'tabindex="-1"' in error
+    assert html.count("autofocus") == 1
+
+
+def test_with_several_errors_the_first_one_on_the_page_takes_the_focus(client, invite_token):
+    _invite, token = invite_token
+    html = answer(client, token, text="", consent="").content.decode()
+    assert re.search(r'id="text-errors" tabindex="-1" autofocus', html)
+    assert "consent-errors" in html  # both errors at once
+    assert html.count("autofocus") == 1

@@ -4,22 +4,26 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
+from sempre import audit
+from sempre.models import AuditEvent
 from toolkit.cocreation.codes import receipt_hash, token_hash
 from toolkit.cocreation.models import Contribution, Invite
 from toolkit.cocreation.selectors import invite_by_token
 from toolkit.cocreation.services import (
     contribution_accept,
     contribution_add_on_behalf,
+    contribution_reconsider,
     contribution_reject,
     contribution_submit,
     contribution_withdraw,
     contributions_purge,
     invite_create,
+    invite_replace_link,
     invite_revoke,
 )
 from toolkit.models import Entry, Intervention, Outcome, ToolTemplate
 
-from .factories import ContributionFactory, InviteFactory, ToolInstanceFactory
+from .factories import ContributionFactory, InviteFactory, ToolInstanceFactory, invite_with_token
 
 pytestmark = pytest.mark.django_db
 
@@ -378,3 +382,150 @@ def test_on_behalf_writes_an_audit_event_without_the_clients_words(tool, social_
     event = AuditEvent.objects.get(action=audit.ON_BEHALF)
     assert event.actor == social_worker
     assert "library" not in str(event.data)
+
+
+# A lost link replaced (#16) -----------------------------------------------------------------------
+
+
+def test_replace_link_gives_a_new_token_and_the_old_one_stops_working(tool, social_worker):
+    invite, old_token = invite_create(tool=tool, by=social_worker, label="Workshop")
+    ContributionFactory(invite=invite)
+    invite, new_token = invite_replace_link(invite=invite, by=social_worker)
+    assert new_token != old_token
+    assert invite_by_token(old_token) is None
+    assert invite_by_token(new_token) == invite
+    assert invite.contributions.count() == 1  # the invite keeps what it received
+
+
+def test_replace_link_is_audited_without_the_token(tool, social_worker):
+    invite, _token = invite_create(tool=tool, by=social_worker, label="Workshop")
+    invite, new_token = invite_replace_link(invite=invite, by=social_worker)
+    event = AuditEvent.objects.get(action=audit.INVITE_LINK_REPLACED)
+    assert event.actor == social_worker
+    assert event.target_id == str(invite.pk)
+    assert new_token not in str(event.data)
+    assert new_token not in event.target_label
+
+
+def test_replace_link_refused_for_another_organisation(tool, other_social_worker):
+    invite, token = invite_with_token(tool=tool)
+    with pytest.raises(PermissionDenied):
+        invite_replace_link(invite=invite, by=other_social_worker)
+    assert invite_by_token(token) == invite
+    assert not AuditEvent.objects.filter(action=audit.INVITE_LINK_REPLACED).exists()
+
+
+def test_replace_link_of_a_revoked_invite_is_refused(tool, social_worker):
+    invite, token = invite_with_token(tool=tool)
+    invite_revoke(invite=invite, by=social_worker)
+    with pytest.raises(ValidationError) as error:
+        invite_replace_link(invite=invite, by=social_worker)
+    assert "invite" in error.value.message_dict
+    invite.refresh_from_db()
+    assert invite.token_hash == token_hash(token)
+
+
+def test_invite_without_a_language_keeps_it_empty(tool, social_worker):
+    invite, _token = invite_create(tool=tool, by=social_worker, label="Workshop")
+    assert invite.language == ""
+    chosen, _token = invite_create(tool=tool, by=social_worker, label="Workshop", language="ar")
+    assert chosen.language == "ar"
+
+
+def test_invite_with_an_unknown_language_is_refused_by_field(tool, social_worker):
+    with pytest.raises(ValidationError) as error:
+        invite_create(tool=tool, by=social_worker, label="", language="fr")
+    assert set(error.value.message_dict) == {"label", "language"}  # all errors at once
+
+
+def test_a_contribution_through_an_invite_without_a_language_keeps_the_pages_language(tool):
+    invite, _token = invite_with_token(tool=tool, language="")
+    contribution, _code = submit(invite, language="ar")
+    assert contribution.language == "ar"
+
+
+# Consent once per visit (#16) ---------------------------------------------------------------------
+
+
+def test_submit_keeps_the_time_consent_was_given_earlier_in_the_visit(invite_token):
+    invite, _token = invite_token
+    earlier = timezone.now() - timedelta(minutes=20)
+    contribution, _code = submit(invite, consent=True, consent_at=earlier)
+    assert contribution.consent_at == earlier
+
+
+# Reconsidering a contribution not used (#16) ------------------------------------------------------
+
+
+def test_reconsider_puts_a_rejected_contribution_back_in_the_queue(tool, social_worker):
+    contribution = ContributionFactory(invite=InviteFactory(tool=tool))
+    contribution_reject(contribution=contribution, by=social_worker, note="Off topic")
+    contribution = contribution_reconsider(contribution=contribution, by=social_worker)
+    assert contribution.status == Contribution.Status.PENDING
+    assert contribution.deleted_after is None  # the purge clock stopped
+    event = AuditEvent.objects.get(action=audit.CONTRIBUTION_RECONSIDERED)
+    assert event.actor == social_worker
+    assert event.data == {"contribution": contribution.pk, "status": "pending"}
+    assert contribution.text not in event.target_label  # no client's words in the log
+
+
+def test_reconsider_can_accept_at_once_with_edited_text(tool, social_worker):
+    contribution = ContributionFactory(invite=InviteFactory(tool=tool), text="bike cafe")
+    contribution_reject(contribution=contribution, by=social_worker)
+    contribution = contribution_reconsider(
+        contribution=contribution, by=social_worker, status="accepted", text="A bike café"
+    )
+    assert contribution.status == Contribution.Status.ACCEPTED
+    assert contribution.entry.text == "A bike café"
+    assert contribution.entry.source == Entry.Source.CLIENT
+
+
+def test_reconsider_twice_is_a_no_op(tool, social_worker):
+    contribution = ContributionFactory(invite=InviteFactory(tool=tool), status="rejected")
+    contribution_reconsider(contribution=contribution, by=social_worker)
+    contribution_reconsider(contribution=contribution, by=social_worker)
+    assert AuditEvent.objects.filter(action=audit.CONTRIBUTION_RECONSIDERED).count() == 1
+
+
+@pytest.mark.parametrize("status", ["accepted", "withdrawn"])
+def test_only_rejected_contributions_can_be_reconsidered(tool, social_worker, status):
+    contribution = ContributionFactory(invite=InviteFactory(tool=tool), status=status)
+    wanted = "pending" if status == "accepted" else "accepted"
+    with pytest.raises(ValidationError) as error:
+        contribution_reconsider(contribution=contribution, by=social_worker, status=wanted)
+    assert "status" in error.value.message_dict
+    contribution.refresh_from_db()
+    assert contribution.status == status
+
+
+def test_reconsider_to_an_unknown_status_is_refused(tool, social_worker):
+    contribution = ContributionFactory(invite=InviteFactory(tool=tool), status="rejected")
+    with pytest.raises(ValidationError) as error:
+        contribution_reconsider(contribution=contribution, by=social_worker, status="withdrawn")
+    assert "status" in error.value.message_dict
+
+
+def test_reconsider_refused_for_another_organisation(tool, other_social_worker):
+    contribution = ContributionFactory(invite=InviteFactory(tool=tool), status="rejected")
+    with pytest.raises(PermissionDenied):
+        contribution_reconsider(contribution=contribution, by=other_social_worker)
+    contribution.refresh_from_db()
+    assert contribution.status == Contribution.Status.REJECTED
+
+
+def test_a_reconsidered_contribution_is_not_purged(tool, social_worker):
+    contribution = ContributionFactory(invite=InviteFactory(tool=tool))
+    contribution_reject(contribution=contribution, by=social_worker)
+    Contribution.objects.filter(pk=contribution.pk).update(
+        status_changed_at=timezone.now() - timedelta(days=29)
+    )
+    contribution_reconsider(contribution=contribution, by=social_worker)
+    assert contributions_purge(now=timezone.now() + timedelta(days=2)) == 0
+    assert Contribution.objects.filter(pk=contribution.pk).exists()
+
+
+def test_rejected_contribution_says_when_it_is_deleted(tool, settings):
+    settings.COCREATION_RETENTION_DAYS = 30
+    contribution = ContributionFactory(invite=InviteFactory(tool=tool), status="rejected")
+    assert contribution.deleted_after == contribution.status_changed_at + timedelta(days=30)
+    assert ContributionFactory(invite=contribution.invite).deleted_after is None

@@ -14,7 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from .codes import token_matches
 from .consent import retention_days
@@ -165,6 +165,7 @@ def invite_detail(request, pk):
 
 
 @login_required
+@require_GET
 def invite_sheet(request, pk):
     """The A4 sheet to print: the QR code, the link and three steps, in the clients' language (the
     invite's, else the organisation's country's, else the staff member's). It fits one page."""
