@@ -38,15 +38,17 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 BLOCKING_IMPACTS = ("serious", "critical")
-# Elements reaching past the right edge of a phone's viewport whose parent does not: where to look
-# when a page scrolls sideways (an absolutely positioned child can escape its parent's scroller).
+# Elements reaching past the right edge of a phone's viewport (or past the left edge, where a
+# right-to-left page scrolls) whose parent does not: where to look when a page scrolls sideways
+# (an absolutely positioned child can escape its parent's scroller).
 WIDE_ELEMENTS = """
 width => {
   const found = [];
+  const outside = box => box.right > width + 1 || box.left < -1;
   for (const element of document.querySelectorAll("body *")) {
     const parent = element.parentElement;
-    if (element.getBoundingClientRect().right <= width + 1) continue;
-    if (parent && parent.getBoundingClientRect().right > width + 1) continue;
+    if (!outside(element.getBoundingClientRect())) continue;
+    if (parent && outside(parent.getBoundingClientRect())) continue;
     found.push(element.tagName.toLowerCase() + "." + element.className);
   }
   return found.slice(0, 5).join(", ");
