@@ -45,7 +45,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rest_framework",
-    "rest_framework.authtoken",
+    # API tokens that expire and are stored hashed (sempre.ApiToken, sempre/tokens.py, issue #19).
+    "knox",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -66,6 +67,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Before anything reads a request body: an API body over DATA_UPLOAD_MAX_MEMORY_SIZE gets a JSON
+    # 413, not Django's HTML 400 page (sempre/api_input.py, issue #19).
+    "sempre.api_input.ApiBodyLimitMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Below whitenoise, which serves static files compressed ahead of time; compresses pages and API
@@ -239,7 +243,7 @@ CELERY_BEAT_SCHEDULE: dict = {
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
+        "knox.auth.TokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_RENDERER_CLASSES": [
@@ -248,6 +252,12 @@ REST_FRAMEWORK = {
     ],
     # As DRF's JSONRenderer writes them: UTC times with "Z", numbers as keys (the ranking's weights).
     "ORJSON_RENDERER_OPTIONS": (orjson.OPT_UTC_Z, orjson.OPT_NON_STR_KEYS),
+    # JSON within the body and depth limits (sempre/api_input.py); forms as DRF reads them.
+    "DEFAULT_PARSER_CLASSES": [
+        "sempre.api_input.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_PAGINATION_CLASS": "sempre.api_support.Pagination",
     "DEFAULT_FILTER_BACKENDS": [
         "django_filters.rest_framework.DjangoFilterBackend",
@@ -259,6 +269,19 @@ REST_FRAMEWORK = {
     "DEFAULT_VERSIONING_CLASS": None,
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
+# API tokens (django-rest-knox): `Authorization: Token <t>` as before; kept as a hash; each ends
+# SEMPRE_API_TOKEN_DAYS after it was issued (0: never). Asking for one (POST /api/v1/auth/token/)
+# is limited per client address (SEMPRE_TOKEN_RATE).
+KNOX_TOKEN_MODEL = "sempre.ApiToken"
+SEMPRE_API_TOKEN_DAYS = env.int("SEMPRE_API_TOKEN_DAYS", default=90)
+REST_KNOX = {
+    "TOKEN_TTL": timedelta(days=SEMPRE_API_TOKEN_DAYS) if SEMPRE_API_TOKEN_DAYS else None,
+    "AUTH_HEADER_PREFIX": "Token",
+}
+REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"] = {
+    "token": env.str("SEMPRE_TOKEN_RATE", default="10/minute"),
+}
+
 SPECTACULAR_SETTINGS = {
     "TITLE": "SEMPRE API",
     "DESCRIPTION": "Micro projects, empowerment tools, co-creation, accelerator rounds and reports.",
@@ -280,6 +303,14 @@ SIMPLE_HISTORY_HISTORY_ID_USE_UUID = False
 
 # Demo data and report files
 SEMPRE_REPORT_EXPIRY_DAYS = env.int("SEMPRE_REPORT_EXPIRY_DAYS", default=7)
+# Report files are never served as media (no route, DEBUG included); the download views check
+# permission, write the audit line, then stream the file (`django`), or hand it to the web server:
+# `x-accel-redirect` (nginx, from its internal location SEMPRE_PROTECTED_MEDIA_URL) or `x-sendfile`
+# (Apache mod_xsendfile). docs/operations.md, "Report files".
+SEMPRE_FILE_SERVING = env.str("SEMPRE_FILE_SERVING", default="django")
+if SEMPRE_FILE_SERVING not in ("django", "x-accel-redirect", "x-sendfile"):
+    raise environ.ImproperlyConfigured("SEMPRE_FILE_SERVING is django, x-accel-redirect or x-sendfile.")
+SEMPRE_PROTECTED_MEDIA_URL = env.str("SEMPRE_PROTECTED_MEDIA_URL", default="/protected-media/")
 # Co-creation: rejected and withdrawn client contributions are deleted after this many days.
 COCREATION_RETENTION_DAYS = env.int("COCREATION_RETENTION_DAYS", default=30)
 # Report jobs: a running job whose worker has not beaten for LEASE seconds is taken as gone and
@@ -361,7 +392,8 @@ AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_TEMPLATE = "sempre/locked_out.html"
+# The lockout page, 429 with Retry-After (sempre.views.login_locked_out; issue #19).
+AXES_LOCKOUT_CALLABLE = "sempre.views.login_locked_out"
 AXES_VERBOSE = False
 # Behind N reverse proxies that append to X-Forwarded-For, count them so the lock is per client
 # address, not per proxy (which would let anyone lock a user name out for everybody).

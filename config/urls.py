@@ -1,11 +1,13 @@
-from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
 
+from sempre.views import PasswordResetView
+
 urlpatterns = [
     path("admin/", admin.site.urls),
+    # Limited per address and per e-mail (issue #19).
+    path("accounts/password_reset/", PasswordResetView.as_view(), name="password_reset"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
@@ -22,5 +24,5 @@ urlpatterns = [
     path("", include("sempre.urls")),
 ]
 
-if settings.DEBUG:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# No route serves MEDIA_ROOT, not even with DEBUG on: report files leave only through the download
+# views, which check permission and write the audit line each time (issue #19, docs/security.md).

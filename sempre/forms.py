@@ -122,3 +122,12 @@ class AuditFilterForm(forms.Form):
         if data.get("until"):
             events = events.filter(at__date__lte=data["until"])
         return events
+
+
+class ApiTokenForm(forms.Form):
+    name = forms.CharField(
+        label=_("Name"),
+        max_length=100,
+        required=False,
+        help_text=_("What the token is for, e.g. the program that uses it."),
+    )

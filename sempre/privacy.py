@@ -1,4 +1,4 @@
-"""Personal data of staff users: export (JSON), erasure, API token revocation.
+"""Personal data of staff users: export (JSON) and erasure.
 
 Erasure deletes the account. What the person wrote for the programme (projects, activities,
 canvas entries, reviews, decisions) stays, anonymised:
@@ -8,7 +8,7 @@ canvas entries, reviews, decisions) stays, anonymised:
   closed selection: PROTECT) move to a placeholder account, inactive, without name, e-mail or
   password, one per erased person (so "one assignment per reviewer" still holds);
 - history rows (django-simple-history) and audit lines lose the name; audit lines keep the action;
-- the person's own report jobs and files, memberships, API token and reviewer profile are deleted.
+- the person's own report jobs and files, memberships, API tokens and reviewer profile are deleted.
 
 Clients have no accounts: their contributions are handled by the co-creation retention rules.
 """
@@ -21,16 +21,15 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from rest_framework.authtoken.models import Token
 
 from . import audit
-from .models import AuditEvent, User
+from .models import ApiToken, AuditEvent, User
 
 ERASED_LABEL = "erased-user"
 EXPORT_FORMAT_VERSION = 1
 # Models whose rows are a user's own data but hold secrets or are not content (never exported
-# as rows; the token's existence is reported on its own).
-_NOT_EXPORTED = {"authtoken.token", "authtoken.tokenproxy", "admin.logentry", "sempre.auditevent"}
+# as rows; the API tokens are listed on their own, without their hashes).
+_NOT_EXPORTED = {"sempre.apitoken", "admin.logentry", "sempre.auditevent"}
 
 
 def _user_references():
@@ -89,7 +88,9 @@ def user_data_export(*, user: User, by: User | None = None) -> dict:
         "format": EXPORT_FORMAT_VERSION,
         "exported_at": timezone.now(),
         "user": profile,
-        "api_token": {"exists": Token.objects.filter(user=user).exists()},
+        "api_tokens": list(
+            ApiToken.objects.filter(user=user).order_by("created").values("name", "created", "expiry")
+        ),
         "audit_events": list(
             AuditEvent.objects.filter(actor=user)
             .order_by("at")
@@ -158,13 +159,3 @@ def user_erase(*, user: User, by: User | None = None) -> dict:
         data={"user_id": user_id, "placeholder": placeholder.username if placeholder else ""},
     )
     return counts
-
-
-@transaction.atomic
-def token_revoke(*, user: User, request=None) -> bool:
-    """Delete the user's API token; the next token request issues a new one. Idempotent:
-    True when there was a token to revoke."""
-    deleted, _rows = Token.objects.filter(user=user).delete()
-    if deleted:
-        audit.record(actor=user, action=audit.TOKEN_REVOKED, target=user, request=request)
-    return bool(deleted)

@@ -12,6 +12,8 @@ urlpatterns = [
     path("privacy/users/<int:pk>/export.json", views.privacy_export, name="privacy-export"),
     path("privacy/users/<int:pk>/erase/", views.privacy_erase, name="privacy-erase"),
     path("account/api-token/", views.api_token, name="api-token"),
+    path("account/api-token/<int:pk>/revoke/", views.api_token_revoke_view, name="api-token-revoke"),
     path("account/sessions/", views.account_sessions, name="account-sessions"),
     path("account/sessions/<int:pk>/end/", views.account_session_end, name="account-session-end"),
+    path("account/sessions/end-all/", views.account_sign_out_everywhere, name="account-sign-out-everywhere"),
 ]

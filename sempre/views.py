@@ -5,8 +5,10 @@ worker sees their projects and activities, a coordinator the programme's figures
 a reviewer the way to their reviews. The core itself knows no domain app.
 """
 
+from axes.helpers import get_cool_off
 from django.contrib import messages
 from django.contrib.auth import logout
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -16,14 +18,21 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.templatetags.static import static
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
-from django.views.decorators.http import require_POST, require_safe
-from rest_framework.authtoken.models import Token
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from . import audit, panels
+from . import audit, panels, ratelimit
 from . import privacy as privacy_services
-from .forms import AUDIT_COLUMNS, AuditFilterForm
+from .forms import AUDIT_COLUMNS, ApiTokenForm, AuditFilterForm, add_service_errors
+from .http import client_ip
 from .models import AuditEvent, User
 from .rules import require
+from .tokens import (
+    api_token_issue,
+    api_token_lifetime_days,
+    api_token_revoke,
+    api_tokens_visible_to,
+    user_sign_out_everywhere,
+)
 from .user_sessions import (
     user_session_end,
     user_session_record,
@@ -124,16 +133,50 @@ def privacy_erase(request, pk):
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def api_token(request):
-    """One's own API token: whether there is one, and a button to revoke it."""
-    if request.method == "POST":
-        if privacy_services.token_revoke(user=request.user, request=request):
-            messages.success(
-                request, _("Your API token was revoked. Programs using it can no longer sign in.")
-            )
-        return redirect("api-token")
-    token = Token.objects.filter(user=request.user).only("created").first()
-    return render(request, "sempre/privacy_token.html", {"token": token})
+    """One's own API tokens: the list (name, first characters, issued, ends), a form that issues a
+    named one (shown once, on the page that answers the form), and a button per token to revoke it."""
+    form = ApiTokenForm(request.POST or None)
+    new_token = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            token, key = api_token_issue(user=request.user, name=form.cleaned_data["name"], request=request)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            new_token = {"key": key, "token": token}
+            form = ApiTokenForm()
+    tokens = list(api_tokens_visible_to(request.user).order_by("-created", "-id"))
+    return render(
+        request,
+        "sempre/privacy_token.html",
+        {
+            "form": form,
+            "tokens": tokens,
+            "new_token": new_token,
+            "lifetime_days": api_token_lifetime_days(),
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_POST
+def api_token_revoke_view(request, pk):
+    token = get_object_or_404(api_tokens_visible_to(request.user), pk=pk)
+    api_token_revoke(token=token, by=request.user, request=request)
+    messages.success(request, _("The API token was revoked. Programs using it can no longer sign in."))
+    return redirect("api-token")
+
+
+@login_required
+@require_POST
+def account_sign_out_everywhere(request):
+    """Log out everywhere: every session (this one too) and every API token."""
+    user_sign_out_everywhere(user=request.user, request=request)
+    logout(request)
+    return redirect("login")
 
 
 @login_required
@@ -171,3 +214,45 @@ def account_session_end(request, pk):
 def favicon(request):
     """/favicon.ico, for clients that ask for it without reading the pages' <link rel="icon">."""
     return redirect(static("favicon.svg"))
+
+
+# Throttled sign-in pages (issue #19): 429 with Retry-After ----------------------------------------
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Django's password reset, limited per client address and per e-mail address typed in
+    (sempre.ratelimit): past either limit the form answers 429 with Retry-After and sends nothing.
+    The same answer whether or not an account has that address, so it tells nothing about accounts."""
+
+    def form_valid(self, form):
+        limits = [
+            ratelimit.Limit("password_reset_address", client_ip(self.request) or "unknown"),
+            ratelimit.Limit("password_reset_email", form.cleaned_data["email"].strip().lower()),
+        ]
+        if any(limit.exceeded() for limit in limits):
+            form.add_error(
+                None,
+                _("Too many password reset requests. Please wait an hour, or ask your coordinator for help."),
+            )
+            response = self.render_to_response(self.get_context_data(form=form), status=429)
+            response["Retry-After"] = str(ratelimit.retry_after())
+            return response
+        for limit in limits:
+            limit.hit()
+        return super().form_valid(form)
+
+
+def login_locked_out(request, original_response=None, credentials=None):
+    """django-axes' lockout answer on the login page (AXES_LOCKOUT_CALLABLE): the friendly page,
+    429, with Retry-After. The API's token endpoint answers a lockout itself (sempre.api)."""
+    cool_off = get_cool_off(request)
+    seconds = int(cool_off.total_seconds()) if cool_off else 0
+    response = render(
+        request,
+        "sempre/locked_out.html",
+        {"cooloff_minutes": max(1, round(seconds / 60)) if seconds else None},
+        status=429,
+    )
+    if seconds:
+        response["Retry-After"] = str(seconds)
+    return response
