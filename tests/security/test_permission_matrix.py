@@ -226,6 +226,14 @@ EXPECTED: dict[str, tuple[str, str]] = {
     "account-sessions": (WEB_LOGGED_IN, WEB_NO_SUCH_METHOD),
     # the social worker's own session in use: ending it logs out; anybody else's answers 404
     "account-session-end": (WEB_NO_SUCH_METHOD, "login login ok 404 404 404 404 404"),
+    # no token of the world has this id: one's own tokens only, anybody else's is 404
+    "api-token-revoke": (WEB_NO_SUCH_METHOD, "login login 404 404 404 404 404 404"),
+    # logs out everywhere, then to the login page
+    "account-sign-out-everywhere": (WEB_NO_SUCH_METHOD, "login login ok ok ok ok ok ok"),
+    "api:api-token-list": (API_LOGGED_IN, READ_ONLY),
+    # PATCH and DELETE; PUT is not offered (405)
+    "api:api-token-detail": (API_NO_SUCH_METHOD, "403 403 404/405 404/405 404/405 404/405 404/405 404/405"),
+    "api:api-token-revoke-all": (API_NO_SUCH_METHOD, "403 403 ok ok ok ok ok ok"),
 }
 
 
@@ -245,7 +253,11 @@ def _request(client, method, url, *, name):
         outcome = classify(response)
         if name == "logout" and outcome == "login":
             outcome = "ok"  # logging out sends one to the login page
-        if name == "account-session-end" and outcome == "login" and "sessionid" in response.cookies:
+        if (
+            name in ("account-session-end", "account-sign-out-everywhere")
+            and outcome == "login"
+            and "sessionid" in response.cookies
+        ):
             outcome = "ok"  # ended the session in use: logged out (its cookie deleted), to the login page
         changed = database_checksum() if method != "get" and outcome != "ok" else None
         transaction.set_rollback(True)

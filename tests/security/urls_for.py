@@ -39,6 +39,11 @@ URLS = {
     # the social worker's own session (recorded when the matrix's client logged in)
     "account-session-end": _r("account-session-end", pk=lambda w: w.users["sw"].user_sessions.get().pk),
     "api:auth-token": _r("api:auth-token"),
+    "api-token-revoke": _r("api-token-revoke", pk=10**9),
+    "account-sign-out-everywhere": _r("account-sign-out-everywhere"),
+    "api:api-token-list": _r("api:api-token-list"),
+    "api:api-token-detail": _r("api:api-token-detail", pk=10**9),
+    "api:api-token-revoke-all": _r("api:api-token-revoke-all"),
     "api:organisation-list": _r("api:organisation-list"),
     "api:organisation-detail": _r("api:organisation-detail", pk=lambda w: w.project.organisation_id),
     # micro projects
