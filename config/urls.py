@@ -2,14 +2,21 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
 
-from sempre.views import PasswordResetView
+from sempre.forms import PasswordResetForm
+from sempre.views import PasswordResetView, language_set
 
 urlpatterns = [
     path("admin/", admin.site.urls),
-    # Limited per address and per e-mail (issue #19).
-    path("accounts/password_reset/", PasswordResetView.as_view(), name="password_reset"),
+    # The password reset e-mail in the language saved on the account (issue #17), limited per
+    # address and per e-mail (issue #19).
+    path(
+        "accounts/password_reset/",
+        PasswordResetView.as_view(form_class=PasswordResetForm),
+        name="password_reset",
+    ),
     path("accounts/", include("django.contrib.auth.urls")),
-    path("i18n/", include("django.conf.urls.i18n")),
+    # Django's language menu view, which also saves a logged-in person's choice on their account.
+    path("i18n/setlang/", language_set, name="set_language"),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     # The split view serves its initialiser as a script file: no inline script (CSP).
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"),

@@ -6,8 +6,13 @@ form, so the error shows next to the field it names.
 """
 
 from django import forms
+from django.contrib.auth import forms as auth_forms
 from django.core.exceptions import ValidationError
+from django.utils import translation
+from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
+
+from .languages import language_codes, language_of
 
 
 def add_service_errors(form: forms.BaseForm, error: ValidationError) -> None:
@@ -122,6 +127,42 @@ class AuditFilterForm(forms.Form):
         if data.get("until"):
             events = events.filter(at__date__lte=data["until"])
         return events
+
+
+class LanguageSelect(forms.Select):
+    """Each language named in itself ("Latviešu", "العربية") and marked with its `lang`, so a person
+    finds theirs whatever language the page is in, and a screen reader says it right."""
+
+    def create_option(self, name, value, *args, **kwargs):
+        option = super().create_option(name, value, *args, **kwargs)
+        if value:
+            option["attrs"]["lang"] = value
+        return option
+
+
+class AccountLanguageForm(forms.Form):
+    language = forms.ChoiceField(
+        label=_("Language"),
+        required=False,
+        widget=LanguageSelect,
+        help_text=_("Your pages, e-mails and reports use it, on every device you log in on."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["language"].choices = [
+            ("", _("Not chosen: the language this browser asks for")),
+            *((code, get_language_info(code)["name_local"]) for code in language_codes()),
+        ]
+
+
+class PasswordResetForm(auth_forms.PasswordResetForm):
+    """Django's password reset, with the e-mail in the language saved on the account it is for (the
+    person asking may be on someone else's phone); the language of the page asked from otherwise."""
+
+    def send_mail(self, subject_template_name, email_template_name, context, *args, **kwargs):
+        with translation.override(language_of(context["user"], fallback=translation.get_language())):
+            super().send_mail(subject_template_name, email_template_name, context, *args, **kwargs)
 
 
 class ApiTokenForm(forms.Form):

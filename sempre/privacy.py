@@ -61,6 +61,7 @@ def user_data_export(*, user: User, by: User | None = None) -> dict:
             "first_name",
             "last_name",
             "email",
+            "language",
             "is_coordinator",
             "is_reviewer",
             "is_active",

@@ -5,6 +5,7 @@ a user, gives them a role, and creates the organisation on first use. Errors are
 `ValidationError`s keyed by field name, in plain words; nothing is written when one is raised.
 There is no `by` argument and no permission check: the callers are trusted operators (the command
 line, provisioning scripts). A web or API form for managing staff must check permissions itself.
+`user_language_set` saves the language a person chose for themselves (the language menu, /account/).
 """
 
 import functools
@@ -19,6 +20,7 @@ from django.utils.translation import gettext as _
 from django_countries import countries
 
 from . import audit
+from .languages import language_codes
 from .models import Membership, Organisation, User
 
 PROGRAMME_ROLES = ("coordinator", "reviewer")
@@ -222,3 +224,20 @@ def user_add(
         role_added=role_added,
         password_changed=password_changed,
     )
+
+
+def user_language_set(*, user: User, language: str) -> User:
+    """Save the language `user` chose for their pages, e-mails and reports (sempre.languages).
+    An empty language clears the choice: their pages follow the browser again."""
+    language = (language or "").strip()
+    if language and language not in language_codes():
+        raise ValidationError(
+            {
+                "language": _("Unknown language “%(language)s”. Choose one of: %(codes)s.")
+                % {"language": language, "codes": ", ".join(language_codes())}
+            }
+        )
+    if user.language != language:
+        User.objects.filter(pk=user.pk).update(language=language)
+        user.language = language
+    return user

@@ -11,6 +11,7 @@ urlpatterns = [
     path("privacy/", views.privacy, name="privacy"),
     path("privacy/users/<int:pk>/export.json", views.privacy_export, name="privacy-export"),
     path("privacy/users/<int:pk>/erase/", views.privacy_erase, name="privacy-erase"),
+    path("account/", views.account, name="account"),
     path("account/api-token/", views.api_token, name="api-token"),
     path("account/api-token/<int:pk>/revoke/", views.api_token_revoke_view, name="api-token-revoke"),
     path("account/sessions/", views.account_sessions, name="account-sessions"),

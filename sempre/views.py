@@ -6,6 +6,7 @@ a reviewer the way to their reviews. The core itself knows no domain app.
 """
 
 from axes.helpers import get_cool_off
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth import views as auth_views
@@ -16,16 +17,20 @@ from django.db.models import Q
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.templatetags.static import static
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
+from django.views.i18n import set_language
 
 from . import audit, panels, ratelimit
 from . import privacy as privacy_services
-from .forms import AUDIT_COLUMNS, ApiTokenForm, AuditFilterForm, add_service_errors
+from .forms import AUDIT_COLUMNS, AccountLanguageForm, ApiTokenForm, AuditFilterForm, add_service_errors
 from .http import client_ip
+from .languages import language_codes
 from .models import AuditEvent, User
 from .rules import require
+from .services import user_language_set
 from .tokens import (
     api_token_issue,
     api_token_lifetime_days,
@@ -207,6 +212,61 @@ def account_session_end(request, pk):
     user_session_end(record=record)
     messages.success(request, _("The session was ended: that browser is logged out."))
     return redirect("account-sessions")
+
+
+# Each person's language (sempre.languages) ------------------------------------------------------
+
+
+def language_set(request):
+    """The language menu: Django's set_language (the language cookie, then back to the page); a
+    logged-in person's choice is saved on their account too, for every device they use."""
+    response = set_language(request)
+    language = request.POST.get("language", "")
+    if request.method == "POST" and request.user.is_authenticated and language in language_codes():
+        user_language_set(user=request.user, language=language)
+    return response
+
+
+def _remember_on_this_browser(response, language: str) -> None:
+    """The language cookie, as Django's set_language writes it: the pages after logging out stay in
+    the language one chose."""
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        language,
+        max_age=settings.LANGUAGE_COOKIE_AGE,
+        path=settings.LANGUAGE_COOKIE_PATH,
+        domain=settings.LANGUAGE_COOKIE_DOMAIN,
+        secure=settings.LANGUAGE_COOKIE_SECURE,
+        httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+        samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def account(request):
+    """One's own account: who one is, one's language, and the ways to one's password, sessions and
+    API token."""
+    form = AccountLanguageForm(request.POST or None, initial={"language": request.user.language})
+    if request.method == "POST" and form.is_valid():
+        try:
+            user_language_set(user=request.user, language=form.cleaned_data["language"])
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            chosen = request.user.language
+            with translation.override(chosen or translation.get_language_from_request(request)):
+                if chosen:
+                    messages.success(
+                        request, _("Saved: your pages, e-mails and reports are in this language now.")
+                    )
+                else:
+                    messages.success(request, _("Saved: your pages follow this browser's language again."))
+            response = redirect("account")
+            if chosen:
+                _remember_on_this_browser(response, chosen)
+            return response
+    return render(request, "sempre/account.html", {"form": form}, status=400 if form.errors else 200)
 
 
 @require_safe

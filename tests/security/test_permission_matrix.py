@@ -222,6 +222,7 @@ EXPECTED: dict[str, tuple[str, str]] = {
     "privacy": (WEB_COORDINATOR, WEB_COORDINATOR),
     "privacy-export": (WEB_COORDINATOR, WEB_COORDINATOR),
     "privacy-erase": (WEB_COORDINATOR, "login login 403 403 403 403 403 bad"),
+    "account": (WEB_LOGGED_IN, WEB_LOGGED_IN),
     "api-token": (WEB_LOGGED_IN, WEB_LOGGED_IN),
     "account-sessions": (WEB_LOGGED_IN, WEB_NO_SUCH_METHOD),
     # the social worker's own session in use: ending it logs out; anybody else's answers 404

@@ -34,6 +34,7 @@ URLS = {
     "privacy": _r("privacy"),
     "privacy-export": _r("privacy-export", pk=lambda w: w.users["sw"].pk),
     "privacy-erase": _r("privacy-erase", pk=lambda w: w.users["sw"].pk),
+    "account": _r("account"),
     "api-token": _r("api-token"),
     "account-sessions": _r("account-sessions"),
     # the social worker's own session (recorded when the matrix's client logged in)
