@@ -302,7 +302,15 @@ SPECTACULAR_SETTINGS = {
         "MicroProjectStatusEnum": "microprojects.models.MicroProject.Status",
         "RoundStatusEnum": "accelerator.models.Round.Status",
         "ToolStatusEnum": "toolkit.models.ToolInstance.Status",
+        "ReportKindEnum": "reports.api.report_kind_names",
+        "LanguageEnum": "reports.api.languages",
     },
+    # Every error response, ETag/If-Match and the links from a create to its object: the schema is
+    # the contract (sempre/api_schema.py, docs/api.md "The schema").
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "sempre.api_schema.postprocess",
+    ],
 }
 
 SIMPLE_HISTORY_HISTORY_ID_USE_UUID = False

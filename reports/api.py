@@ -8,6 +8,8 @@ from django.http import FileResponse, HttpResponse
 from django.urls import reverse
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
+from drf_spectacular.extensions import OpenApiSerializerFieldExtension
+from drf_spectacular.plumbing import build_choice_field
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field, inline_serializer
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -18,12 +20,48 @@ from rest_framework.routers import SimpleRouter
 from sempre import audit
 
 from . import services
-from .kinds import get_kind
+from .kinds import KINDS, get_kind
 from .models import ReportJob
 from .selectors import reports_visible_to
 
 
+class ReportKindField(serializers.CharField):
+    """A report kind's name. The service checks it (naming the kinds one may ask for); the schema
+    lists every kind registered (reports.kinds), read when the schema is generated."""
+
+
+class ReportLanguageField(serializers.CharField):
+    """A language code of settings.LANGUAGES; blank or absent on a request: the requester's language."""
+
+
+def report_kind_names() -> list[str]:
+    """The schema's ReportKindEnum (SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"])."""
+    return sorted(KINDS)
+
+
+def languages() -> list[tuple[str, str]]:
+    """The schema's LanguageEnum (SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"])."""
+    return list(settings.LANGUAGES)
+
+
+class ReportKindFieldExtension(OpenApiSerializerFieldExtension):
+    target_class = ReportKindField
+
+    def map_serializer_field(self, auto_schema, direction):
+        return build_choice_field(serializers.ChoiceField(choices=report_kind_names()))
+
+
+class ReportLanguageFieldExtension(OpenApiSerializerFieldExtension):
+    target_class = ReportLanguageField
+
+    def map_serializer_field(self, auto_schema, direction):
+        field = serializers.ChoiceField(choices=languages(), allow_blank=direction == "request")
+        return build_choice_field(field)
+
+
 class ReportJobSerializer(serializers.ModelSerializer):
+    kind = ReportKindField(read_only=True)
+    language = ReportLanguageField(read_only=True)
     kind_label = serializers.SerializerMethodField()
     status_label = serializers.CharField(source="get_status_display", read_only=True)
     requested_by = serializers.CharField(source="requested_by.username", read_only=True)
@@ -80,9 +118,9 @@ class ReportJobSerializer(serializers.ModelSerializer):
 
 
 class ReportRequestSerializer(serializers.Serializer):
-    kind = serializers.CharField(max_length=40)
+    kind = ReportKindField(max_length=40)
     params = serializers.JSONField(required=False, default=dict)
-    language = serializers.CharField(max_length=10, required=False, allow_blank=True)
+    language = ReportLanguageField(max_length=10, required=False, allow_blank=True)
 
 
 class ReportJobViewSet(

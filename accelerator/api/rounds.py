@@ -162,12 +162,14 @@ class RoundViewSet(
         return selectors.rounds_visible_to(self.request.user).order_by("-opens_at", "-id")
 
     def perform_create(self, serializer):
-        serializer.instance = services.round_create(by=self.request.user, **serializer.validated_data)
+        round = services.round_create(by=self.request.user, **serializer.validated_data)
+        serializer.instance = self.get_queryset().get(pk=round.pk)  # with its application_count
 
     def perform_update(self, serializer):
-        serializer.instance = services.round_update(
+        round = services.round_update(
             round=serializer.instance, by=self.request.user, **serializer.validated_data
         )
+        serializer.instance = self.get_queryset().get(pk=round.pk)  # with its application_count
 
     @extend_schema(request=StatusSerializer, responses=RoundSerializer)
     @action(detail=True, methods=["post"])
@@ -182,22 +184,29 @@ class RoundViewSet(
         )
         return Response(RoundSerializer(selectors.rounds_visible_to(request.user).get(pk=round.pk)).data)
 
-    @extend_schema(request=CriterionSerializer, responses=CriterionSerializer(many=True))
-    @action(detail=True, methods=["get", "post"])
+    @extend_schema(methods=["GET"], responses=CriterionSerializer(many=True))
+    @extend_schema(methods=["POST"], request=CriterionSerializer, responses={201: CriterionSerializer})
+    @action(detail=True, methods=["get", "post"], filter_backends=[])
     def criteria(self, request, pk=None):
+        """GET: the round's criteria, a page at a time, each with its weight normalised over all of
+        them. POST: add one; the answer is the new criterion with its normalised weight."""
         round = self.get_object()
         if request.method == "POST":
             if not request.user.has_perm("accelerator.manage_round"):
                 raise PermissionDenied()
             data = CriterionSerializer(data=request.data)
             data.is_valid(raise_exception=True)
-            services.criterion_create(round=round, by=request.user, **data.validated_data)
-        criteria = selectors.criteria_of(round)
-        code = status.HTTP_201_CREATED if request.method == "POST" else status.HTTP_200_OK
-        return Response(CriterionSerializer(criteria, many=True).data, status=code)
+            created = services.criterion_create(round=round, by=request.user, **data.validated_data)
+            criterion = next(c for c in selectors.criteria_of(round) if c.pk == created.pk)
+            return Response(CriterionSerializer(criterion).data, status=status.HTTP_201_CREATED)
+        page = self.paginate_queryset(selectors.criteria_of(round))
+        return self.get_paginated_response(CriterionSerializer(page, many=True).data)
 
-    @extend_schema(request=ApplicationCreateSerializer, responses=ApplicationSerializer(many=True))
-    @action(detail=True, methods=["get", "post"])
+    @extend_schema(methods=["GET"], responses=ApplicationSerializer(many=True))
+    @extend_schema(
+        methods=["POST"], request=ApplicationCreateSerializer, responses={201: ApplicationSerializer}
+    )
+    @action(detail=True, methods=["get", "post"], filter_backends=[])
     def applications(self, request, pk=None):
         """GET: the applications one may see in this round. POST: submit a project (social workers
         of its organisation, before the deadline)."""
@@ -229,8 +238,11 @@ class RoundViewSet(
         rows = [{"project": project, "eligibility": checks[project.pk]} for project in page]
         return self.get_paginated_response(ProjectEligibilitySerializer(rows, many=True).data)
 
-    @extend_schema(request=AssignmentCreateSerializer, responses=AssignmentSerializer(many=True))
-    @action(detail=True, methods=["get", "post"])
+    @extend_schema(methods=["GET"], responses=AssignmentSerializer(many=True))
+    @extend_schema(
+        methods=["POST"], request=AssignmentCreateSerializer, responses={201: AssignmentSerializer}
+    )
+    @action(detail=True, methods=["get", "post"], filter_backends=[])
     def assignments(self, request, pk=None):
         round = self.get_object()
         if request.method == "POST":
@@ -245,8 +257,13 @@ class RoundViewSet(
         page = self.paginate_queryset(selectors.assignments_of_round(round))
         return self.get_paginated_response(AssignmentSerializer(page, many=True).data)
 
-    @extend_schema(request=AutoAssignSerializer, responses=AssignmentSerializer(many=True))
-    @action(detail=True, methods=["post"], url_path="auto-assign")
+    @extend_schema(
+        request=AutoAssignSerializer,
+        # The assignments this call made (not a list resource: every one of them, unpaged).
+        responses={201: AssignmentSerializer(many=True)},
+        filters=False,
+    )
+    @action(detail=True, methods=["post"], url_path="auto-assign", filter_backends=[], pagination_class=None)
     def auto_assign(self, request, pk=None):
         data = AutoAssignSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -320,8 +337,9 @@ class RoundViewSet(
         round = self.get_object()
         return Response(selectors.round_portfolio(round=round, normalise=_flag(request, "normalise")))
 
-    @extend_schema(request=DecisionWriteSerializer, responses=DecisionSerializer(many=True))
-    @action(detail=True, methods=["get", "post"])
+    @extend_schema(methods=["GET"], responses=DecisionSerializer(many=True))
+    @extend_schema(methods=["POST"], request=DecisionWriteSerializer, responses={201: DecisionSerializer})
+    @action(detail=True, methods=["get", "post"], filter_backends=[])
     def decisions(self, request, pk=None):
         round = self.get_object()
         if request.method == "POST":

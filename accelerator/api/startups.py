@@ -74,7 +74,7 @@ class StartUpViewSet(
 
     @extend_schema(methods=["GET"], responses=FigureSerializer(many=True))
     @extend_schema(methods=["POST"], request=FigureSerializer, responses={201: FigureSerializer})
-    @action(detail=True, methods=["get", "post"])
+    @action(detail=True, methods=["get", "post"], filter_backends=[])
     def figures(self, request, pk=None):
         startup = self.get_object()
         if request.method == "POST":
@@ -82,11 +82,12 @@ class StartUpViewSet(
             data.is_valid(raise_exception=True)
             figure = services.figure_record(startup=startup, by=request.user, **data.validated_data)
             return Response(FigureSerializer(figure).data, status=status.HTTP_201_CREATED)
-        return Response(FigureSerializer(selectors.figures_of(startup), many=True).data)
+        page = self.paginate_queryset(selectors.figures_of(startup))
+        return self.get_paginated_response(FigureSerializer(page, many=True).data)
 
     @extend_schema(methods=["GET"], responses=MilestoneSerializer(many=True))
     @extend_schema(methods=["POST"], request=MilestoneSerializer, responses={201: MilestoneSerializer})
-    @action(detail=True, methods=["get", "post"])
+    @action(detail=True, methods=["get", "post"], filter_backends=[])
     def milestones(self, request, pk=None):
         startup = self.get_object()
         if request.method == "POST":
@@ -94,4 +95,5 @@ class StartUpViewSet(
             data.is_valid(raise_exception=True)
             milestone = services.milestone_create(startup=startup, by=request.user, **data.validated_data)
             return Response(MilestoneSerializer(milestone).data, status=status.HTTP_201_CREATED)
-        return Response(MilestoneSerializer(selectors.milestones_of(startup), many=True).data)
+        page = self.paginate_queryset(selectors.milestones_of(startup))
+        return self.get_paginated_response(MilestoneSerializer(page, many=True).data)

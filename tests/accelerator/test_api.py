@@ -60,7 +60,8 @@ def test_round_create_by_coordinator_and_refused_otherwise(as_user, coordinator,
 
 def test_criteria_show_normalised_weights(as_user, coordinator, round_):
     data = as_user(coordinator).get(f"/api/v1/rounds/{round_.pk}/criteria/").json()
-    assert [c["normalised_weight"] for c in data] == [0.75, 0.25]
+    assert data["count"] == 2
+    assert [c["normalised_weight"] for c in data["results"]] == [0.75, 0.25]
 
 
 def test_apply_through_the_api_and_late_error(as_user, social_worker, round_):

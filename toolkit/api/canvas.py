@@ -6,14 +6,14 @@ from rest_framework.decorators import action
 
 from .. import services
 from ..models import Entry
-from .common import ElementViewSet, ToolElementsMixin
+from .common import VERSIONED, ElementViewSet, ToolElementsMixin, if_match, nested_schema
 from .serializers import EntrySerializer
 
 
 class CanvasToolActions(ToolElementsMixin):
     """A canvas's entries, as part of the tool's viewset."""
 
-    @extend_schema(request=EntrySerializer, responses=EntrySerializer(many=True))
+    @nested_schema(EntrySerializer)
     @action(detail=True, methods=["get", "post"], serializer_class=EntrySerializer)
     def entries(self, request, pk=None):
         return self.nested(
@@ -57,8 +57,9 @@ class EntryViewSet(ElementViewSet):
 
     @extend_schema(
         request=serializers.Serializer,
-        parameters=[OpenApiParameter("direction", str, enum=["up", "down"])],
+        parameters=[OpenApiParameter("direction", str, enum=["up", "down"]), if_match(required=True)],
         responses=EntrySerializer,
+        extensions=VERSIONED,
     )
     @action(detail=True, methods=["post"])
     def move(self, request, pk=None):

@@ -6,6 +6,8 @@ Optimistic concurrency: every tool response carries `ETag: "<version>"`; writes 
 """
 
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions, mixins, permissions, status, viewsets
 from rest_framework.response import Response
 
@@ -23,6 +25,43 @@ class PreconditionRequired(exceptions.APIException):
 
 def etag(instance: ToolInstance) -> str:
     return f'"{instance.version}"'
+
+
+def if_match(*, required: bool) -> OpenApiParameter:
+    """The If-Match header of a write, for the schema (sempre.api_schema adds its 409 and 428)."""
+    return OpenApiParameter(
+        "If-Match",
+        OpenApiTypes.STR,
+        OpenApiParameter.HEADER,
+        required=required,
+        description=str(
+            _('The ETag of the tool as last read, such as "7" (or a “version” field in the body instead).')
+            if required
+            else _("The ETag of the tool as last read; without it the change applies to the current version.")
+        ),
+    )
+
+
+# Every answer about a tool carries its ETag (sempre.api_schema declares the header).
+VERSIONED = {"x-etag": True}
+
+
+def nested_schema(serializer_class, *, created=None, versioned_write=True):
+    """The schema of a tool's nested list: GET a page of them, POST one (201, the new one)."""
+
+    def decorate(view):
+        view = extend_schema(methods=["GET"], responses=serializer_class(many=True), extensions=VERSIONED)(
+            view
+        )
+        return extend_schema(
+            methods=["POST"],
+            request=serializer_class,
+            responses={201: created or serializer_class},
+            parameters=[if_match(required=False)] if versioned_write else [],
+            extensions=VERSIONED if versioned_write else None,
+        )(view)
+
+    return decorate
 
 
 class MayChangeTool(permissions.IsAuthenticated):
@@ -82,8 +121,10 @@ class ToolElementsMixin(VersionedMixin):
         instance = self.get_object()
         context = {**self.get_serializer_context(), "instance": instance}
         if request.method == "GET":
-            data = serializer_class(items(instance), many=True, context=context).data
-            return Response(data, headers={"ETag": etag(instance)})
+            page = self.paginate_queryset(items(instance))
+            response = self.get_paginated_response(serializer_class(page, many=True, context=context).data)
+            response["ETag"] = etag(instance)
+            return response
         serializer = serializer_class(data=request.data, context=context)
         serializer.is_valid(raise_exception=True)
         created = create(instance, serializer.validated_data, self.expected_version(required=False))
@@ -127,10 +168,12 @@ class ElementViewSet(
     def delete_element(self, element, version):
         raise NotImplementedError
 
+    @extend_schema(extensions=VERSIONED)
     def retrieve(self, request, *args, **kwargs):
         element = self.get_element()
         return Response(self.get_serializer(element).data, headers={"ETag": etag(element.instance)})
 
+    @extend_schema(parameters=[if_match(required=True)], extensions=VERSIONED)
     def partial_update(self, request, *args, **kwargs):
         element = self.get_element()
         serializer = self.get_serializer(element, data=request.data, partial=True)
@@ -145,6 +188,7 @@ class ElementViewSet(
             raise exceptions.MethodNotAllowed("PUT")
         return super().update(request, *args, **kwargs)
 
+    @extend_schema(parameters=[if_match(required=True)], extensions=VERSIONED)
     def destroy(self, request, *args, **kwargs):
         element = self.get_element()
         instance = element.instance

@@ -10,19 +10,20 @@ from rest_framework.response import Response
 
 from .. import services
 from ..selectors import snapshots_of, snapshots_visible_to, tool_diff
-from .common import ToolElementsMixin
+from .common import ToolElementsMixin, nested_schema
 from .serializers import SnapshotDetailSerializer, SnapshotSerializer
 
 
 class SnapshotToolActions(ToolElementsMixin):
     """A tool's snapshots and diffs, as part of the tool's viewset."""
 
-    @extend_schema(request=SnapshotSerializer, responses=SnapshotSerializer(many=True))
+    @nested_schema(SnapshotSerializer, created=SnapshotDetailSerializer, versioned_write=False)
     @action(detail=True, methods=["get", "post"], serializer_class=SnapshotSerializer)
     def snapshots(self, request, pk=None):
         instance = self.get_object()
         if request.method == "GET":
-            return Response(SnapshotSerializer(snapshots_of(instance), many=True).data)
+            page = self.paginate_queryset(snapshots_of(instance))
+            return self.get_paginated_response(SnapshotSerializer(page, many=True).data)
         serializer = SnapshotSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         snapshot = services.snapshot_create(

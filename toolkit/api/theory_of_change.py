@@ -1,19 +1,18 @@
 """Theory of Change endpoints: outcomes, the links between them, interventions and assumptions
 (`/tools/{id}/outcomes/` ... and `/outcomes/{id}/` ...)."""
 
-from drf_spectacular.utils import extend_schema
 from rest_framework.decorators import action
 
 from .. import services
 from ..models import Assumption, CausalLink, Intervention, Outcome
-from .common import ElementViewSet, ToolElementsMixin
+from .common import ElementViewSet, ToolElementsMixin, nested_schema
 from .serializers import AssumptionSerializer, InterventionSerializer, LinkSerializer, OutcomeSerializer
 
 
 class TheoryOfChangeToolActions(ToolElementsMixin):
     """A Theory of Change's elements, as part of the tool's viewset."""
 
-    @extend_schema(request=OutcomeSerializer, responses=OutcomeSerializer(many=True))
+    @nested_schema(OutcomeSerializer)
     @action(detail=True, methods=["get", "post"], serializer_class=OutcomeSerializer)
     def outcomes(self, request, pk=None):
         return self.nested(
@@ -31,7 +30,7 @@ class TheoryOfChangeToolActions(ToolElementsMixin):
             ),
         )
 
-    @extend_schema(request=LinkSerializer, responses=LinkSerializer(many=True))
+    @nested_schema(LinkSerializer)
     @action(detail=True, methods=["get", "post"], serializer_class=LinkSerializer)
     def links(self, request, pk=None):
         return self.nested(
@@ -49,7 +48,7 @@ class TheoryOfChangeToolActions(ToolElementsMixin):
             ),
         )
 
-    @extend_schema(request=InterventionSerializer, responses=InterventionSerializer(many=True))
+    @nested_schema(InterventionSerializer)
     @action(detail=True, methods=["get", "post"], serializer_class=InterventionSerializer)
     def interventions(self, request, pk=None):
         return self.nested(
@@ -66,7 +65,7 @@ class TheoryOfChangeToolActions(ToolElementsMixin):
             ),
         )
 
-    @extend_schema(request=AssumptionSerializer, responses=AssumptionSerializer(many=True))
+    @nested_schema(AssumptionSerializer)
     @action(detail=True, methods=["get", "post"], serializer_class=AssumptionSerializer)
     def assumptions(self, request, pk=None):
         return self.nested(

@@ -4,14 +4,16 @@ come from the mixins of each kind of tool."""
 
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, renderers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.generics import ListCreateAPIView
 from rest_framework.response import Response
 
 from microprojects.selectors import projects_visible_to
+from sempre.api_support import Pagination
 
 from .. import services
 from ..export import blank_pdf, tool_pdf
@@ -38,12 +40,23 @@ class PDFRenderer(renderers.BaseRenderer):
 PDF_RENDERERS = [PDFRenderer, renderers.JSONRenderer]
 
 
-class ToolTemplateViewSet(viewsets.ReadOnlyModelViewSet):
+class ErrorsAsJSON:
+    """A PDF endpoint's errors (403, 404, 429 ...) are JSON like every API error, whatever the
+    Accept header chose for the file: a PDF renderer cannot write `{"detail": ...}`."""
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        chosen = getattr(request, "accepted_renderer", None)
+        if isinstance(response, Response) and response.status_code >= 400 and isinstance(chosen, PDFRenderer):
+            request.accepted_renderer = renderers.JSONRenderer()
+            request.accepted_media_type = request.accepted_renderer.media_type
+        return super().finalize_response(request, response, *args, **kwargs)
+
+
+class ToolTemplateViewSet(ErrorsAsJSON, viewsets.ReadOnlyModelViewSet):
     """The tools one can start: canvases and the Theory of Change, with their blocks."""
 
     serializer_class = ToolTemplateSerializer
     lookup_field = "slug"
-    pagination_class = None
     filter_backends = []
 
     def get_queryset(self):
@@ -57,6 +70,7 @@ class ToolTemplateViewSet(viewsets.ReadOnlyModelViewSet):
         return response
 
 
+@extend_schema_view(post=extend_schema(extensions=VERSIONED))
 class ProjectToolsView(ListCreateAPIView):
     """GET the tools of a project; POST {"template": "sbmc", "title": "..."} to start one."""
 
@@ -89,6 +103,7 @@ class ProjectToolsView(ListCreateAPIView):
 
 
 class ToolViewSet(
+    ErrorsAsJSON,
     CanvasToolActions,
     TheoryOfChangeToolActions,
     SnapshotToolActions,
@@ -99,7 +114,7 @@ class ToolViewSet(
 
     serializer_class = ToolDetailSerializer
     filter_backends = []
-    pagination_class = None
+    pagination_class = Pagination  # the nested lists (entries, outcomes, snapshots ...)
 
     def get_queryset(self):
         return tool_detail(self.request.user)
@@ -107,12 +122,30 @@ class ToolViewSet(
     def get_serializer_class(self):
         return ToolUpdateSerializer if self.action == "partial_update" else ToolDetailSerializer
 
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "If-None-Match",
+                OpenApiTypes.STR,
+                OpenApiParameter.HEADER,
+                description=str(_("The ETag last read: 304 with no body while the tool is unchanged.")),
+            )
+        ],
+        responses={200: ToolDetailSerializer, 304: OpenApiResponse(description=str(_("Unchanged.")))},
+        extensions=VERSIONED,
+    )
     def retrieve(self, request, *args, **kwargs):
         instance = self.get_object()
         if request.headers.get("If-None-Match") == etag(instance):  # cheap polling: unchanged
             return Response(status=status.HTTP_304_NOT_MODIFIED, headers={"ETag": etag(instance)})
         return Response(self.get_serializer(instance).data, headers={"ETag": etag(instance)})
 
+    @extend_schema(
+        request=ToolUpdateSerializer,
+        responses=ToolDetailSerializer,
+        parameters=[if_match(required=True)],
+        extensions=VERSIONED,
+    )
     def partial_update(self, request, *args, **kwargs):
         instance = self.get_object()
         serializer = ToolUpdateSerializer(data=request.data)
@@ -131,6 +164,7 @@ class ToolViewSet(
             headers={"ETag": etag(fresh)},
         )
 
+    @extend_schema(parameters=[if_match(required=True)])
     def destroy(self, request, *args, **kwargs):
         instance = self.get_object()
         services.tool_delete(
@@ -138,7 +172,7 @@ class ToolViewSet(
         )
         return Response(status=status.HTTP_204_NO_CONTENT)
 
-    @extend_schema(responses=OpenApiTypes.OBJECT)
+    @extend_schema(responses=OpenApiTypes.OBJECT, extensions=VERSIONED)
     @action(detail=True)
     def validation(self, request, pk=None):
         instance = self.get_object()

@@ -1,0 +1,223 @@
+"""The OpenAPI schema as a contract: what drf-spectacular cannot see from the views, added once for
+every operation by a postprocessing hook (SPECTACULAR_SETTINGS["POSTPROCESSING_HOOKS"]).
+
+- Every error the API can answer, as shared components (`#/components/responses/…`): 400 where an
+  operation takes parameters or a body, 401/403 everywhere but the token endpoint's POST, 404 where
+  there is an id in the path or a page number, 413/415 where there is a body, 429 everywhere, and
+  the versioned tool writes' 409 and 428. A response an operation declares itself keeps its
+  description and gets the shared body.
+- `ETag` on every answer of an operation that marks itself `x-etag` (the toolkit's), and the
+  `If-Match` header's 409 and 428 on the operations that declare that header.
+- OpenAPI links from each create to the created object's read, update and delete, and from a
+  created parent to its nested lists (a project to its activities), so that a client (and
+  schemathesis' stateful phase) can follow create → read → update → delete.
+"""
+
+import re
+
+ERROR = {
+    "type": "object",
+    "description": "An error the request as a whole ran into.",
+    "properties": {"detail": {"type": "string"}},
+    "required": ["detail"],
+}
+VALIDATION_ERROR = {
+    "type": "object",
+    "description": "Every error of the request at once: a list of messages per field named "
+    "(`non_field_errors` when no single field is at fault, nested objects for nested fields), "
+    "or `detail` for a body that could not be read at all.",
+    "additionalProperties": {},
+}
+CONFLICT = {
+    "type": "object",
+    "description": "The object changed since the version sent (If-Match, or a `version` field): "
+    "`current_version` and `current` are its state now, the answer's ETag its version.",
+    "properties": {
+        "detail": {"type": "string"},
+        "current_version": {"type": "integer"},
+        "current": {"type": "object", "additionalProperties": {}},
+    },
+    "required": ["detail"],
+}
+
+RETRY_AFTER = {
+    "description": "Seconds to wait before asking again.",
+    "schema": {"type": "integer", "minimum": 0},
+}
+ETAG = {
+    "description": 'The tool\'s version, quoted (`"7"`): send it back as `If-Match` with a change.',
+    "schema": {"type": "string"},
+}
+
+
+def _response(description, schema="Error", headers=None):
+    response = {
+        "description": description,
+        "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{schema}"}}},
+    }
+    if headers:
+        response["headers"] = headers
+    return response
+
+
+RESPONSES = {
+    "400": (
+        "BadRequest",
+        _response("Bad input: every field at fault is named, with its messages.", "ValidationError"),
+    ),
+    "401": ("Unauthenticated", _response("The token is not valid (or has been revoked).")),
+    "403": (
+        "Forbidden",
+        _response("Not logged in, or you may see this but not do this."),
+    ),
+    "404": (
+        "NotFound",
+        _response("Does not exist, or you may not see it (the same answer), or a page past the end."),
+    ),
+    "409": ("Conflict", _response("Changed by someone else since the version sent.", "Conflict")),
+    "412": ("PreconditionFailed", _response("The If-Match header does not name the current version.")),
+    "413": ("PayloadTooLarge", _response("The body is larger than the API accepts.")),
+    "415": ("UnsupportedMediaType", _response("The body's Content-Type is not one the operation reads.")),
+    "428": (
+        "PreconditionRequired",
+        _response("Send the version you last saw as an If-Match header (or a `version` field)."),
+    ),
+    "429": (
+        "TooManyRequests",
+        _response(
+            "Too many requests; wait as long as Retry-After says.", headers={"Retry-After": RETRY_AFTER}
+        ),
+    ),
+    "503": ("ServiceUnavailable", _response("A service the operation needs cannot be reached just now.")),
+}
+
+METHODS = ("get", "put", "post", "patch", "delete")
+# The operations anybody may call: no 401/403 for a missing login.
+PUBLIC = {("post", "/api/v1/auth/token/")}
+
+
+def postprocess(result, generator, request, public):
+    components = result.setdefault("components", {})
+    schemas = components.setdefault("schemas", {})
+    schemas.setdefault("Error", ERROR)
+    schemas.setdefault("ValidationError", VALIDATION_ERROR)
+    schemas.setdefault("Conflict", CONFLICT)
+    shared = components.setdefault("responses", {})
+    for name, response in RESPONSES.values():
+        shared.setdefault(name, response)
+    for path, operations in result.get("paths", {}).items():
+        for method, operation in operations.items():
+            if method in METHODS:
+                _ids_from_one(operation)
+                _add_errors(path, method, operation)
+                _add_version_headers(operation)
+    _add_links(result.get("paths", {}))
+    return result
+
+
+def _codes_for(path, method, operation) -> set[str]:
+    parameters = operation.get("parameters", [])
+    has_body = "requestBody" in operation
+    codes = {"429"}
+    if (method, path) not in PUBLIC:
+        codes |= {"401", "403"}
+    if has_body or any(p["in"] in ("query", "header") for p in parameters):
+        codes.add("400")
+    if "{" in path or any(p["in"] == "query" and p["name"] == "page" for p in parameters):
+        codes.add("404")
+    if has_body:
+        codes |= {"413", "415"}
+    if_match = next((p for p in parameters if p["in"] == "header" and p["name"] == "If-Match"), None)
+    if if_match is not None:
+        codes.add("409")
+        if if_match.get("required"):
+            codes.add("428")
+    return codes
+
+
+def _ids_from_one(operation):
+    """An id in a path is a whole number from 1: the URL patterns with `<int:…>` do not even match
+    a negative one (Django's HTML 404, not the API's)."""
+    for parameter in operation.get("parameters", []):
+        if parameter["in"] == "path" and parameter.get("schema", {}).get("type") == "integer":
+            parameter["schema"].setdefault("minimum", 1)
+
+
+def _add_errors(path, method, operation):
+    responses = operation.setdefault("responses", {})
+    for code in sorted(_codes_for(path, method, operation) | {c for c in responses if c in RESPONSES}):
+        name, shared = RESPONSES[code]
+        declared = responses.get(code)
+        if declared is None:
+            responses[code] = {"$ref": f"#/components/responses/{name}"}
+        elif "$ref" not in declared and not declared.get("content"):
+            # Declared by the view for its own description (reports): the shared body and headers.
+            responses[code] = {**shared, "description": declared.get("description") or shared["description"]}
+
+
+def _add_version_headers(operation):
+    if not operation.pop("x-etag", False):
+        return
+    for code, response in operation.get("responses", {}).items():
+        if code.startswith("2") or code in ("304", "409"):
+            response.setdefault("headers", {})["ETag"] = ETAG
+
+
+# /api/v1/<parent>/{<parent_param>}/<children>/  →  the collection a parent holds
+NESTED = re.compile(r"^(?P<parent>/api/v1/[\w-]+/)\{(?P<param>\w+)\}/(?P<children>[\w-]+)/$")
+
+
+def _item_path(paths, collection_path) -> str | None:
+    """Where an object created by a POST on `collection_path` lives: `<collection>{id}/`, or for a
+    nested collection (`/projects/{project_pk}/activities/`) the top-level `/activities/{id}/`."""
+    for candidate in (
+        f"{collection_path}{{id}}/",
+        re.sub(r"^/api/v1/.*/([\w-]+)/$", r"/api/v1/\1/{id}/", collection_path),
+    ):
+        if candidate in paths and candidate != collection_path:
+            return candidate
+    return None
+
+
+def _operation_id(paths, path, method):
+    operation = paths.get(path, {}).get(method)
+    return operation and operation.get("operationId")
+
+
+def _add_links(paths):
+    for path, operations in paths.items():
+        create = operations.get("post")
+        if not create:
+            continue
+        created = next((create["responses"][c] for c in ("201", "202") if c in create["responses"]), None)
+        item = _item_path(paths, path)
+        if created is None or item is None:
+            continue
+        links = created.setdefault("links", {})
+        for method, verb in (("get", "Read"), ("patch", "Update"), ("delete", "Delete")):
+            operation_id = _operation_id(paths, item, method)
+            if operation_id:
+                link = {"operationId": operation_id, "parameters": {"id": "$response.body#/id"}}
+                if _requires_if_match(paths[item][method]):
+                    link["parameters"]["header.If-Match"] = "$response.header.ETag"
+                links[f"{verb}Created"] = link
+        # The created object's own lists: a project's activities and indicators, a tool's entries…
+        for child_path, child_operations in paths.items():
+            match = NESTED.match(child_path)
+            if not match or f"{match['parent']}{{{match['param']}}}/" != item:
+                continue
+            for method, verb in (("get", "List"), ("post", "Add")):
+                operation_id = child_operations.get(method, {}).get("operationId")
+                if operation_id:
+                    name = "".join(part.capitalize() for part in re.split(r"[-_]", match["children"]))
+                    links[f"{verb}{name}"] = {
+                        "operationId": operation_id,
+                        "parameters": {match["param"]: "$response.body#/id"},
+                    }
+
+
+def _requires_if_match(operation) -> bool:
+    return any(
+        p["in"] == "header" and p["name"] == "If-Match" and p.get("required")
+        for p in operation.get("parameters", [])
+    )
