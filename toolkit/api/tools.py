@@ -21,7 +21,7 @@ from ..models import ToolInstance
 from ..selectors import templates_available, tool_detail, tool_list
 from ..validation import completeness, findings, status_warning
 from .canvas import CanvasToolActions
-from .common import etag
+from .common import VERSIONED, etag, if_match
 from .serializers import ToolDetailSerializer, ToolSerializer, ToolTemplateSerializer, ToolUpdateSerializer
 from .snapshots import SnapshotToolActions
 from .theory_of_change import TheoryOfChangeToolActions
