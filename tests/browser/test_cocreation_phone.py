@@ -19,8 +19,9 @@ from playwright.sync_api import expect
 from sempre import audit
 from sempre.models import AuditEvent
 from toolkit import services as toolkit_services
+from toolkit.cocreation import services as cocreation_services
 from toolkit.cocreation.models import Contribution, Invite
-from toolkit.cocreation.selectors import invite_blocks
+from toolkit.cocreation.selectors import invite_blocks, invite_by_token
 
 from .test_journeys import HTMX_IDLE, client_text, field
 
@@ -154,3 +155,47 @@ def test_a_moderation_round_on_a_small_phone(open_journey, anna, canvas, tmp_pat
     event = AuditEvent.objects.get(action=audit.CONTRIBUTION_RECONSIDERED)
     assert event.actor == anna
     assert event.data == {"contribution": bread.pk, "status": "pending"}
+
+
+@pytest.mark.slow(10)
+def test_a_lost_link_is_replaced_and_do_not_use_asks_without_javascript(open_journey, anna, canvas):
+    invite, old_token = cocreation_services.invite_create(tool=canvas, by=anna, label="Open café")
+    contribution, _code = cocreation_services.contribution_submit(
+        invite=invite, block_key="channels", text="Posters at the library", language="sv", consent=True
+    )
+    worker = open_journey(viewport=SMALL_PHONE)
+    page = worker.page
+    page.route(re.compile(r"\.js(\?.*)?$"), lambda route: route.abort())  # no JavaScript at all
+    worker.login("anna")
+
+    # Another day, another browser: the link cannot be shown again, so it is replaced, after a question
+    worker.goto(f"/co-creation/invites/{invite.pk}/")
+    expect(page.get_by_label(field("Link"))).to_have_count(0)
+    page.get_by_role("button", name="Replace link").click()
+    worker.check("asks first")
+    expect(page.locator("main")).to_contain_text("The old link stops working at once")
+    page.get_by_role("button", name="Yes, make a new link").click()
+    worker.check("new link")
+    new_link = page.get_by_label(field("Link")).input_value()
+    assert old_token not in new_link
+    assert invite_by_token(old_token) is None
+    assert invite_by_token(new_link.rstrip("/").rsplit("/", 1)[1]) == invite
+    assert AuditEvent.objects.filter(action=audit.INVITE_LINK_REPLACED, actor=anna).count() == 1
+    page.get_by_role("button", name="Print an A4 sheet with the QR code").click()  # a plain link
+    worker.check("A4 sheet")
+    expect(page.locator("main.invite-sheet")).to_contain_text(new_link)
+
+    # "Do not use" without JavaScript: a confirmation page first, with the note
+    worker.goto("/co-creation/")
+    page.locator(f"#contribution-{contribution.pk}").get_by_role(
+        "button", name=re.compile("^Do not use")
+    ).click()
+    worker.check("asks first")
+    contribution.refresh_from_db()
+    assert contribution.status == Contribution.Status.PENDING
+    page.get_by_label(field("Note for the team (optional)")).fill("We have posters already")
+    page.get_by_role("button", name="Yes, do not use it").click()
+    worker.check()
+    contribution.refresh_from_db()
+    assert contribution.status == Contribution.Status.REJECTED
+    assert contribution.moderation_note == "We have posters already"
