@@ -355,7 +355,7 @@ def test_reconsider_and_use_it_after_all_from_its_page(tool, social_worker):
     assert "Use it after all" in page
     response = client.post(
         reverse("cocreation:contribution_reconsider", args=[contribution.pk]),
-        {"status": "accepted", "reconsider-text": "A choir for everyone"},
+        {"status": "accepted", "text": "A choir for everyone"},
     )
     assert response.status_code == 302
     contribution.refresh_from_db()

@@ -114,8 +114,19 @@ class RejectForm(forms.Form):
 
 
 class ReconsiderForm(forms.Form):
+    """Back to the queue (`pending`), or accepted after all, optionally with edited text."""
+
     status = forms.ChoiceField(
-        choices=[("pending", "pending"), ("accepted", "accepted")], required=False, initial="pending"
+        choices=[("pending", "pending"), ("accepted", "accepted")],
+        required=False,
+        initial="pending",
+        widget=forms.HiddenInput,
+    )
+    text = forms.CharField(
+        label=_("Text (you may edit it before accepting)"),
+        max_length=TEXT_MAX_LENGTH,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
     )
 
 

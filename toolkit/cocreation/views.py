@@ -250,7 +250,7 @@ def contribution_detail(request, pk):
             "form": form,
             "reject_form": RejectForm(),
             "history": history,
-            "reconsider_form": ModerationForm(initial={"text": contribution.text}, prefix="reconsider"),
+            "reconsider_form": ReconsiderForm(initial={"status": "accepted", "text": contribution.text}),
         },
         status=400 if form.errors else 200,
     )
@@ -260,7 +260,7 @@ def _next_in_queue(request, contribution):
     return reverse("cocreation:queue") + f"?tool={contribution.tool_id}"
 
 
-def _row(request, pk, *, error=""):
+def _card(request, pk, *, error=""):
     """The queue card of a contribution, for htmx to swap in after an action."""
     contribution = get_object_or_404(contribution_list(request.user), pk=pk)
     contribution.block_label = block_labels([contribution.tool.template]).get(
@@ -278,11 +278,11 @@ def _moderate(request, contribution, decide, done: str):
         decide()
     except ValidationError as error:
         if request.htmx:
-            return _row(request, contribution.pk, error=_messages_of(error))
+            return _card(request, contribution.pk, error=_messages_of(error))
         messages.error(request, _messages_of(error))
         return redirect("cocreation:contribution", pk=contribution.pk)
     if request.htmx:
-        return _row(request, contribution.pk)
+        return _card(request, contribution.pk)
     messages.success(request, done)
     return redirect(_next_in_queue(request, contribution))
 
@@ -339,8 +339,9 @@ def contribution_reconsider_view(request, pk):
     """Back to the queue, or accepted after all (optionally with edited text, from its page)."""
     contribution = get_object_or_404(contribution_list(request.user), pk=pk)
     form = ReconsiderForm(request.POST)
-    status = (form.cleaned_data["status"] if form.is_valid() else "") or Contribution.Status.PENDING
-    text = request.POST.get("reconsider-text") or None
+    data = form.cleaned_data if form.is_valid() else {}
+    status = data.get("status") or Contribution.Status.PENDING
+    text = data.get("text") or None  # empty: as the client wrote it
     done = (
         _("Accepted: it is now in the tool, marked as the client's contribution.")
         if status == Contribution.Status.ACCEPTED
