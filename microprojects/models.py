@@ -187,6 +187,9 @@ class Activity(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # Made by the device that logged the activity (docs/offline.md): the same entry sent again
+    # answers the stored row, never a second one (services.activity_log_once).
+    client_uuid = models.UUIDField(_("device's identifier"), null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -201,6 +204,7 @@ class Activity(models.Model):
                 | Q(participants_new__lte=models.F("participants_total")),
                 name="activity_new_within_total",
             ),
+            models.UniqueConstraint(fields=["client_uuid"], name="activity_client_uuid_unique"),
         ]
 
     def __str__(self):
@@ -243,6 +247,8 @@ class Measurement(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # As Activity.client_uuid (services.measurement_record_once).
+    client_uuid = models.UUIDField(_("device's identifier"), null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     # Corrections and deletions keep the earlier values (issue #16: a wrong value can be corrected).
@@ -253,6 +259,9 @@ class Measurement(models.Model):
         verbose_name = _("measurement")
         verbose_name_plural = _("measurements")
         indexes = [models.Index(fields=["indicator", "-date", "-id"])]
+        constraints = [
+            models.UniqueConstraint(fields=["client_uuid"], name="measurement_client_uuid_unique"),
+        ]
 
     def __str__(self):
         return f"{self.indicator}: {self.value} ({self.date})"
