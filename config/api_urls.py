@@ -1,9 +1,12 @@
 """/api/v1/: each app's api module contributes its routes."""
 
+from django.urls import re_path
+
 import accelerator.api
 import microprojects.api
 import reports.api
 import sempre.api
+import sempre.api_support
 import toolkit.api
 import toolkit.cocreation.api
 
@@ -16,4 +19,6 @@ urlpatterns = [
     *toolkit.cocreation.api.urlpatterns,
     *accelerator.api.urlpatterns,
     *reports.api.urlpatterns,
+    # Last: what no route above matches answers the API's JSON 404.
+    re_path(r"^", sempre.api_support.not_found),
 ]

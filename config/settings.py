@@ -303,6 +303,7 @@ SPECTACULAR_SETTINGS = {
         "RoundStatusEnum": "accelerator.models.Round.Status",
         "ToolStatusEnum": "toolkit.models.ToolInstance.Status",
         "ReportKindEnum": "reports.api.report_kind_names",
+        "ActivityKindEnum": "microprojects.models.Activity.Kind",
         "LanguageEnum": "reports.api.languages",
     },
     # Every error response, ETag/If-Match and the links from a create to its object: the schema is

@@ -6,18 +6,22 @@ load lists in a fixed number of queries. `RulesPermission` maps each write to a 
 permission (403 when one may see but not change).
 """
 
+import uuid
+
 from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 from django_countries.serializers import CountryFieldMixin
-from drf_spectacular.utils import extend_schema, extend_schema_field
+from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
 from rest_framework.utils.urls import replace_query_param
 
-from sempre.api_support import CountInPageQueryPagination, RulesPermission
+from sempre.api_support import CountInPageQueryPagination, RulesPermission, validation_error_detail
 from sempre.models import Organisation
 from sempre.rules import is_org_staff
 from sempre.selectors import organisations_visible_to
@@ -175,16 +179,37 @@ class ProjectHistoryQuerySerializer(serializers.Serializer):
         )
 
 
-class ActivitySerializer(serializers.ModelSerializer):
+CLIENT_UUID_HELP = (
+    "Made by the device that made the entry (a UUID, e.g. crypto.randomUUID()), so that sending it "
+    "again never stores it twice: the same client_uuid again answers the entry already stored (200, "
+    "the same id), even when both sends arrive at once. A client_uuid that is another entry's "
+    "(someone else's, or another {parent}'s) is refused with 400 under client_uuid. Kept when the "
+    "entry is corrected later (PATCH does not change it)."
+)
+CONFIRM_HELP = (
+    "Confirms figures that are unusual for one activity (more than 500 participants, "
+    "more than 40 staff or volunteer hours); without it they are refused (400, code unusual) "
+    "and with it saved with unusual_confirmed."
+)
+
+
+class ClientUuidMixin:
+    """`client_uuid` is written when an entry is made and read-only afterwards."""
+
+    def get_fields(self):
+        fields = super().get_fields()
+        if self.instance is not None:
+            fields["client_uuid"] = serializers.UUIDField(read_only=True, allow_null=True)
+        return fields
+
+
+class ActivitySerializer(ClientUuidMixin, serializers.ModelSerializer):
     # `project_title` is annotated by the selectors (activities_visible_to, project_activities),
     # so a list needs no project objects.
     project_title = serializers.CharField(read_only=True)
-    confirm = serializers.BooleanField(
-        write_only=True,
-        default=False,
-        help_text="Confirms figures that are unusual for one activity (more than 500 participants, "
-        "more than 40 staff or volunteer hours); without it they are refused (400, code unusual) "
-        "and with it saved with unusual_confirmed.",
+    confirm = serializers.BooleanField(write_only=True, default=False, help_text=CONFIRM_HELP)
+    client_uuid = serializers.UUIDField(
+        required=False, allow_null=True, help_text=CLIENT_UUID_HELP.format(parent="project")
     )
 
     class Meta:
@@ -202,6 +227,7 @@ class ActivitySerializer(serializers.ModelSerializer):
             *Activity.COUNT_FIELDS,
             "unusual_confirmed",
             "confirm",
+            "client_uuid",
             "created_by",
             "created_at",
             "updated_at",
@@ -247,11 +273,118 @@ class IndicatorSerializer(serializers.ModelSerializer):
         return selectors.indicator_is_off_track(indicator)
 
 
-class MeasurementSerializer(serializers.ModelSerializer):
+class MeasurementSerializer(ClientUuidMixin, serializers.ModelSerializer):
+    client_uuid = serializers.UUIDField(
+        required=False, allow_null=True, help_text=CLIENT_UUID_HELP.format(parent="indicator")
+    )
+
     class Meta:
         model = Measurement
-        fields = ["id", "indicator", "date", "value", "note", "created_by", "created_at"]
+        fields = ["id", "indicator", "date", "value", "note", "client_uuid", "created_by", "created_at"]
         read_only_fields = ["indicator", "created_by", "created_at"]
+
+
+# The batch of entries a device sends when it is online again (POST /api/v1/sync/) ----------------
+
+# Entries per batch at most: a device with more sends them in several batches.
+SYNC_MAX_ENTRIES = 100
+# SQL queries an entry costs at most, whatever the batch holds (tests/microprojects/api/test_sync.py):
+# its project or indicator, its client_uuid, the user and constraint checks, the savepoints and the
+# INSERT (a measurement's history row too).
+SYNC_QUERIES_PER_ENTRY = 9
+
+
+class VisibleProjectField(serializers.PrimaryKeyRelatedField):
+    """A project id; a project one may not see is "does not exist", as any other unknown id."""
+
+    def get_queryset(self):
+        return selectors.projects_visible_to(self.context["request"].user)
+
+
+class RecordableIndicatorField(serializers.PrimaryKeyRelatedField):
+    def get_queryset(self):
+        return selectors.indicators_to_record(self.context["request"].user)
+
+
+class SyncActivitySerializer(serializers.ModelSerializer):
+    type = serializers.ChoiceField(choices=["activity"])
+    client_uuid = serializers.UUIDField(help_text=CLIENT_UUID_HELP.format(parent="project"))
+    project = VisibleProjectField(queryset=MicroProject.objects.none())
+    confirm = serializers.BooleanField(write_only=True, default=False, help_text=CONFIRM_HELP)
+
+    class Meta:
+        model = Activity
+        fields = [
+            "type",
+            "client_uuid",
+            "project",
+            "date",
+            "kind",
+            "title",
+            "notes",
+            "staff_hours",
+            "volunteer_hours",
+            *Activity.COUNT_FIELDS,
+            "confirm",
+        ]
+
+
+class SyncMeasurementSerializer(serializers.ModelSerializer):
+    type = serializers.ChoiceField(choices=["measurement"])
+    client_uuid = serializers.UUIDField(help_text=CLIENT_UUID_HELP.format(parent="indicator"))
+    indicator = RecordableIndicatorField(queryset=Indicator.objects.none())
+
+    class Meta:
+        model = Measurement
+        fields = ["type", "client_uuid", "indicator", "date", "value", "note"]
+
+
+SYNC_SERIALIZERS = {"activity": SyncActivitySerializer, "measurement": SyncMeasurementSerializer}
+
+
+class SyncSerializer(serializers.Serializer):
+    # Each entry is read on its own (SyncViewSet._entry), so that one bad entry refuses itself only.
+    entries = serializers.ListField(child=serializers.JSONField(), max_length=SYNC_MAX_ENTRIES)
+
+
+class SyncSchemaSerializer(serializers.Serializer):
+    """The request as the schema tells it: a list of activities and measurements by `type`."""
+
+    entries = PolymorphicProxySerializer(
+        component_name="SyncEntry",
+        serializers=SYNC_SERIALIZERS,
+        resource_type_field_name="type",
+        many=True,
+    )
+
+    class Meta:
+        ref_name = "SyncRequest"
+
+
+class SyncResultSerializer(serializers.Serializer):
+    index = serializers.IntegerField(help_text="The entry's place in `entries`, from 0.")
+    type = serializers.CharField(allow_null=True)
+    client_uuid = serializers.UUIDField(allow_null=True, help_text="As sent; null if it was not a UUID.")
+    status = serializers.ChoiceField(
+        choices=["stored", "already_stored", "refused"],
+        help_text="stored: stored now; already_stored: stored by an earlier send of the same "
+        "client_uuid (nothing changed); refused: nothing stored, see `errors`.",
+    )
+    id = serializers.IntegerField(allow_null=True, help_text="The stored activity's or measurement's id.")
+    errors = serializers.DictField(
+        child=serializers.ListField(child=serializers.CharField()),
+        allow_null=True,
+        help_text="Why the entry was refused, by field, as a 400 answer of the single endpoint would say.",
+    )
+
+    needs_confirmation = serializers.BooleanField(
+        help_text="True when the only errors are figures unusual for one activity: send the entry "
+        "again with confirm: true if they are right."
+    )
+
+
+class SyncResultsSerializer(serializers.Serializer):
+    results = SyncResultSerializer(many=True)
 
 
 # Viewsets ----------------------------------------------------------------------------------------
@@ -401,9 +534,9 @@ class ProjectChildViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         self.check_object_permissions(request, project)
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        created = self.perform_service(project, serializer.validated_data)
+        created, is_new = self.perform_service(project, serializer.validated_data)
         output = self.get_serializer(self.get_queryset().get(pk=created.pk))
-        return Response(output.data, status=status.HTTP_201_CREATED)
+        return Response(output.data, status=status.HTTP_201_CREATED if is_new else status.HTTP_200_OK)
 
 
 class ProjectActivityViewSet(ProjectChildViewSet):
@@ -429,8 +562,20 @@ class ProjectActivityViewSet(ProjectChildViewSet):
             self.get_project()  # no rows: an empty project, or one the user may not see (404)
         return response
 
+    @extend_schema(
+        responses={201: ActivitySerializer, 200: ActivitySerializer},
+        description="Log an activity: 201. With a client_uuid that was sent before, the activity "
+        "already stored: 200, the same id, nothing changed.",
+    )
+    def create(self, request, *args, **kwargs):
+        return super().create(request, *args, **kwargs)
+
     def perform_service(self, project, data):
-        return services.activity_log(project=project, by=self.request.user, **data)
+        if client_uuid := data.pop("client_uuid", None):
+            return services.activity_log_once(
+                project=project, by=self.request.user, client_uuid=client_uuid, **data
+            )
+        return services.activity_log(project=project, by=self.request.user, **data), True
 
 
 class ProjectIndicatorViewSet(ProjectChildViewSet):
@@ -449,7 +594,7 @@ class ProjectIndicatorViewSet(ProjectChildViewSet):
         return selectors.indicators_visible_to(self.request.user).filter(project=self.get_project())
 
     def perform_service(self, project, data):
-        return services.indicator_create(project=project, by=self.request.user, **data)
+        return services.indicator_create(project=project, by=self.request.user, **data), True
 
 
 class IndicatorMeasurementViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
@@ -477,15 +622,30 @@ class IndicatorMeasurementViewSet(mixins.ListModelMixin, viewsets.GenericViewSet
             return Measurement.objects.none()
         return selectors.measurements_visible_to(self.request.user).filter(indicator=self.get_indicator())
 
+    @extend_schema(
+        responses={201: MeasurementSerializer, 200: MeasurementSerializer},
+        description="Record a measurement: 201. With a client_uuid that was sent before, the "
+        "measurement already stored: 200, the same id, nothing changed.",
+    )
     def create(self, request, *args, **kwargs):
         indicator = self.get_indicator()
         self.check_object_permissions(request, indicator)
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        measurement = services.measurement_record(
-            indicator=indicator, by=request.user, **serializer.validated_data
+        data = dict(serializer.validated_data)
+        if client_uuid := data.pop("client_uuid", None):
+            measurement, is_new = services.measurement_record_once(
+                indicator=indicator, by=request.user, client_uuid=client_uuid, **data
+            )
+        else:
+            measurement, is_new = (
+                services.measurement_record(indicator=indicator, by=request.user, **data),
+                True,
+            )
+        return Response(
+            self.get_serializer(measurement).data,
+            status=status.HTTP_201_CREATED if is_new else status.HTTP_200_OK,
         )
-        return Response(self.get_serializer(measurement).data, status=status.HTTP_201_CREATED)
 
 
 class ActivityViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
@@ -586,6 +746,84 @@ class MeasurementViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
+class SyncViewSet(viewsets.GenericViewSet):
+    """Entries made on a device while it was offline, sent together (docs/offline.md)."""
+
+    permission_classes = [RulesPermission]
+    rules_permissions = {"create": is_org_staff}
+    serializer_class = SyncSerializer
+    pagination_class = None
+    filter_backends = []
+
+    @extend_schema(
+        request=SyncSchemaSerializer,
+        responses={200: SyncResultsSerializer},
+        description=(
+            f"Up to {SYNC_MAX_ENTRIES} activities and measurements made on a device, each with its "
+            "client_uuid, answered one result per entry in the order sent: stored, already_stored (the same "
+            "client_uuid was stored before: nothing changes) or refused (nothing of that entry "
+            "is stored; `errors` by field, as the single endpoints' 400 would say). Each entry "
+            "is stored or refused on its own: one refused entry does not hold back the others, "
+            "and a batch cut off halfway can be sent again whole. An entry takes at most "
+            f"{SYNC_QUERIES_PER_ENTRY} SQL queries, whatever the batch holds."
+        ),
+    )
+    def create(self, request, *args, **kwargs):
+        batch = SyncSerializer(data=request.data)
+        batch.is_valid(raise_exception=True)
+        return Response(
+            {"results": [self._entry(i, raw) for i, raw in enumerate(batch.validated_data["entries"])]}
+        )
+
+    def _entry(self, index, raw) -> dict:
+        raw = raw if isinstance(raw, dict) else {}
+        kind = raw.get("type")
+        result = {
+            "index": index,
+            "type": kind,
+            "client_uuid": _uuid_or_none(raw.get("client_uuid")),
+            "status": "refused",
+            "id": None,
+            "errors": None,
+            "needs_confirmation": False,
+        }
+        if serializer_class := SYNC_SERIALIZERS.get(kind if isinstance(kind, str) else None):
+            serializer = serializer_class(data=raw, context=self.get_serializer_context())
+            if serializer.is_valid():
+                return result | self._store(kind, dict(serializer.validated_data))
+            result["errors"] = serializer.errors
+        else:
+            result["type"] = None
+            result["errors"] = {"type": [_("Say what the entry is: “activity” or “measurement”.")]}
+        return result
+
+    def _store(self, kind, data) -> dict:
+        del data["type"]
+        parent = "project" if kind == "activity" else "indicator"
+        try:
+            if kind == "activity":
+                row, is_new = services.activity_log_once(
+                    project=data.pop("project"), by=self.request.user, **data
+                )
+            else:
+                row, is_new = services.measurement_record_once(
+                    indicator=data.pop("indicator"), by=self.request.user, **data
+                )
+        except DjangoValidationError as error:
+            codes = {e.code for field_errors in error.error_dict.values() for e in field_errors}
+            return {"errors": validation_error_detail(error), "needs_confirmation": codes == {"unusual"}}
+        except PermissionDenied as error:
+            return {"errors": {parent: [str(error)]}}
+        return {"status": "stored" if is_new else "already_stored", "id": row.pk}
+
+
+def _uuid_or_none(value) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(str(value))
+    except ValueError:
+        return None
+
+
 # Path converters rather than regular expressions: ids are integers in the URLs and the schema.
 router = SimpleRouter(use_regex_path=False)
 router.register("target-groups", TargetGroupViewSet, basename="target-group")
@@ -600,5 +838,6 @@ router.register(
 router.register("activities", ActivityViewSet, basename="activity")
 router.register("indicators", IndicatorViewSet, basename="indicator")
 router.register("measurements", MeasurementViewSet, basename="measurement")
+router.register("sync", SyncViewSet, basename="sync")
 
 urlpatterns = router.urls

@@ -185,6 +185,12 @@ def indicators_visible_to(user) -> QuerySet[Indicator]:
     )
 
 
+def indicators_to_record(user) -> QuerySet[Indicator]:
+    """Indicators one may see, with their project and without the figures of indicators_visible_to:
+    what recording a measurement needs (one query per lookup)."""
+    return Indicator.objects.filter(project__in=projects_visible_to(user)).select_related("project")
+
+
 def measurements_visible_to(user) -> QuerySet[Measurement]:
     return Measurement.objects.filter(indicator__project__in=projects_visible_to(user)).select_related(
         "indicator"

@@ -7,6 +7,7 @@ know is a TypeError: a programming error, not input.
 """
 
 import json
+import uuid
 from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
@@ -14,7 +15,7 @@ from decimal import Decimal
 from celery import current_app
 from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError, Q
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -301,7 +302,8 @@ def _activity_check(activity: Activity, *, confirm: bool = False) -> None:
         | _activity_date_errors(activity)
     ).items():
         errors[field] = [message]
-    errors = with_field_rules(activity, errors, exclude=["project"])
+    # client_uuid: its uniqueness is the constraint's, answered by activity_log_once.
+    errors = with_field_rules(activity, errors, exclude=["project", "client_uuid"])
     unusual = _activity_unusual(activity)
     if not confirm:
         for field, error in unusual.items():
@@ -334,13 +336,16 @@ def activity_log(
     age_55_plus: int | None = None,
     age_not_stated: int | None = None,
     confirm: bool = False,
+    client_uuid: uuid.UUID | None = None,
 ) -> Activity:
     """Log what happened in a project; each participant breakdown that is filled adds up to the
-    total. Unusual figures (Activity.UNUSUAL) need `confirm` (see _activity_check)."""
+    total. Unusual figures (Activity.UNUSUAL) need `confirm` (see _activity_check). An entry
+    from a device carries its `client_uuid`: log it with activity_log_once."""
     require(by, "microprojects.log_activity", project)
     activity = Activity(
         project=project,
         created_by=by,
+        client_uuid=client_uuid,
         date=date,
         title=title,
         kind=kind,
@@ -363,6 +368,44 @@ def activity_log(
     activity.save()
     figures_changed()
     return activity
+
+
+def activity_log_once(
+    *, project: MicroProject, by, client_uuid: uuid.UUID, **fields
+) -> tuple[Activity, bool]:
+    """activity_log for an entry made on a device (docs/offline.md): the same `client_uuid` sent
+    again, also by two sends at once, answers the activity already stored, never a second one.
+    Returns (activity, created). A `client_uuid` that is another entry's (someone else's, or
+    another project's) is refused under `client_uuid`, and nothing of that entry is told."""
+    require(by, "microprojects.log_activity", project)
+    return _once(
+        Activity.objects.filter(client_uuid=client_uuid),
+        lambda row: row.created_by_id == by.pk and row.project_id == project.pk,
+        lambda: activity_log(project=project, by=by, client_uuid=client_uuid, **fields),
+    )
+
+
+def _once(stored, is_same_entry, create):
+    """(row, created): the row `stored` holds if it is the same entry, else what `create` makes.
+
+    Two sends of one entry may race past the first look: the loser's INSERT waits for the
+    winner's commit and fails on the unique constraint. `create` is a service, atomic: its own
+    transaction, or a savepoint inside a caller's, rolled back alone, so the caller's transaction
+    goes on. The second look (a new statement: it sees the winner's commit under READ COMMITTED)
+    finds the winner's row. An IntegrityError with no row to find was another constraint's and is
+    raised."""
+    if (row := stored.first()) is None:
+        try:
+            return create(), True
+        except IntegrityError:
+            if (row := stored.first()) is None:
+                raise
+    if not is_same_entry(row):
+        raise ValidationError(
+            {"client_uuid": _("This identifier belongs to another entry. Send the entry with a new one.")},
+            code="taken",
+        )
+    return row, False
 
 
 @transaction.atomic
@@ -551,18 +594,35 @@ def _measurement_check(measurement: Measurement) -> None:
         value = None  # full_clean names it
     if value is not None and value.is_finite() and value < 0:
         errors["value"] = [_("A measurement cannot be negative.")]
-    errors = with_field_rules(measurement, errors, exclude=["indicator"])
+    errors = with_field_rules(measurement, errors, exclude=["indicator", "client_uuid"])
     if errors:
         raise ValidationError(errors)
 
 
 @transaction.atomic
-def measurement_record(*, indicator: Indicator, by, date: date, value, note: str = "") -> Measurement:
+def measurement_record(
+    *, indicator: Indicator, by, date: date, value, note: str = "", client_uuid: uuid.UUID | None = None
+) -> Measurement:
     require(by, "microprojects.manage_indicators", indicator.project)
-    measurement = Measurement(indicator=indicator, date=date, value=value, note=note, created_by=by)
+    measurement = Measurement(
+        indicator=indicator, date=date, value=value, note=note, created_by=by, client_uuid=client_uuid
+    )
     _measurement_check(measurement)
     measurement.save()
     return measurement
+
+
+def measurement_record_once(
+    *, indicator: Indicator, by, client_uuid: uuid.UUID, **fields
+) -> tuple[Measurement, bool]:
+    """measurement_record for an entry made on a device, as activity_log_once: (measurement,
+    created), the stored one when `client_uuid` comes again."""
+    require(by, "microprojects.manage_indicators", indicator.project)
+    return _once(
+        Measurement.objects.filter(client_uuid=client_uuid),
+        lambda row: row.created_by_id == by.pk and row.indicator_id == indicator.pk,
+        lambda: measurement_record(indicator=indicator, by=by, client_uuid=client_uuid, **fields),
+    )
 
 
 @transaction.atomic

@@ -1,9 +1,10 @@
 """The OpenAPI schema as a contract: what drf-spectacular cannot see from the views, added once for
 every operation by a postprocessing hook (SPECTACULAR_SETTINGS["POSTPROCESSING_HOOKS"]).
 
+- Request bodies in JSON only (the browsable API's forms are not part of the contract).
 - Every error the API can answer, as shared components (`#/components/responses/…`): 400 where an
   operation takes parameters or a body, 401/403 everywhere but the token endpoint's POST, 404 where
-  there is an id in the path or a page number, 413/415 where there is a body, 429 everywhere, and
+  there is an id in the path or the body, or a page number, 413/415 where there is a body, 429 everywhere, and
   the versioned tool writes' 409 and 428. A response an operation declares itself keeps its
   description and gets the shared body.
 - `ETag` on every answer of an operation that marks itself `x-etag` (the toolkit's), and the
@@ -108,6 +109,7 @@ def postprocess(result, generator, request, public):
     for path, operations in result.get("paths", {}).items():
         for method, operation in operations.items():
             if method in METHODS:
+                _json_bodies(operation)
                 _ids_from_one(operation)
                 _add_errors(path, method, operation)
                 _add_version_headers(operation)
@@ -123,7 +125,8 @@ def _codes_for(path, method, operation) -> set[str]:
         codes |= {"401", "403"}
     if has_body or any(p["in"] in ("query", "header") for p in parameters):
         codes.add("400")
-    if "{" in path or any(p["in"] == "query" and p["name"] == "page" for p in parameters):
+    # An id in the path, a page past the end, or an id in the body of an object one may not see.
+    if "{" in path or has_body or any(p["in"] == "query" and p["name"] == "page" for p in parameters):
         codes.add("404")
     if has_body:
         codes |= {"413", "415"}
@@ -133,6 +136,16 @@ def _codes_for(path, method, operation) -> set[str]:
         if if_match.get("required"):
             codes.add("428")
     return codes
+
+
+def _json_bodies(operation):
+    """The API's bodies are JSON. DRF's form parsers stay for the browsable API, but a form cannot
+    carry what the bodies hold (null, nested objects such as a review's scores), so the contract
+    names JSON alone."""
+    content = operation.get("requestBody", {}).get("content", {})
+    if "application/json" in content:
+        for media_type in [m for m in content if m != "application/json"]:
+            del content[media_type]
 
 
 def _ids_from_one(operation):

@@ -9,8 +9,9 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Window
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import exceptions, pagination, permissions
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -105,7 +106,12 @@ def exception_handler(exc, context):
     return drf_exception_handler(exc, context)
 
 
-@extend_schema_field({"type": "integer", "minimum": 1, "maximum": 2**63 - 1})
+# The largest id the database holds (bigint): an id field of a body or a filter says so, so that a
+# larger number is a 400 naming the field, and the schema says it too.
+MAX_ID = 2**63 - 1
+
+
+@extend_schema_field({"type": "integer", "minimum": 1, "maximum": MAX_ID})
 class IdFilter(django_filters.NumberFilter):
     """A filter on an object id: a whole number within the database's id range. A number like
     -5e159 is a 400 naming the parameter, not an integer overflow in the database (a 500)."""
@@ -114,7 +120,7 @@ class IdFilter(django_filters.NumberFilter):
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("min_value", 1)
-        kwargs.setdefault("max_value", 2**63 - 1)
+        kwargs.setdefault("max_value", MAX_ID)
         super().__init__(*args, **kwargs)
 
 
@@ -147,3 +153,10 @@ class RulesPermission(permissions.IsAuthenticated):
             get_object = getattr(view, "get_rules_object", None)
             return request.user.has_perm(rule, get_object(obj) if get_object else obj)
         return True
+
+
+@csrf_exempt  # as every API view: a POST to no route is a 404, not a CSRF failure page
+def not_found(request, *args, **kwargs):
+    """/api/… that no route matches (`/api/v1/projects/-1/tools/`: `<int:…>` takes no minus): the
+    API's 404, in JSON, not the web pages' HTML one."""
+    return JsonResponse({"detail": _("Not found.")}, status=404)

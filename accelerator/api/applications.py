@@ -8,7 +8,7 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
-from sempre.api_support import RulesPermission
+from sempre.api_support import MAX_ID, RulesPermission
 from sempre.rules import is_reviewer
 
 from .. import selectors, services
@@ -117,7 +117,7 @@ class ProjectEligibilitySerializer(serializers.Serializer):
 
 
 class ApplicationCreateSerializer(serializers.Serializer):
-    project = serializers.IntegerField()
+    project = serializers.IntegerField(min_value=1, max_value=MAX_ID)
     answers = serializers.DictField(child=serializers.CharField(allow_blank=True), required=False)
 
 
@@ -147,8 +147,8 @@ class AssignmentSerializer(serializers.ModelSerializer):
 
 
 class AssignmentCreateSerializer(serializers.Serializer):
-    application = serializers.IntegerField()
-    reviewer = serializers.IntegerField()
+    application = serializers.IntegerField(min_value=1, max_value=MAX_ID)
+    reviewer = serializers.IntegerField(min_value=1, max_value=MAX_ID)
 
 
 class AutoAssignSerializer(serializers.Serializer):
@@ -183,7 +183,7 @@ class ReviewSerializer(serializers.ModelSerializer):
 
 
 class ReviewWriteSerializer(serializers.Serializer):
-    assignment = serializers.IntegerField()
+    assignment = serializers.IntegerField(min_value=1, max_value=MAX_ID)
     scores = serializers.DictField(child=serializers.IntegerField(allow_null=True))
     comment = serializers.CharField(required=False, allow_blank=True, default="")
     recommendation = serializers.ChoiceField(

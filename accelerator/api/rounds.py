@@ -13,7 +13,7 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
 from microprojects.selectors import projects_visible_to
-from sempre.api_support import RulesPermission
+from sempre.api_support import MAX_ID, RulesPermission
 from sempre.models import User
 from sempre.rules import is_coordinator
 
@@ -116,7 +116,7 @@ class DecisionSerializer(serializers.ModelSerializer):
 
 
 class DecisionWriteSerializer(serializers.Serializer):
-    application = serializers.IntegerField()
+    application = serializers.IntegerField(min_value=1, max_value=MAX_ID)
     outcome = serializers.ChoiceField(choices=Decision.Outcome.choices)
     rationale = serializers.CharField()
     quota_override_reason = serializers.CharField(required=False, allow_blank=True, default="")

@@ -81,6 +81,8 @@ EXPECTED: dict[str, tuple[str, str]] = {
     "api:indicator-list": (API_LOGGED_IN, READ_ONLY),
     "api:indicator-detail": (API_PROJECT, "403 403 ok 404 ok 404 404 403"),
     "api:measurement-detail": (API_PROJECT, "403 403 ok 404 ok 404 404 403"),
+    # entries made offline: organisation staff, each entry checked on its own project
+    "api:sync-list": (API_NO_SUCH_METHOD, "403 403 bad bad bad 403 403 403"),
     "api:project-tools": (API_PROJECT, "403 403 bad 404 bad 404 404 bad"),
     "api:tool-export-pdf": (API_PROJECT, READ_ONLY),
     "api:tool-template-blank-pdf": (API_LOGGED_IN, READ_ONLY),

@@ -62,6 +62,7 @@ URLS = {
     "api:indicator-list": _r("api:indicator-list"),
     "api:indicator-detail": _r("api:indicator-detail", pk=pk("indicator")),
     "api:measurement-detail": _r("api:measurement-detail", pk=pk("measurement")),
+    "api:sync-list": _r("api:sync-list"),
     "microprojects:list": _r("microprojects:list"),
     "microprojects:create": _r("microprojects:create"),
     "microprojects:activity_quick_log": _r("microprojects:activity_quick_log"),

@@ -46,7 +46,12 @@ class ErrorsAsJSON:
 
     def finalize_response(self, request, response, *args, **kwargs):
         chosen = getattr(request, "accepted_renderer", None)
-        if isinstance(response, Response) and response.status_code >= 400 and isinstance(chosen, PDFRenderer):
+        # None: the negotiation itself failed (`?format=` naming no renderer) and DRF would pick the first.
+        if (
+            isinstance(response, Response)
+            and response.status_code >= 400
+            and (chosen is None or isinstance(chosen, PDFRenderer))
+        ):
             request.accepted_renderer = renderers.JSONRenderer()
             request.accepted_media_type = request.accepted_renderer.media_type
         return super().finalize_response(request, response, *args, **kwargs)
