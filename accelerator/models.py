@@ -166,7 +166,7 @@ class Application(models.Model):
         SELECTED = "selected", _("Selected")
         RESERVE = "reserve", _("Reserve")
         REJECTED = "rejected", _("Not selected")
-        WITHDRAWN = "withdrawn", _("Withdrawn")
+        WITHDRAWN = "withdrawn", pgettext_lazy("application status", "Withdrawn")
 
     round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="applications")
     project = models.ForeignKey(MicroProject, on_delete=models.PROTECT, related_name="applications")

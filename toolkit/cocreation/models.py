@@ -14,6 +14,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from .consent import retention_days
@@ -110,7 +111,7 @@ class Contribution(models.Model):
         PENDING = "pending", _("Waiting for review")
         ACCEPTED = "accepted", _("Accepted")
         REJECTED = "rejected", _("Not used")
-        WITHDRAWN = "withdrawn", _("Withdrawn")
+        WITHDRAWN = "withdrawn", pgettext_lazy("contribution status", "Withdrawn")
 
     tool = models.ForeignKey(
         "toolkit.ToolInstance", on_delete=models.CASCADE, related_name="contributions", verbose_name=_("tool")
