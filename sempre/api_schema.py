@@ -217,7 +217,7 @@ def _add_links(paths):
         # The created object's own lists: a project's activities and indicators, a tool's entries…
         for child_path, child_operations in paths.items():
             match = NESTED.match(child_path)
-            if not match or f"{match['parent']}{{{match['param']}}}/" != item:
+            if not match or f"{match['parent']}{{id}}/" != item:
                 continue
             for method, verb in (("get", "List"), ("post", "Add")):
                 operation_id = child_operations.get(method, {}).get("operationId")
