@@ -6,6 +6,8 @@ from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
+from sempre.languages import language_of
+
 from .kinds import kinds_for
 
 # A choice among more objects than this (a coordinator's 10,000 projects) is typed as a number, as
@@ -22,7 +24,7 @@ class ReportRequestForm(forms.Form):
         self.user = user
         self.kinds = {kind.name: kind for kind in kinds_for(user)}
         self.fields["kind"].choices = [(name, kind.label) for name, kind in self.kinds.items()]
-        self.fields["language"].initial = translation.get_language()
+        self.fields["language"].initial = language_of(user, fallback=translation.get_language())
         # One fieldset per parameters form, in the order of the kinds (labelled by its legend).
         self.fieldsets = []
         seen = set()

@@ -36,6 +36,8 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from sempre.languages import language_of
+
 from .kinds import KINDS, get_kind, monthly_digest_kinds
 from .models import ReportJob, params_digest
 from .params import normalise, type_errors
@@ -79,8 +81,10 @@ class ClaimLost(Exception):
 # Requesting --------------------------------------------------------------------------------------
 
 
-def _check_language(language: str | None) -> str:
-    language = language or translation.get_language() or settings.LANGUAGE_CODE
+def _check_language(language: str | None, *, by) -> str:
+    """The language asked for; none given: the one saved on the requester's account, else the
+    language of the page or API request (sempre.languages)."""
+    language = language or language_of(by, fallback=translation.get_language())
     codes = [code for code, _name in settings.LANGUAGES]
     if language not in codes:
         raise ValidationError(
@@ -145,7 +149,7 @@ def report_request(
         )
     if not report_kind.may_request.test(by):
         raise PermissionDenied(_("You may not ask for this kind of report."))
-    language = _check_language(language)
+    language = _check_language(language, by=by)
     cleaned = report_clean_params(kind=report_kind, user=by, params=params)
     plain = normalise(cleaned)
     identity = {"requested_by": by, "kind": kind, "params_key": params_digest(plain), "language": language}
@@ -402,7 +406,8 @@ def _email_ready(*, job_id: int) -> None:
     job = ReportJob.objects.select_related("requested_by").get(pk=job_id)
     if not job.requested_by.email:
         return
-    with translation.override(job.language):
+    # In the requester's language, which may differ from the report's (sempre.languages).
+    with translation.override(language_of(job.requested_by, fallback=job.language)):
         link = settings.SEMPRE_SITE_URL.rstrip("/") + reverse("reports:download", args=[job.pk])
         kind = get_kind(job.kind)
         context = {"job": job, "link": link, "kind_label": kind.label if kind else job.kind}
@@ -529,7 +534,7 @@ def report_digest_send(*, today: date | None = None) -> list[ReportJob]:
                     by=coordinator,
                     kind=kind.name,
                     params=params,
-                    language=settings.LANGUAGE_CODE,
+                    language=language_of(coordinator),
                     email_when_done=True,
                 )
             except ReportQueueUnavailable as unavailable:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections import defaultdict
 from dataclasses import asdict
 from functools import partial
 
@@ -13,10 +14,11 @@ from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from sempre import audit
+from sempre.languages import language_of
 from sempre.rules import require
 
 from .. import selectors
@@ -174,7 +176,8 @@ def _queue_notifications(*, round_id: int) -> None:
 
 
 def applicants_notify(*, round: Round) -> int:
-    """E-mail each applicant the outcome with per-criterion feedback (no reviewer identities).
+    """E-mail each applicant the outcome with per-criterion feedback (no reviewer identities), each
+    in the language saved on their account (sempre.languages; English when they chose none).
     Each application is mailed once: safe to run again after a partial failure."""
     sent = 0
     for pk in Application.objects.filter(round=round, notified_at__isnull=True).values_list("pk", flat=True):
@@ -187,21 +190,20 @@ def applicants_notify(*, round: Round) -> int:
             )
             if application is None:
                 continue
-            recipients = sorted(
-                {u.email for u in application.project.lead_social_workers.all() if u.email}
-                | (
-                    {application.submitted_by.email}
-                    if application.submitted_by and application.submitted_by.email
-                    else set()
-                )
-            )
-            if recipients:
-                subject, body = decision_email(application)
+            people = [*application.project.lead_social_workers.all(), application.submitted_by]
+            # One e-mail per language, each in the language saved on its recipients' accounts.
+            by_language: dict[str, set[str]] = defaultdict(set)
+            for person in people:
+                if person is not None and person.email:
+                    by_language[language_of(person)].add(person.email)
+            for language, recipients in sorted(by_language.items()):
+                with translation.override(language):
+                    subject, body = decision_email(application)
                 send_mail(
                     subject=subject,
                     message=body,
                     from_email=settings.DEFAULT_FROM_EMAIL,
-                    recipient_list=recipients,
+                    recipient_list=sorted(recipients),
                 )
             application.notified_at = timezone.now()
             application.save(update_fields=["notified_at"])
