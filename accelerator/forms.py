@@ -1,6 +1,8 @@
 """Forms for the accelerator pages: they check the shape of the input; services apply the rules."""
 
 from django import forms
+from django.conf import settings
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 from django_countries.fields import CountryField
@@ -188,16 +190,40 @@ class CriterionForm(ServiceModelForm):
 
 
 class ApplicationForm(forms.Form):
-    def __init__(self, *args, questions=(), **kwargs):
+    language = forms.ChoiceField(
+        label=_("Language of this application"),
+        choices=settings.LANGUAGES,
+        required=False,  # left out: the language of the page
+        help_text=_("The language your answers are written in: the reviewers see it."),
+    )
+
+    def __init__(self, *args, questions=(), answers=None, **kwargs):
         super().__init__(*args, **kwargs)
+        answers = answers or {}
         for index, question in enumerate(questions):
             self.fields[f"q{index}"] = forms.CharField(
-                label=question, widget=forms.Textarea(attrs={"rows": 3})
+                label=question, widget=forms.Textarea(attrs={"rows": 3}), initial=answers.get(question, "")
             )
         self.questions = list(questions)
+        # After the answers: they are about them.
+        for name in ("language", "refreeze"):
+            if name in self.fields:
+                self.fields[name] = self.fields.pop(name)
+        if not self.is_bound and "language" not in self.initial:
+            self.initial["language"] = (get_language() or settings.LANGUAGE_CODE).split("-")[0]
 
     def answers(self) -> dict:
         return {q: self.cleaned_data[f"q{i}"] for i, q in enumerate(self.questions)}
+
+
+class ApplicationEditForm(ApplicationForm):
+    """Change an application until the round closes (docs/accelerator.md, "Changing an application")."""
+
+    refreeze = forms.BooleanField(
+        label=_("Freeze the project's canvas, Theory of Change and key figures again, as they are now"),
+        required=False,
+        help_text=_("Leave it unticked to keep what was frozen when you applied."),
+    )
 
 
 class AssignForm(forms.Form):

@@ -160,6 +160,13 @@ class Criterion(models.Model):
         ]
 
 
+class ApplicationQuerySet(models.QuerySet):
+    def competing(self):
+        """The applications still in the round: a withdrawn one gets no reviewers, no place in the
+        ranking, the portfolio or the decisions, and no decision e-mail."""
+        return self.exclude(status=Application.Status.WITHDRAWN)
+
+
 class Application(models.Model):
     class Status(models.TextChoices):
         SUBMITTED = "submitted", _("Submitted")
@@ -195,6 +202,8 @@ class Application(models.Model):
     edited_at = models.DateTimeField(_("last changed"), null=True, blank=True, editable=False)
     withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True, editable=False)
     notified_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    objects = ApplicationQuerySet.as_manager()
 
     class Meta:
         ordering = ["round_id", "submitted_at", "id"]

@@ -506,7 +506,8 @@ def round_inputs(round) -> tuple[list[CriterionInput], list[ApplicationInput], l
     ]
     applications = [
         ApplicationInput(a.id, a.project.title, a.submitted_at)
-        for a in Application.objects.filter(round=round)
+        for a in Application.objects.competing()
+        .filter(round=round)
         .select_related("project")
         .order_by("submitted_at", "id")
     ]
@@ -566,7 +567,8 @@ def expected_reviews(round) -> dict[int, int]:
     wanted = round.reviewers_per_application
     return {
         pk: max(wanted, assigned)
-        for pk, assigned in Application.objects.filter(round=round)
+        for pk, assigned in Application.objects.competing()
+        .filter(round=round)
         .annotate(assigned=Count("assignments", filter=Q(assignments__status="active")))
         .values_list("pk", "assigned")
     }

@@ -92,6 +92,8 @@ rules.add_perm("accelerator.apply_for_project", is_project_member)
 # Applications. Blind review: in a blind round a reviewer sees neither the organisation nor the
 # people behind an application; coordinators and the applicants themselves always do.
 rules.add_perm("accelerator.view_application", is_coordinator | is_applicant | is_assigned_reviewer)
+# Change or withdraw it (until the round closes: accelerator.selectors.application_change_refusal).
+rules.add_perm("accelerator.change_application", is_applicant)
 rules.add_perm("accelerator.view_applicant_identity", ~is_blind_review | is_coordinator | is_applicant)
 # The decision and the mean scores: coordinators as they are taken, applicants once the round is decided.
 rules.add_perm("accelerator.view_decision", is_coordinator | (is_applicant & is_decided))

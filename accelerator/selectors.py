@@ -9,9 +9,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Count, Prefetch, Q, QuerySet
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from microprojects.selectors import projects_visible_to
@@ -37,7 +38,11 @@ def rounds_visible_to(user) -> QuerySet[Round]:
     """Coordinators see every round; everyone else the rounds that have opened."""
     if not user.is_authenticated:
         return Round.objects.none()
-    qs = Round.objects.annotate(application_count=Count("applications", distinct=True))
+    qs = Round.objects.annotate(
+        application_count=Count(
+            "applications", filter=~Q(applications__status=Application.Status.WITHDRAWN), distinct=True
+        )
+    )
     if user.is_coordinator:
         return qs
     return qs.exclude(status=Round.Status.DRAFT)
@@ -53,13 +58,16 @@ def criteria_of(round: Round) -> list[Criterion]:
 
 
 def applications_visible_to(user) -> QuerySet[Application]:
-    """Coordinators: all; social workers: their organisations'; reviewers: those assigned to them."""
+    """Coordinators: all; social workers: their organisations'; reviewers: those assigned to them,
+    unless withdrawn (a withdrawn application leaves the reviewers' pages)."""
     if not user.is_authenticated:
         return Application.objects.none()
     if user.is_coordinator:
         return Application.objects.all()
-    assigned = ReviewAssignment.objects.filter(reviewer=user, status=ReviewAssignment.Status.ACTIVE).values(
-        "application_id"
+    assigned = (
+        ReviewAssignment.objects.filter(reviewer=user, status=ReviewAssignment.Status.ACTIVE)
+        .exclude(application__status=Application.Status.WITHDRAWN)
+        .values("application_id")
     )
     return Application.objects.filter(
         Q(project__organisation_id__in=user.organisation_ids) | Q(pk__in=assigned)
@@ -92,7 +100,8 @@ def application_list(user, round: Round | None = None) -> QuerySet[Application]:
 def assignment_board(round: Round) -> QuerySet[Application]:
     """Applications with their assignments, reviewers and review state (coordinators)."""
     return (
-        Application.objects.filter(round=round)
+        Application.objects.competing()
+        .filter(round=round)
         .select_related("project", "project__organisation")
         .prefetch_related(
             Prefetch(
@@ -121,6 +130,7 @@ def assignments_of_reviewer(user) -> QuerySet[ReviewAssignment]:
         return ReviewAssignment.objects.none()
     return (
         ReviewAssignment.objects.filter(reviewer=user, status=ReviewAssignment.Status.ACTIVE)
+        .exclude(application__status=Application.Status.WITHDRAWN)
         .select_related("application__project__organisation", "application__round", "review")
         .order_by("application__round__review_deadline", "pk")
     )
@@ -159,12 +169,37 @@ def review_is_locked(assignment: ReviewAssignment, *, now=None) -> str | None:
     review = getattr(assignment, "review", None)
     if assignment.status != ReviewAssignment.Status.ACTIVE:
         return _("This assignment was withdrawn.")
+    if assignment.application.status == Application.Status.WITHDRAWN:
+        return _("The applicant withdrew this application.")
     if review is not None and review.submitted_at is not None:
         return _("The review has been submitted.")
     if round.status != Round.Status.REVIEWING:
         return _("The round is not in its reviewing phase.")
     if now > round.review_deadline:
         return _("The review deadline has passed.")
+    return None
+
+
+def language_name(code: str) -> str:
+    """A language of the platform named in the reader's language ("Swedish"); "" for none."""
+    return str(dict(settings.LANGUAGES).get(code, code)) if code else ""
+
+
+def application_change_refusal(application: Application, *, now=None) -> str | None:
+    """Why the applicant can no longer change or withdraw the application, or None: both are open
+    while the round is open for applications and its closing date has not passed."""
+    now = now or timezone.now()
+    round = application.round
+    if application.status == Application.Status.WITHDRAWN:
+        return _("This application was withdrawn.")
+    if application.status != Application.Status.SUBMITTED or round.status != Round.Status.OPEN:
+        return _(
+            "The round is closed for applications: this application can no longer be changed or withdrawn."
+        )
+    if now > round.closes_at:
+        return _(
+            "Applications closed on %(deadline)s: this application can no longer be changed or withdrawn."
+        ) % {"deadline": formats.date_format(timezone.localtime(round.closes_at), "DATETIME_FORMAT")}
     return None
 
 
@@ -236,7 +271,9 @@ def decision_inputs(round: Round) -> dict:
             "blind_review": round.blind_review,
         },
         "criteria": criteria,
-        "applications": sorted(Application.objects.filter(round=round).values_list("pk", flat=True)),
+        "applications": sorted(
+            Application.objects.competing().filter(round=round).values_list("pk", flat=True)
+        ),
         "scores": [list(row) for row in scores],
     }
 

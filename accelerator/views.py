@@ -19,6 +19,7 @@ from sempre.rules import require
 from . import selectors, services
 from .eligibility import eligibility_by_project
 from .forms import (
+    ApplicationEditForm,
     ApplicationForm,
     AssignForm,
     CloseForm,
@@ -114,7 +115,9 @@ def round_detail(request, pk):
             .order_by("title", "pk")
         )
         applied = set(
-            Application.objects.filter(round=round, project__in=projects).values_list("project_id", flat=True)
+            Application.objects.competing()
+            .filter(round=round, project__in=projects)
+            .values_list("project_id", flat=True)
         )
         checks = eligibility_by_project(projects)
         context["eligibility"] = [(p, checks[p.pk], p.pk in applied) for p in projects]
@@ -179,7 +182,11 @@ def apply(request, pk, project_pk):
     if request.method == "POST" and form.is_valid():
         try:
             application = services.application_submit(
-                round=round, project=project, by=request.user, answers=form.answers()
+                round=round,
+                project=project,
+                by=request.user,
+                answers=form.answers(),
+                language=form.cleaned_data["language"],
             )
         except ValidationError as error:
             add_service_errors(form, error)
@@ -213,8 +220,88 @@ def application_detail(request, pk):
         else None,
         "decision": getattr(application, "decision", None) if may_see_decision else None,
         "submission": application_submission(application),
+        "may_change": user.has_perm("accelerator.change_application", application),
+        "change_refusal": selectors.application_change_refusal(application),
     }
     return render(request, "accelerator/application_detail.html", context)
+
+
+def _application_to_change(request, pk) -> Application:
+    """The application, for its applicant: 404 when one may not see it, 403 when one may see but
+    not change it (a coordinator, a reviewer)."""
+    application = get_object_or_404(selectors.application_list(request.user), pk=pk)
+    require(
+        request.user,
+        "accelerator.change_application",
+        application,
+        message=_("Only staff of the applying organisation can change or withdraw its application."),
+    )
+    return application
+
+
+@login_required
+def application_edit(request, pk):
+    """Change the answers, their language and (ticked) the frozen tools, until the round closes."""
+    application = _application_to_change(request, pk)
+    refusal = selectors.application_change_refusal(application)
+    if refusal:
+        messages.error(request, refusal)
+        return redirect("accelerator:application", pk=application.pk)
+    form = ApplicationEditForm(
+        request.POST if request.method == "POST" else None,
+        questions=application.round.questions,
+        answers=application.answers,
+        initial={"language": application.language} if application.language else None,
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.application_update(
+                application=application,
+                by=request.user,
+                answers=form.answers(),
+                language=form.cleaned_data["language"] or None,  # left out: unchanged
+                refreeze=form.cleaned_data["refreeze"],
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Application saved."))
+            return redirect("accelerator:application", pk=application.pk)
+    context = {
+        "application": application,
+        "round": application.round,
+        "project": application.project,
+        "form": form,
+        "eligibility": eligibility_by_project([application.project])[application.project_id],
+    }
+    return render(request, "accelerator/application_edit.html", context, status=400 if form.errors else 200)
+
+
+@login_required
+def application_withdraw(request, pk):
+    """GET (or a POST without confirm=yes): the question; POST confirm=yes: withdraw."""
+    application = _application_to_change(request, pk)
+    refusal = selectors.application_change_refusal(application)
+    if refusal:
+        messages.error(request, refusal)
+        return redirect("accelerator:application", pk=application.pk)
+    if request.method == "POST" and request.POST.get("confirm") == "yes":
+        try:
+            services.application_withdraw(application=application, by=request.user)
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+        else:
+            messages.success(
+                request,
+                _("The application was withdrawn. You can apply again until the round closes."),
+            )
+        return redirect("accelerator:application", pk=application.pk)
+    return render(
+        request,
+        "accelerator/confirm_withdraw.html",
+        {"application": application, "round": application.round},
+    )
 
 
 # Assignment board -------------------------------------------------------------------------------
@@ -227,7 +314,7 @@ def assignment_board(request, pk):
     applications = list(selectors.assignment_board(round))
     form = AssignForm(
         request.POST or None,
-        applications=Application.objects.filter(round=round),
+        applications=Application.objects.competing().filter(round=round),
         reviewers=selectors.reviewer_list(),
     )
     if request.method == "POST" and form.is_valid():
@@ -436,7 +523,8 @@ def decision(request, pk):
     portfolio = selectors.round_portfolio(round=round)
     ranking_rows = ranking.rows
     applications = {
-        a.pk: a for a in Application.objects.filter(round=round).select_related("project", "decision")
+        a.pk: a
+        for a in Application.objects.competing().filter(round=round).select_related("project", "decision")
     }
     suggested = set(portfolio["selected"])
     rows = []

@@ -36,6 +36,10 @@ class ApplicationSerializer(serializers.ModelSerializer):
     sbmc = serializers.SerializerMethodField()
     toc = serializers.SerializerMethodField()
     figures = serializers.SerializerMethodField()
+    language = serializers.CharField(
+        read_only=True, help_text=_("The language the application is written in (a code of the platform's).")
+    )
+    language_name = serializers.SerializerMethodField()
 
     class Meta:
         model = Application
@@ -47,16 +51,24 @@ class ApplicationSerializer(serializers.ModelSerializer):
             "organisation",
             "country",
             "answers",
+            "language",
+            "language_name",
             "status",
             "submitted_by",
             "submitted_at",
+            "edited_at",
+            "withdrawn_at",
             "decision",
             "review_count",
             "sbmc",
             "toc",
             "figures",
         ]
-        read_only_fields = ["round", "status", "submitted_at"]
+        read_only_fields = ["round", "status", "submitted_at", "edited_at", "withdrawn_at"]
+
+    def get_language_name(self, application) -> str:
+        """The language's name in the reader's language ("Swedish"), "" when none was recorded."""
+        return selectors.language_name(application.language)
 
     def _blind(self, application) -> bool:
         """Blind review: a reviewer of a blind round sees no organisation and no people's names."""
@@ -119,6 +131,26 @@ class ProjectEligibilitySerializer(serializers.Serializer):
 class ApplicationCreateSerializer(serializers.Serializer):
     project = serializers.IntegerField(min_value=1, max_value=MAX_ID)
     answers = serializers.DictField(child=serializers.CharField(allow_blank=True), required=False)
+    language = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text=_("The language the answers are written in; default: the submitter's language."),
+    )
+
+
+class ApplicationUpdateSerializer(serializers.Serializer):
+    """What an applicant may change until the round closes (docs/accelerator.md)."""
+
+    answers = serializers.DictField(child=serializers.CharField(allow_blank=True), required=False)
+    language = serializers.CharField(required=False)
+    refreeze = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text=_(
+            "Replace the frozen canvas, Theory of Change and key figures with the project's current ones."
+        ),
+    )
 
 
 class AssignmentSerializer(serializers.ModelSerializer):
@@ -197,16 +229,47 @@ class ReviewWriteSerializer(serializers.Serializer):
 
 class ApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Applications one may see: coordinators all, social workers their organisation's, reviewers
-    those assigned to them (others answer 404)."""
+    those assigned to them and not withdrawn (others answer 404). The applicant may change
+    (PATCH) or withdraw (POST withdraw/) an application until the round closes."""
 
     serializer_class = ApplicationSerializer
     permission_classes = [RulesPermission]
+    rules_permissions = {
+        "partial_update": "accelerator.change_application",
+        "withdraw": "accelerator.change_application",
+    }
 
     def get_queryset(self):
         return selectors.application_list(self.request.user).select_related("sbmc_snapshot", "toc_snapshot")
 
     def get_serializer_context(self):
-        return {**super().get_serializer_context(), "detail": self.action == "retrieve"}
+        return {
+            **super().get_serializer_context(),
+            "detail": self.action in ("retrieve", "partial_update", "withdraw"),
+        }
+
+    def _answer(self, application):
+        fresh = self.get_queryset().get(pk=application.pk)
+        return Response(self.get_serializer(fresh).data)
+
+    @extend_schema(request=ApplicationUpdateSerializer, responses=ApplicationSerializer)
+    def partial_update(self, request, *args, **kwargs):
+        """Change the answers, the language or (`"refreeze": true`) the frozen tools, until the round
+        closes; afterwards 400 {"round": [...]}."""
+        application = self.get_object()  # first: someone else's application is 404, whatever the body
+        data = ApplicationUpdateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        application = services.application_update(
+            application=application, by=request.user, **data.validated_data
+        )
+        return self._answer(application)
+
+    @extend_schema(request=None, responses=ApplicationSerializer)
+    @action(detail=True, methods=["post"])
+    def withdraw(self, request, pk=None):
+        """Withdraw the application (until the round closes; recorded in the audit log)."""
+        application = services.application_withdraw(application=self.get_object(), by=request.user)
+        return self._answer(application)
 
 
 class AssignmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):

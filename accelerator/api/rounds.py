@@ -216,7 +216,11 @@ class RoundViewSet(
             data.is_valid(raise_exception=True)
             project = get_object_or_404(projects_visible_to(request.user), pk=data.validated_data["project"])
             application = services.application_submit(
-                round=round, project=project, by=request.user, answers=data.validated_data.get("answers")
+                round=round,
+                project=project,
+                by=request.user,
+                answers=data.validated_data.get("answers"),
+                language=data.validated_data.get("language", ""),
             )
             application = selectors.application_list(request.user).get(pk=application.pk)
             return Response(

@@ -10,6 +10,8 @@ Reads live in `accelerator.selectors`.
 
 from .applications import (
     application_submit,
+    application_update,
+    application_withdraw,
     assignment_create,
     assignment_declare_conflict,
     assignments_auto,
@@ -38,6 +40,8 @@ from .startups import (
 __all__ = [
     "applicants_notify",
     "application_submit",
+    "application_update",
+    "application_withdraw",
     "assignment_create",
     "assignment_declare_conflict",
     "assignments_auto",

@@ -5,14 +5,18 @@ from __future__ import annotations
 
 import math
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count
-from django.utils import timezone
+from django.utils import formats, timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django_countries import countries as known_countries
 
 from microprojects.models import MicroProject
+from sempre import audit
+from sempre.audit_actions import APPLICATION_CHANGED, APPLICATION_WITHDRAWN
 from sempre.models import User
 from sempre.rules import require
 
@@ -23,12 +27,60 @@ from ..submission import project_figures
 from .rounds import round_ranking_changed
 
 
+def _language(value, *, default: str = "") -> str:
+    """A language code of the platform's (settings.LANGUAGES); `default` when none is given."""
+    code = (value or default or "").strip().lower()
+    known = dict(settings.LANGUAGES)
+    if code not in known:
+        code = code.split("-")[0]
+    if code not in known:
+        raise ValidationError(
+            {
+                "language": _("Choose one of: %(languages)s.")
+                % {"languages": ", ".join(f"{c} ({label})" for c, label in settings.LANGUAGES)}
+            }
+        )
+    return code
+
+
+def _answer_errors(round: Round, answers: dict) -> list[str]:
+    missing = [q for q in round.questions if not str(answers.get(q, "")).strip()]
+    unknown = [q for q in answers if q not in round.questions]
+    return [_("Please answer: %(question)s") % {"question": q} for q in missing] + [
+        _("Not a question of this round: %(question)s") % {"question": q} for q in unknown
+    ]
+
+
+def _freeze(*, round: Round, project: MicroProject, by, now, errors: dict) -> dict:
+    """The fields an application freezes from the project now: its canvas and Theory of Change
+    (toolkit snapshots) and its key figures. Adds the eligibility's reasons to `errors` instead."""
+    check = eligibility_by_project([project])[project.pk]
+    if not check.eligible:
+        errors["project"] = check.reasons
+        return {}
+    note = _("Frozen for the application to %(round)s") % {"round": round.title}
+    sbmc, toc = freeze_tools(eligibility=check, by=by, note=note)
+    return {
+        "sbmc_snapshot": sbmc,
+        "toc_snapshot": toc,
+        "figures": project_figures(project, today=timezone.localdate(now)),
+    }
+
+
 @transaction.atomic
 def application_submit(
-    *, round: Round, project: MicroProject, by, answers: dict | None = None, now=None
+    *,
+    round: Round,
+    project: MicroProject,
+    by,
+    answers: dict | None = None,
+    language: str = "",
+    now=None,
 ) -> Application:
     """Submit a project to an open round before it closes; freezes snapshots of its canvas and
-    theory of change. Submitting again for the same project returns the existing application."""
+    theory of change. `language`: the language the answers are written in (default: the
+    submitter's active language). Submitting again for the same project returns the existing
+    application, unless it was withdrawn: then it is submitted afresh (frozen again)."""
     require(
         by,
         "accelerator.apply_for_project",
@@ -38,43 +90,140 @@ def application_submit(
     now = now or timezone.now()
     round = Round.objects.select_for_update().get(pk=round.pk)
     existing = Application.objects.filter(round=round, project=project).first()
-    if existing:
+    if existing and existing.status != Application.Status.WITHDRAWN:
         return existing
     if round.status != Round.Status.DRAFT and now > round.closes_at:
         raise ValidationError(
             {
                 "round": _("The deadline has passed: applications closed on %(deadline)s.")
-                % {"deadline": timezone.localtime(round.closes_at).strftime("%Y-%m-%d %H:%M")}
+                % {"deadline": formats.date_format(timezone.localtime(round.closes_at), "DATETIME_FORMAT")}
             }
         )
     if round.status != Round.Status.OPEN or now < round.opens_at:
         raise ValidationError({"round": _("This round is not open for applications.")})
     answers = dict(answers or {})
-    missing = [q for q in round.questions if not str(answers.get(q, "")).strip()]
-    unknown = [q for q in answers if q not in round.questions]
-    if missing or unknown:
-        raise ValidationError(
-            {
-                "answers": [_("Please answer: %(question)s") % {"question": q} for q in missing]
-                + [_("Not a question of this round: %(question)s") % {"question": q} for q in unknown]
-            }
-        )
-    check = eligibility_by_project([project])[project.pk]
-    if not check.eligible:
-        raise ValidationError({"project": check.reasons})
-    note = _("Frozen for the application to %(round)s") % {"round": round.title}
-    sbmc, toc = freeze_tools(eligibility=check, by=by, note=note)
-    application = Application.objects.create(
-        round=round,
-        project=project,
-        answers=answers,
-        sbmc_snapshot=sbmc,
-        toc_snapshot=toc,
-        figures=project_figures(project, today=timezone.localdate(now)),
-        submitted_by=by,
-        submitted_at=now,
-    )
+    errors: dict = {}
+    if answer_errors := _answer_errors(round, answers):
+        errors["answers"] = answer_errors
+    try:
+        language = _language(language, default=get_language() or settings.LANGUAGE_CODE)
+    except ValidationError as error:
+        errors.update(error.message_dict)
+    frozen = _freeze(round=round, project=project, by=by, now=now, errors=errors) if not errors else {}
+    if errors:
+        raise ValidationError(errors)
+    values = {
+        "answers": answers,
+        "language": language,
+        "submitted_by": by,
+        "submitted_at": now,
+        "status": Application.Status.SUBMITTED,
+        "withdrawn_at": None,
+        "edited_at": None,
+        **frozen,
+    }
+    if existing:  # withdrawn, and now submitted again
+        for field, value in values.items():
+            setattr(existing, field, value)
+        existing.save()
+        application = existing
+    else:
+        application = Application.objects.create(round=round, project=project, **values)
     round_ranking_changed(round_id=round.pk)
+    return application
+
+
+def _lock_for_change(application: Application, by, now) -> Application:
+    require(
+        by,
+        "accelerator.change_application",
+        application,
+        message=_("Only staff of the applying organisation can change or withdraw its application."),
+    )
+    application = (
+        Application.objects.select_for_update(of=("self",))
+        .select_related("round", "project")
+        .get(pk=application.pk)
+    )
+    return application
+
+
+@transaction.atomic
+def application_update(
+    *,
+    application: Application,
+    by,
+    answers: dict | None = None,
+    language: str | None = None,
+    refreeze: bool = False,
+    now=None,
+) -> Application:
+    """The applicant changes an application until the round closes: the answers to the round's
+    questions, the language they are written in, and (`refreeze`) the frozen canvas, Theory of
+    Change and key figures, replaced by the project's current ones (which must still be eligible).
+    Every problem is reported at once; nothing is changed unless everything is right."""
+    now = now or timezone.now()
+    application = _lock_for_change(application, by, now)
+    refusal = selectors.application_change_refusal(application, now=now)
+    if refusal:
+        raise ValidationError({"round": refusal})
+    errors: dict = {}
+    changes: dict = {}
+    if answers is not None:
+        answers = dict(answers)
+        if answer_errors := _answer_errors(application.round, answers):
+            errors["answers"] = answer_errors
+        elif answers != application.answers:
+            changes["answers"] = answers
+    if language is not None:
+        try:
+            code = _language(language)
+        except ValidationError as error:
+            errors.update(error.message_dict)
+        else:
+            if code != application.language:
+                changes["language"] = code
+    if refreeze and not errors:
+        changes.update(
+            _freeze(round=application.round, project=application.project, by=by, now=now, errors=errors)
+        )
+    if errors:
+        raise ValidationError(errors)
+    if not changes:
+        return application
+    for field, value in changes.items():
+        setattr(application, field, value)
+    application.edited_at = now
+    application.save(update_fields=[*changes, "edited_at"])
+    audit.record(
+        actor=by,
+        action=APPLICATION_CHANGED,
+        target=application,
+        data={"round": application.round_id, "changed": sorted(changes)},
+    )
+    return application
+
+
+@transaction.atomic
+def application_withdraw(*, application: Application, by, now=None) -> Application:
+    """The applicant withdraws the application until the round closes: it leaves the reviewers'
+    pages, the ranking, the portfolio and the decisions; the coordinator sees it marked withdrawn.
+    Recorded in the audit log. Withdrawing again is a no-op; the project may apply again while
+    the round is open."""
+    now = now or timezone.now()
+    application = _lock_for_change(application, by, now)
+    if application.status == Application.Status.WITHDRAWN:
+        return application
+    refusal = selectors.application_change_refusal(application, now=now)
+    if refusal:
+        raise ValidationError({"round": refusal})
+    application.status = Application.Status.WITHDRAWN
+    application.withdrawn_at = now
+    application.save(update_fields=["status", "withdrawn_at"])
+    audit.record(
+        actor=by, action=APPLICATION_WITHDRAWN, target=application, data={"round": application.round_id}
+    )
+    round_ranking_changed(round_id=application.round_id)
     return application
 
 
@@ -106,6 +255,8 @@ def _assignment_refusal(application: Application, reviewer: User) -> str | None:
 def assignment_create(*, application: Application, reviewer: User, by) -> ReviewAssignment:
     """Assign by hand; a same-country reviewer is allowed but flagged. Repeating is a no-op."""
     require(by, "accelerator.manage_round")
+    if application.status == Application.Status.WITHDRAWN:
+        raise ValidationError({"application": _("The applicant withdrew this application.")})
     if application.round.status not in (Round.Status.OPEN, Round.Status.REVIEWING):
         raise ValidationError(
             {"reviewer": _("Reviewers can be assigned while the round is open or reviewing.")}
@@ -151,7 +302,10 @@ def assignments_auto(*, round: Round, by, per_application: int | None = None) ->
     countries = {r.pk: selectors.reviewer_country(r) for r in reviewers}
     orgs = {r.pk: {m.organisation_id for m in r.memberships.all()} for r in reviewers}
     applications = list(
-        Application.objects.filter(round=round).select_related("project").prefetch_related("assignments")
+        Application.objects.competing()
+        .filter(round=round)
+        .select_related("project")
+        .prefetch_related("assignments")
     )
     load = {r.pk: 0 for r in reviewers}
     for row in (

@@ -100,7 +100,9 @@ def round_close_decision(*, round: Round, by, quota_override_reason: str = "") -
         return round.decision_record
     if round.status != Round.Status.DECIDING:
         raise ValidationError({"status": _("Only a round in its deciding phase can be closed.")})
-    applications = list(Application.objects.filter(round=round).select_related("project", "decision"))
+    applications = list(
+        Application.objects.competing().filter(round=round).select_related("project", "decision")
+    )
     undecided = [a for a in applications if not hasattr(a, "decision")]
     if undecided:
         raise ValidationError(
@@ -180,7 +182,11 @@ def applicants_notify(*, round: Round) -> int:
     in the language saved on their account (sempre.languages; English when they chose none).
     Each application is mailed once: safe to run again after a partial failure."""
     sent = 0
-    for pk in Application.objects.filter(round=round, notified_at__isnull=True).values_list("pk", flat=True):
+    for pk in (
+        Application.objects.competing()
+        .filter(round=round, notified_at__isnull=True)
+        .values_list("pk", flat=True)
+    ):
         with transaction.atomic():
             application = (
                 Application.objects.select_for_update(of=("self",))

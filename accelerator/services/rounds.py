@@ -225,15 +225,19 @@ def round_transition_warnings(*, round: Round, status: str, now=None) -> list[st
 
 def _review_counts(round: Round):
     """(application annotated with review_count, reviews expected) for each application of the round."""
-    applications = Application.objects.filter(round=round).annotate(
-        review_count=Count(
-            "assignments__review",
-            filter=Q(
-                assignments__status=ReviewAssignment.Status.ACTIVE,
-                assignments__review__submitted_at__isnull=False,
+    applications = (
+        Application.objects.competing()
+        .filter(round=round)
+        .annotate(
+            review_count=Count(
+                "assignments__review",
+                filter=Q(
+                    assignments__status=ReviewAssignment.Status.ACTIVE,
+                    assignments__review__submitted_at__isnull=False,
+                ),
             ),
-        ),
-        assigned=Count("assignments", filter=Q(assignments__status=ReviewAssignment.Status.ACTIVE)),
+            assigned=Count("assignments", filter=Q(assignments__status=ReviewAssignment.Status.ACTIVE)),
+        )
     )
     return [(a, max(round.reviewers_per_application, a.assigned)) for a in applications]
 

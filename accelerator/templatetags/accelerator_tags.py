@@ -2,6 +2,7 @@
 
 from django import template
 
+from .. import selectors
 from ..eligibility import eligibility_by_project
 from ..models import Round
 from ..selectors import application_list, assignments_of_reviewer
@@ -33,3 +34,9 @@ def project_accelerator(context, project):
 def review_inbox_count(context):
     user = context["request"].user
     return assignments_of_reviewer(user).filter(review__submitted_at__isnull=True).count()
+
+
+@register.filter
+def language_name(code):
+    """An application's language named in the reader's language ("Swedish"), as the API names it."""
+    return selectors.language_name(code)

@@ -32,6 +32,7 @@ EXPLICIT_PREFIXES = ("admin:",)
 WEB_PROJECT = "login login ok 404 ok 404 404 ok"
 WEB_PROJECT_EDIT = "login login ok 404 ok 404 404 403"
 WEB_COCREATION = "login login ok 404 ok 404 404 404"
+WEB_APPLICANT = "login login ok 404 ok 403 404 403"  # changing or withdrawing an application
 WEB_COORDINATOR = "login login 403 403 403 403 403 ok"
 WEB_LOGGED_IN = "login login ok ok ok ok ok ok"
 WEB_NO_SUCH_METHOD = "login login 405 405 405 405 405 405"
@@ -126,7 +127,9 @@ EXPECTED: dict[str, tuple[str, str]] = {
     "api:round-ranking": (API_COORDINATOR, READ_ONLY),
     "api:round-transition": (API_NO_SUCH_METHOD, API_COORDINATOR_WRITE),
     "api:application-list": (API_LOGGED_IN, READ_ONLY),
-    "api:application-detail": ("403 403 ok 404 ok ok 404 ok", READ_ONLY),
+    # PATCH (change) and withdraw: the applying organisation's staff, until the round closes
+    "api:application-detail": ("403 403 ok 404 ok ok 404 ok", "403 403 ok 404 ok 403 404 403"),
+    "api:application-withdraw": (API_NO_SUCH_METHOD, "403 403 ok 404 ok 403 404 403"),
     "api:assignment-list": (API_LOGGED_IN, READ_ONLY),
     "api:assignment-detail": ("403 403 404 404 404 ok 404 404", READ_ONLY),
     "api:assignment-conflict": (API_NO_SUCH_METHOD, "403 403 404 404 404 bad 404 404"),
@@ -173,6 +176,9 @@ EXPECTED: dict[str, tuple[str, str]] = {
     "accelerator:decision": (WEB_COORDINATOR, "login login 403 403 403 403 403 404"),
     "accelerator:close": (WEB_NO_SUCH_METHOD, WEB_COORDINATOR),
     "accelerator:application": ("login login ok 404 ok ok 404 ok", "login login ok 404 ok ok 404 ok"),
+    "accelerator:application-edit": (WEB_APPLICANT, "login login bad 404 bad 403 404 403"),
+    # a POST without confirm=yes asks the question again
+    "accelerator:application-withdraw": (WEB_APPLICANT, WEB_APPLICANT),
     "accelerator:inbox": (WEB_LOGGED_IN, WEB_LOGGED_IN),
     "accelerator:review": ("login login 404 404 404 ok 404 404", "login login 404 404 404 ok 404 404"),
     "accelerator:conflict": (WEB_NO_SUCH_METHOD, "login login 404 404 404 ok 404 404"),
