@@ -149,6 +149,7 @@ class AccountLanguageForm(forms.Form):
     )
 
     def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
         self.fields["language"].choices = [
             ("", _("Not chosen: the language this browser asks for")),
