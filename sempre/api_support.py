@@ -159,4 +159,4 @@ class RulesPermission(permissions.IsAuthenticated):
 def not_found(request, *args, **kwargs):
     """/api/… that no route matches (`/api/v1/projects/-1/tools/`: `<int:…>` takes no minus): the
     API's 404, in JSON, not the web pages' HTML one."""
-    return JsonResponse({"detail": _("Not found.")}, status=404)
+    return JsonResponse({"detail": str(exceptions.NotFound.default_detail)}, status=404)  # DRF's words
