@@ -2,8 +2,9 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
 
+import microprojects.offline
 from sempre.forms import PasswordResetForm
-from sempre.views import PasswordResetView, language_set
+from sempre.views import LogoutView, PasswordResetView, language_set
 
 urlpatterns = [
     path("admin/", admin.site.urls),
@@ -14,6 +15,8 @@ urlpatterns = [
         PasswordResetView.as_view(form_class=PasswordResetForm),
         name="password_reset",
     ),
+    # Logging out also deletes what the site keeps on the device (docs/offline.md).
+    path("accounts/logout/", LogoutView.as_view(), name="logout"),
     path("accounts/", include("django.contrib.auth.urls")),
     # Django's language menu view, which also saves a logged-in person's choice on their account.
     path("i18n/setlang/", language_set, name="set_language"),
@@ -23,6 +26,10 @@ urlpatterns = [
     path("api/redoc/", SpectacularRedocView.as_view(url_name="schema"), name="api-redoc"),
     path("api/v1/", include("config.api_urls")),
     path("projects/", include("microprojects.urls")),
+    # The field app's service worker and manifest sit at the root: a service worker controls the
+    # pages under its own path (docs/offline.md).
+    path("sw.js", microprojects.offline.service_worker, name="service-worker"),
+    path("manifest.webmanifest", microprojects.offline.manifest, name="web-manifest"),
     path("accelerator/", include("accelerator.urls")),
     path("reports/", include("reports.urls")),
     path("c/", include("toolkit.cocreation.public_urls")),

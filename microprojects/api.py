@@ -571,11 +571,9 @@ class ProjectActivityViewSet(ProjectChildViewSet):
         return super().create(request, *args, **kwargs)
 
     def perform_service(self, project, data):
-        if client_uuid := data.pop("client_uuid", None):
-            return services.activity_log_once(
-                project=project, by=self.request.user, client_uuid=client_uuid, **data
-            )
-        return services.activity_log(project=project, by=self.request.user, **data), True
+        return services.activity_log_once(
+            project=project, by=self.request.user, **{"client_uuid": None, **data}
+        )
 
 
 class ProjectIndicatorViewSet(ProjectChildViewSet):
@@ -632,16 +630,9 @@ class IndicatorMeasurementViewSet(mixins.ListModelMixin, viewsets.GenericViewSet
         self.check_object_permissions(request, indicator)
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        data = dict(serializer.validated_data)
-        if client_uuid := data.pop("client_uuid", None):
-            measurement, is_new = services.measurement_record_once(
-                indicator=indicator, by=request.user, client_uuid=client_uuid, **data
-            )
-        else:
-            measurement, is_new = (
-                services.measurement_record(indicator=indicator, by=request.user, **data),
-                True,
-            )
+        measurement, is_new = services.measurement_record_once(
+            indicator=indicator, by=request.user, **{"client_uuid": None, **serializer.validated_data}
+        )
         return Response(
             self.get_serializer(measurement).data,
             status=status.HTTP_201_CREATED if is_new else status.HTTP_200_OK,

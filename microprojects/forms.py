@@ -1,5 +1,6 @@
 """Web forms for micro projects. They clean input and hand it to `microprojects.services`."""
 
+import uuid
 from urllib.parse import urlencode
 
 import django_filters
@@ -14,7 +15,7 @@ from sempre.forms import CountInput, DateInput, DecimalInput, ServiceModelForm
 from sempre.selectors import organisations_visible_to
 
 from .models import Activity, Indicator, Measurement, MicroProject, TargetGroup
-from .selectors import project_countries, projects_visible_to
+from .selectors import field_projects, project_countries, projects_visible_to
 
 
 def _members_of(organisation_ids):
@@ -108,6 +109,9 @@ class ActivityForm(ServiceModelForm):
     project = forms.ModelChoiceField(queryset=None, label=_("Project"), required=True)
     # Shown once figures are unusual (Activity.UNUSUAL); ticking it saves them as they are.
     confirm = forms.BooleanField(label=_("Yes, these figures are right"), required=False)
+    # A new activity's identifier, made when the form is shown (offline, by the page's script):
+    # a second tap or a re-sent POST answers the activity already logged (services.activity_log_once).
+    client_uuid = forms.UUIDField(widget=forms.HiddenInput, required=False)
 
     class Meta:
         model = Activity
@@ -156,6 +160,9 @@ class ActivityForm(ServiceModelForm):
             )
         if not self.is_bound and self.instance.pk is None:
             self.initial.setdefault("date", timezone.localdate())
+            self.initial.setdefault("client_uuid", uuid.uuid4())
+        if self.instance.pk is not None:
+            del self.fields["client_uuid"]
         self.fields["participants_total"].help_text = _("Everybody who took part, staff not counted.")
 
     @property
@@ -199,6 +206,39 @@ class MeasurementForm(ServiceModelForm):
         super().__init__(*args, **kwargs)
         if not self.is_bound:
             self.initial.setdefault("date", timezone.localdate())
+
+
+class IndicatorChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, indicator):
+        return f"{indicator.project.title}: {indicator.name}" + (
+            f" ({indicator.unit})" if indicator.unit else ""
+        )
+
+
+class FieldMeasurementForm(ServiceModelForm):
+    """A measurement of any of one's own projects' indicators (the field app, docs/offline.md)."""
+
+    indicator = IndicatorChoiceField(queryset=None, label=_("Indicator"))
+    # As ActivityForm.client_uuid: a second send of the same form records nothing twice.
+    client_uuid = forms.UUIDField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Measurement
+        fields = ["date", "value", "note"]
+        widgets = {"date": DateInput, "value": DecimalInput}
+
+    field_order = ["indicator", "date", "value", "note"]
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["indicator"].queryset = (
+            Indicator.objects.filter(project__in=field_projects(user))
+            .select_related("project")
+            .order_by("project__title", "name", "id")
+        )
+        if not self.is_bound:
+            self.initial.setdefault("date", timezone.localdate())
+            self.initial.setdefault("client_uuid", uuid.uuid4())
 
 
 class ProjectFilter(django_filters.FilterSet):

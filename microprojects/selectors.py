@@ -191,6 +191,23 @@ def indicators_to_record(user) -> QuerySet[Indicator]:
     return Indicator.objects.filter(project__in=projects_visible_to(user)).select_related("project")
 
 
+def field_projects(user) -> QuerySet[MicroProject]:
+    """The projects a person logs work in from the field (the quick log, the offline app): their
+    own organisations' draft and active ones, by title, with their indicators (2 queries). Never
+    another organisation's, coordinators included: the device keeps only its person's own data."""
+    return (
+        MicroProject.objects.filter(
+            organisation_id__in=user.organisation_ids,
+            status__in=(MicroProject.Status.DRAFT, MicroProject.Status.ACTIVE),
+        )
+        .only("id", "title", "start_date", "end_date", "status", "organisation_id")
+        .prefetch_related(
+            Prefetch("indicators", queryset=Indicator.objects.only("id", "name", "unit", "project_id"))
+        )
+        .order_by("title", "id")
+    )
+
+
 def measurements_visible_to(user) -> QuerySet[Measurement]:
     return Measurement.objects.filter(indicator__project__in=projects_visible_to(user)).select_related(
         "indicator"

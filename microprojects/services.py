@@ -371,12 +371,15 @@ def activity_log(
 
 
 def activity_log_once(
-    *, project: MicroProject, by, client_uuid: uuid.UUID, **fields
+    *, project: MicroProject, by, client_uuid: uuid.UUID | None, **fields
 ) -> tuple[Activity, bool]:
-    """activity_log for an entry made on a device (docs/offline.md): the same `client_uuid` sent
-    again, also by two sends at once, answers the activity already stored, never a second one.
-    Returns (activity, created). A `client_uuid` that is another entry's (someone else's, or
-    another project's) is refused under `client_uuid`, and nothing of that entry is told."""
+    """activity_log for an entry made on a device or in a form (docs/offline.md): the same
+    `client_uuid` sent again, also by two sends at once, answers the activity already stored,
+    never a second one. Returns (activity, created). A `client_uuid` that is another entry's
+    (someone else's, or another project's) is refused under `client_uuid`, and nothing of that
+    entry is told. Without a `client_uuid`, activity_log."""
+    if client_uuid is None:
+        return activity_log(project=project, by=by, **fields), True
     require(by, "microprojects.log_activity", project)
     return _once(
         Activity.objects.filter(client_uuid=client_uuid),
@@ -613,10 +616,12 @@ def measurement_record(
 
 
 def measurement_record_once(
-    *, indicator: Indicator, by, client_uuid: uuid.UUID, **fields
+    *, indicator: Indicator, by, client_uuid: uuid.UUID | None, **fields
 ) -> tuple[Measurement, bool]:
-    """measurement_record for an entry made on a device, as activity_log_once: (measurement,
-    created), the stored one when `client_uuid` comes again."""
+    """measurement_record for an entry made on a device or in a form, as activity_log_once:
+    (measurement, created), the stored one when `client_uuid` comes again."""
+    if client_uuid is None:
+        return measurement_record(indicator=indicator, by=by, **fields), True
     require(by, "microprojects.manage_indicators", indicator.project)
     return _once(
         Measurement.objects.filter(client_uuid=client_uuid),

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import offline, views
 
 app_name = "microprojects"
 
@@ -8,6 +8,11 @@ urlpatterns = [
     path("", views.project_list, name="list"),
     path("new/", views.project_create, name="create"),
     path("log/", views.activity_quick_log, name="activity_quick_log"),
+    # The field app (docs/offline.md): what a device keeps to work without a signal.
+    path("field/measurement/", offline.field_measurement, name="field_measurement"),
+    path("field/data.json", offline.field_data, name="field_data"),
+    path("queue/", offline.queue, name="queue"),
+    path("offline/", offline.offline, name="offline"),
     path("<int:pk>/", views.project_detail, name="detail"),
     path("<int:pk>/edit/", views.project_edit, name="edit"),
     path("<int:pk>/delete/", views.project_delete, name="delete"),

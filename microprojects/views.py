@@ -35,6 +35,7 @@ from .forms import (
     TransitionForm,
 )
 from .models import Activity, Indicator, Measurement, MicroProject
+from .offline import offline_strings
 from .panels import participation_chart
 from .reports import FREE_TEXT_FIELDS, activity_columns
 from .selectors import (
@@ -313,7 +314,13 @@ def _activity_form_page(request, *, form, project, activity=None):
     return render(
         request,
         "microprojects/activity_form.html",
-        {"form": form, "project": project, "activity": activity},
+        {
+            "form": form,
+            "project": project,
+            "activity": activity,
+            # The quick log works without a signal (docs/offline.md); a correction needs one.
+            "offline_strings": offline_strings() if activity is None else None,
+        },
     )
 
 
@@ -324,7 +331,9 @@ def activity_create(request, pk):
     form = ActivityForm(request.POST or None, user=request.user, project=project)
     if request.method == "POST" and form.is_valid():
         try:
-            activity = services.activity_log(project=project, by=request.user, **form.service_data())
+            activity, _created = services.activity_log_once(
+                project=project, by=request.user, **{"client_uuid": None, **form.service_data()}
+            )
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -346,7 +355,10 @@ def activity_quick_log(request):
         project = form.cleaned_data["project"]
         require(request.user, "microprojects.log_activity", project)
         try:
-            activity = services.activity_log(project=project, by=request.user, **form.service_data())
+            # A second tap on "Log the activity" (the same client_uuid) logs nothing twice.
+            activity, _created = services.activity_log_once(
+                project=project, by=request.user, **{"client_uuid": None, **form.service_data()}
+            )
         except ValidationError as error:
             add_service_errors(form, error)
         else:

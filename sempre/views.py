@@ -316,3 +316,14 @@ def login_locked_out(request, original_response=None, credentials=None):
     if seconds:
         response["Retry-After"] = str(seconds)
     return response
+
+
+class LogoutView(auth_views.LogoutView):
+    """Django's logout, which also tells the browser to delete what this site keeps on the device
+    (the field app's cached pages and projects, its queue, its service worker: docs/offline.md).
+    The page warns first when entries wait to be sent (static/js/sempre.js)."""
+
+    def post(self, request, *args, **kwargs):
+        response = super().post(request, *args, **kwargs)
+        response["Clear-Site-Data"] = '"cache", "storage"'
+        return response

@@ -25,3 +25,24 @@ document.addEventListener("DOMContentLoaded", () => {
   const invalid = document.querySelector("main [aria-invalid='true']");
   if (invalid) invalid.focus();
 });
+
+// The field app (docs/offline.md): the service worker keeps the quick log, the measurement form
+// and the queue usable without a signal, for people who log work for an organisation.
+const serviceWorkerUrl = document.body && document.body.dataset.serviceWorker;
+if (serviceWorkerUrl && "serviceWorker" in navigator) {
+  navigator.serviceWorker.register(serviceWorkerUrl, { scope: "/" }).catch(() => {});
+}
+
+// Logging out deletes what the site keeps on this device (Clear-Site-Data), entries waiting to be
+// sent included: ask first while some wait (their count is kept by static/js/offline-queue.js).
+document.addEventListener("submit", (event) => {
+  const form = event.target;
+  if (!form.matches("[data-logout]")) return;
+  let waiting = 0;
+  try {
+    waiting = Number(localStorage.getItem("sempre-waiting") || 0);
+  } catch (error) {
+    waiting = 0;
+  }
+  if (waiting > 0 && !window.confirm(form.dataset.waitingWarning)) event.preventDefault();
+});

@@ -97,7 +97,7 @@ def test_static_links_are_hashed_and_served_for_a_year_in_production(production_
     links = re.findall(r'(?:href|src)="(/static/[^"]+)"', html)
     assert links
     for link in links:
-        assert re.search(r"\.[0-9a-f]{12}\.(css|js|svg)$", link), link
+        assert re.search(r"\.[0-9a-f]{12}\.(css|js|svg|png)$", link), link
     stylesheet = next(link for link in links if link.endswith(".css"))
     response = client.get(stylesheet, **GZIP)
     assert response.status_code == 200

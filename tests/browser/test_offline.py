@@ -1,0 +1,243 @@
+"""The field app without a signal (issue #18 §4, docs/offline.md), in Debian's chromium: the quick
+log and the measurement form used offline (context.set_offline), the queue page, the entries
+arriving exactly once when the connection returns, a refused entry corrected on the phone, and
+logging out with entries waiting."""
+
+import pytest
+
+from microprojects.models import Activity, Measurement
+
+from .conftest import PHONE
+
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow(40)]
+
+
+def controlled(journey):
+    """Open the quick log until the service worker controls the page (it is installed on the first
+    visit and takes over at once: skipWaiting + clients.claim)."""
+    page = journey.page
+    journey.goto("/projects/log/")
+    page.evaluate("() => navigator.serviceWorker.ready")
+    page.wait_for_function("() => navigator.serviceWorker.controller !== null")
+    # Every page the app keeps is in its cache before the connection goes.
+    page.wait_for_function(
+        """async () => {
+            const names = await caches.keys();
+            const pages = names.find(name => name.startsWith("sempre-pages-"));
+            if (!pages) return false;
+            const cache = await caches.open(pages);
+            return (await cache.keys()).length >= 5;
+        }"""
+    )
+
+
+def log_activity(page, *, title, total, women=None, men=None):
+    page.get_by_label("Project").select_option(label="Fruit bags for Luleå")
+    page.get_by_label("Title").fill(title)
+    page.get_by_label("Participants", exact=True).fill(str(total))
+    if women is not None:
+        page.get_by_label("Women", exact=True).fill(str(women))
+    if men is not None:
+        page.get_by_label("Men", exact=True).fill(str(men))
+    page.get_by_role("button", name="Log the activity").click()
+
+
+def waiting_text(page) -> str:
+    return page.locator("[data-offline-status]").inner_text()
+
+
+def test_a_day_without_signal_arrives_once(open_journey, anna, fruit_bags):
+    journey = open_journey(viewport=PHONE)
+    page = journey.page
+    journey.login("anna")
+    controlled(journey)
+
+    page.context.set_offline(True)
+    page.reload()
+    journey.check("offline")
+    assert page.get_by_role("heading", name="Log an activity").is_visible()
+
+    # A hurried slip first: 9 women and 3 men of 10 is refused on the phone, named at the field.
+    log_activity(page, title="Sewing", total=10, women=9, men=3)
+    error = page.locator("#offline-error-women")
+    assert "add up to 12, but the total is 10" in error.inner_text()
+    assert page.get_by_label("Women", exact=True).get_attribute("aria-invalid") == "true"
+    page.get_by_label("Women", exact=True).fill("7")
+    page.get_by_role("button", name="Log the activity").click()
+    page.wait_for_function(
+        "() => document.querySelector('[data-offline-status]').textContent.includes(': 1')"
+    )
+    assert "Saved on this phone" in waiting_text(page)
+    log_activity(page, title="Jam tasting", total=4)
+    page.wait_for_function(
+        "() => document.querySelector('[data-offline-status]').textContent.includes(': 2')"
+    )
+    log_activity(page, title="Market stall", total=6)
+    page.wait_for_function(
+        "() => document.querySelector('[data-offline-status]').textContent.includes(': 3')"
+    )
+    journey.check("three waiting")
+
+    journey.goto("/projects/field/measurement/")
+    page.get_by_label("Indicator").select_option(
+        label="Fruit bags for Luleå: Members with earned income (people)"
+    )
+    page.get_by_label("Value").fill("3")
+    page.get_by_role("button", name="Record the value").click()
+    page.wait_for_function(
+        "() => document.querySelector('[data-offline-status]').textContent.includes(': 4')"
+    )
+
+    journey.goto("/projects/queue/")
+    page.wait_for_function("() => document.querySelector('[data-queue-waiting]').textContent.includes('4')")
+    assert "Waiting to be sent: 4" in journey.text()
+    assert "Do not clear this browser's data" in journey.text()
+    assert page.locator("[data-queue-list] li").count() == 4
+    journey.check("four waiting")
+    assert Activity.objects.count() == 0  # nothing reached the server
+
+    page.context.set_offline(False)
+    page.get_by_role("button", name="Send now").click()
+    page.wait_for_function(
+        "() => document.querySelector('[data-queue-waiting]').textContent.includes('Everything is sent')"
+    )
+    assert sorted(Activity.objects.filter(project=fruit_bags).values_list("title", flat=True)) == [
+        "Jam tasting",
+        "Market stall",
+        "Sewing",
+    ]
+    assert Measurement.objects.filter(indicator__project=fruit_bags).count() == 1
+    assert set(Activity.objects.values_list("created_by", flat=True)) == {anna.pk}
+    assert "Last sent:" in journey.text()
+    journey.check("sent")
+
+    # Sent again (a reply lost on the way): the server answers the stored rows, nothing twice.
+    page.evaluate(
+        """async () => {
+            const entries = await fetch("/api/v1/activities/").then(r => r.json());
+            for (const row of entries.results) {
+                await SempreQueue.put({client_uuid: row.client_uuid, state: "waiting", data: {
+                    type: "activity", client_uuid: row.client_uuid, project: row.project, date: row.date,
+                    title: row.title, participants_total: row.participants_total}});
+            }
+            return SempreQueue.send();
+        }"""
+    )
+    assert Activity.objects.count() == 3
+    page.reload()
+    page.wait_for_function(
+        "() => document.querySelector('[data-queue-waiting]').textContent.includes('Everything is sent')"
+    )
+    journey.check("replayed")
+
+
+def test_a_double_tap_without_javascript_logs_once(browser, live_server, anna, fruit_bags):
+    context = browser.new_context(viewport=PHONE, java_script_enabled=False)
+    page = context.new_page()
+    page.goto(live_server.url + "/accounts/login/")
+    page.get_by_label("Username").fill("anna")
+    page.get_by_label("Password").fill("secret-pass-123")
+    page.get_by_role("button", name="Log in").click()
+    page.goto(live_server.url + "/projects/log/")
+    page.get_by_label("Project").select_option(label="Fruit bags for Luleå")
+    page.get_by_label("Title").fill("Sewing")
+    page.get_by_label("Participants", exact=True).fill("5")
+    # The same form sent twice, as a second tap on a slow link does.
+    form = {
+        name: page.locator(f"main [name={name}]").input_value()
+        for name in (
+            "csrfmiddlewaretoken",
+            "client_uuid",
+            "project",
+            "date",
+            "kind",
+            "title",
+            "participants_total",
+            "staff_hours",
+            "volunteer_hours",
+        )
+    }
+    for _ in range(2):
+        response = page.request.post(live_server.url + "/projects/log/", form=form, max_redirects=0)
+        assert response.status == 302, response.text()[-2500:]
+    context.close()
+    assert Activity.objects.filter(project=fruit_bags).count() == 1
+
+
+def test_a_refused_entry_is_corrected_on_the_phone(open_journey, anna, fruit_bags):
+    journey = open_journey(viewport=PHONE)
+    page = journey.page
+    journey.login("anna")
+    controlled(journey)
+    page.context.set_offline(True)
+    page.reload()
+    log_activity(page, title="Sewing", total=10)
+    page.wait_for_function(
+        "() => document.querySelector('[data-offline-status]').textContent.includes(': 1')"
+    )
+    # Meanwhile the project's period is shortened at the office: the activity's date is now after it.
+    fruit_bags.end_date = fruit_bags.start_date
+    fruit_bags.save()
+
+    journey.goto("/projects/queue/")
+    page.context.set_offline(False)
+    page.get_by_role("button", name="Send now").click()
+    attention = page.locator("[data-queue-attention]")
+    attention.wait_for(state="visible")
+    assert "Needs your attention" in journey.text()
+    assert "an activity cannot be dated after that" in attention.inner_text()
+    journey.check("needs attention")
+    assert Activity.objects.count() == 0
+
+    page.get_by_label("Date").fill(fruit_bags.start_date.isoformat())
+    page.get_by_role("button", name="Send again").click()
+    attention.wait_for(state="hidden")
+    assert "Everything is sent" in journey.text()
+    (activity,) = Activity.objects.all()
+    assert (activity.title, activity.date) == ("Sewing", fruit_bags.start_date)
+    journey.check("corrected")
+
+
+def test_logout_with_entries_waiting_warns_then_leaves_nothing(open_journey, anna, fruit_bags):
+    journey = open_journey(viewport=PHONE)
+    page = journey.page
+    journey.login("anna")
+    controlled(journey)
+    page.context.set_offline(True)
+    page.reload()
+    log_activity(page, title="Sewing", total=10)
+    page.wait_for_function(
+        "() => document.querySelector('[data-offline-status]').textContent.includes(': 1')"
+    )
+    page.context.set_offline(False)
+    page.reload()  # the page sends on open; keep the entry waiting: the server is not reached
+    page.route("**/api/v1/sync/", lambda route: route.abort())
+    page.evaluate(
+        """() => SempreQueue.put({client_uuid: crypto.randomUUID(), state: "waiting",
+            data: {type: "activity", project: 1, date: "2025-05-01", title: "Kept"}})
+            .then(() => SempreQueue.remember())"""
+    )
+
+    dialogs = []
+
+    def answer(dialog):
+        dialogs.append(dialog.message)
+        dialog.dismiss() if len(dialogs) == 1 else dialog.accept()
+
+    page.on("dialog", answer)
+    page.locator("summary", has_text="Anna Lind").click()
+    page.get_by_role("button", name="Log out").click()
+    assert "still waiting to be sent" in dialogs[0]
+    assert "/projects/log/" in page.url  # stayed: the first answer was "no"
+    with page.expect_navigation():
+        page.get_by_role("button", name="Log out").click()
+    page.wait_for_url("**/accounts/login/**")
+    journey.check("logged out")
+    left = page.evaluate(
+        """async () => ({
+            caches: (await caches.keys()).length,
+            databases: (await indexedDB.databases()).map(d => d.name),
+            waiting: localStorage.getItem("sempre-waiting"),
+        })"""
+    )
+    assert left == {"caches": 0, "databases": [], "waiting": None}
