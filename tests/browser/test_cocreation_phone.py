@@ -62,8 +62,12 @@ def test_a_moderation_round_on_a_small_phone(open_journey, anna, canvas, tmp_pat
     page.get_by_role("button", name="Copy link").click()
     expect(page.get_by_role("button", name="Copied")).to_be_visible()
     assert page.evaluate("navigator.clipboard.readText()") == link
+    # the sheet prints itself when opened from the invite page: count the calls instead of printing,
+    # so the PDF below is not refused as "already being printed"
+    page.add_init_script("window.print = () => { window.printed = (window.printed || 0) + 1; };")
     page.get_by_role("button", name="Print an A4 sheet with the QR code").click()
     worker.check("A4 sheet")
+    page.wait_for_function("window.printed === 1")
     sheet = page.locator("main.invite-sheet")
     expect(sheet).to_have_attribute("lang", "sv")  # no language chosen: the organisation's country's
     expect(sheet).to_contain_text(link)
@@ -199,3 +203,14 @@ def test_a_lost_link_is_replaced_and_do_not_use_asks_without_javascript(open_jou
     contribution.refresh_from_db()
     assert contribution.status == Contribution.Status.REJECTED
     assert contribution.moderation_note == "We have posters already"
+
+    # Revoking is final: it asks first too
+    worker.goto(f"/co-creation/invites/{invite.pk}/")
+    page.get_by_role("button", name="Revoke: the link stops working at once").click()
+    worker.check("asks first")
+    invite.refresh_from_db()
+    assert invite.revoked_at is None
+    page.get_by_role("button", name="Yes, revoke it").click()
+    worker.check()
+    invite.refresh_from_db()
+    assert invite.revoked_at is not None

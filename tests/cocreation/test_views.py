@@ -123,7 +123,13 @@ def test_reject_from_the_page(tool, social_worker):
 
 def test_revoke_from_the_page(tool, social_worker):
     invite = InviteFactory(tool=tool)
-    response = logged_in(social_worker).post(reverse("cocreation:invite_revoke", args=[invite.pk]))
+    client = logged_in(social_worker)
+    asked = client.post(reverse("cocreation:invite_revoke", args=[invite.pk]))  # asks first
+    assert asked.status_code == 200
+    assert 'name="confirm" value="yes"' in asked.content.decode()
+    invite.refresh_from_db()
+    assert invite.revoked_at is None
+    response = client.post(reverse("cocreation:invite_revoke", args=[invite.pk]), {"confirm": "yes"})
     assert response.status_code == 302
     invite.refresh_from_db()
     assert invite.revoked_at is not None

@@ -217,7 +217,10 @@ def invite_replace_link_view(request, pk):
 @login_required
 @require_POST
 def invite_revoke_view(request, pk):
+    """Revoking is final: a POST without `confirm` asks first."""
     invite = get_object_or_404(invites_visible_to(request.user), pk=pk)
+    if request.POST.get("confirm") != "yes" and not invite.is_revoked:
+        return render(request, "cocreation/confirm_revoke.html", {"invite": invite})
     invite_revoke(invite=invite, by=request.user)
     messages.success(request, _("The invite is revoked: its link no longer works."))
     return redirect("cocreation:invite", pk=invite.pk)
