@@ -189,6 +189,7 @@ def field_data(request):
 
 
 @login_required
+@require_safe
 def queue(request):
     """What waits on this device to be sent, and what the server refused (filled in by the page's
     script from the device's queue: the server knows nothing of entries not yet sent)."""

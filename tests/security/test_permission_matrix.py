@@ -148,6 +148,16 @@ EXPECTED: dict[str, tuple[str, str]] = {
         "login login ok ok ok 403 403 403",
         "login login ok ok ok 403 403 403",
     ),
+    # The field app (docs/offline.md): organisation staff, their own projects only.
+    "microprojects:field_measurement": (
+        "login login ok ok ok 403 403 403",
+        "login login ok ok ok 403 403 403",
+    ),
+    "microprojects:field_data": ("login login ok ok ok 403 403 403", "login login 405 405 405 405 405 405"),
+    "microprojects:queue": ("login login ok ok ok 403 403 403", "login login 405 405 405 405 405 405"),
+    "microprojects:offline": (PUBLIC, "405 405 405 405 405 405 405 405"),
+    "service-worker": (PUBLIC, "405 405 405 405 405 405 405 405"),
+    "web-manifest": (PUBLIC, "405 405 405 405 405 405 405 405"),
     "microprojects:detail": (WEB_PROJECT, WEB_PROJECT),
     "microprojects:edit": (WEB_PROJECT_EDIT, WEB_PROJECT_EDIT),
     "microprojects:delete": ("login login 403 404 ok 404 404 403", "login login 403 404 ok 404 404 403"),
