@@ -241,3 +241,37 @@ def test_logout_with_entries_waiting_warns_then_leaves_nothing(open_journey, ann
         })"""
     )
     assert left == {"caches": 0, "databases": [], "waiting": None}
+
+
+def test_an_ended_session_asks_to_log_in_then_sends(open_journey, anna, fruit_bags):
+    journey = open_journey(viewport=PHONE)
+    page = journey.page
+    journey.login("anna")
+    controlled(journey)
+    journey.goto("/projects/queue/")
+    page.context.set_offline(True)
+    journey.goto("/projects/log/")
+    log_activity(page, title="Sewing", total=10)
+    page.wait_for_function(
+        "() => document.querySelector('[data-offline-status]').textContent.includes(': 1')"
+    )
+    journey.goto("/projects/queue/")
+    page.context.clear_cookies()  # the session ended meanwhile
+    page.context.set_offline(False)
+    page.get_by_role("button", name="Send now").click()
+    login = page.locator("[data-queue-login]")
+    login.wait_for(state="visible")
+    assert "Your session has ended" in login.inner_text()
+    journey.check("session ended")
+    assert Activity.objects.count() == 0
+
+    login.get_by_role("link", name="Log in").click()
+    page.get_by_label("Username").fill("anna")
+    page.get_by_label("Password").fill("secret-pass-123")
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url("**/projects/queue/")
+    page.wait_for_function(
+        "() => document.querySelector('[data-queue-waiting]').textContent.includes('Everything is sent')"
+    )
+    journey.check("back")
+    assert Activity.objects.get().title == "Sewing"
