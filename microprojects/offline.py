@@ -58,7 +58,6 @@ def offline_strings() -> dict:
         "attention_count": _("Needs your attention: %(count)s"),
         "last_sync": _("Last sent: %(time)s"),
         "never_synced": _("Nothing sent from this phone yet."),
-        "sending": _("Sending…"),
         "all_sent": _("Everything is sent."),
         "no_connection": _("No connection: the entries wait on this phone."),
         "login": _("Your session has ended. Log in again; then the entries are sent."),

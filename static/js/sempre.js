@@ -30,7 +30,10 @@ document.addEventListener("DOMContentLoaded", () => {
 // and the queue usable without a signal, for people who log work for an organisation.
 const serviceWorkerUrl = document.body && document.body.dataset.serviceWorker;
 if (serviceWorkerUrl && "serviceWorker" in navigator) {
-  navigator.serviceWorker.register(serviceWorkerUrl, { scope: "/" }).catch(() => {});
+  // After the page has loaded: its installation (the pages it keeps) never competes with the page.
+  window.addEventListener("load", () => {
+    navigator.serviceWorker.register(serviceWorkerUrl, { scope: "/" }).catch(() => {});
+  });
 }
 
 // Logging out deletes what the site keeps on this device (Clear-Site-Data), entries waiting to be
