@@ -16,7 +16,7 @@ help:
 	@echo "make lint     - ruff, the import floors (lint-imports) and the migrations check;  make fmt - format the code"
 	@echo "make bench    - the benchmarks in bench/ (needs PostgreSQL)"
 	@echo "make messages - bring every translation catalogue up to date with the code (docs/translations.md)"
-	@echo "make css      - the Pico subsets after a template or stylesheet change (needs node/npm; docs/performance.md)"
+	@echo "make css      - the Pico subsets after a template or stylesheet change (docs/performance.md)"
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "SEMPRE needs Python 3.11 or newer"'
@@ -102,9 +102,6 @@ clean:
 
 # The Pico subsets (issue #15): static/vendor/pico/pico.subset.min.css for every staff page and
 # static/css/quick-log.min.css for the quick log, both committed (no build step for `make run`);
-# tests/sempre/web/test_pico_subset.py says when they are out of date. PurgeCSS is pinned in
-# tools/pico-subset/package.json and installed into its git-ignored node_modules.
+# tests/sempre/web/test_pico_subset.py says when they are out of date (tools/pico_subset.py).
 css: install
-	cd tools/pico-subset && npm install --no-package-lock --no-audit --no-fund --silent
-	$(BIN)/python tools/pico_subset.py words all | node tools/pico-subset/subset.mjs static/vendor/pico/pico.subset.min.css
-	$(BIN)/python tools/pico_subset.py words quick-log | node tools/pico-subset/subset.mjs static/css/quick-log.min.css static/css/sempre.css
+	$(BIN)/python tools/pico_subset.py write

@@ -10,11 +10,11 @@ the rules whose selectors name things its pages can contain:
   so that on a weak link it paints without waiting for a stylesheet (docs/performance.md, "the
   quick log on the village link"). Its header also records sempre.css's sha256.
 
-PurgeCSS
-(tools/pico-subset/subset.mjs, pinned in tools/pico-subset/package.json) decides, rule by rule:
-a selector is kept when every tag, class, id and attribute (name and value) in it is among the
-words given. Those words are computed here, in Python, so that a test can tell without node
-whether the committed subset is still up to date (tests/sempre/web/test_pico_subset.py):
+``write`` decides rule by rule and never rewrites a
+selector (PurgeCSS did, and dropped :hover and :focus from Pico's ``:is()`` lists): a rule is kept
+when one of its selectors names only words found (pseudo-classes and the arguments of :not(),
+:is(), :where() and :has() are not required). The words are computed here, so that a test can
+tell whether the committed subset is still up to date (tests/sempre/web/test_pico_subset.py):
 
 1. every word (``[A-Za-z0-9_-]+``, PurgeCSS's default extractor) of every file that can put
    markup on a staff page: our templates, our JavaScript, our Python (forms, widgets, views that
@@ -153,7 +153,10 @@ def wanted_words(target: str = "all") -> list[str]:
         found.update(WORD.findall(path.read_text(encoding="utf-8", errors="replace")))
     if target == "quick-log":
         found |= form_words()
-    return sorted((found & vocabulary) - NEVER)
+    # Pseudo-classes and pseudo-elements (:hover, ::before) are states, not markup: always there.
+    # PurgeCSS looks them up inside :is() and :where(), so without them `a:is(:hover, ...)` went.
+    pseudo = set(re.findall(r"::?([A-Za-z-]+)", selector_text(PICO.read_text())))
+    return sorted(((found | pseudo) & vocabulary) - NEVER)
 
 
 def recorded_words(target: str = "all") -> list[str]:
@@ -161,7 +164,96 @@ def recorded_words(target: str = "all") -> list[str]:
     return match.group(1).split() if match else []
 
 
+# --- writing the subsets (`make css`) ------------------------------------------------------------
+# Rule by rule, never rewriting a selector: a rule is kept whole when one of its selectors may
+# match, that is when every word it names outside functional pseudo-classes (:not(), :is(),
+# :where(), :has(), whose arguments only narrow or widen it) is among the words.
+FUNCTIONAL = re.compile(r":[A-Za-z-]+\(")
+
+
+def required_words(selector: str) -> set[str]:
+    out, depth, i = [], 0, 0
+    while i < len(selector):
+        match = FUNCTIONAL.match(selector, i) if depth == 0 else None
+        if match:
+            depth, i = 1, match.end()
+            continue
+        char = selector[i]
+        if depth:
+            depth += {"(": 1, ")": -1}.get(char, 0)
+        else:
+            out.append(char)
+        i += 1
+    text = re.sub(r"::?[A-Za-z-]+", " ", "".join(out))  # pseudo-classes and -elements: states
+    return set(WORD.findall(text))
+
+
+def split_selectors(prelude: str) -> list[str]:
+    parts, depth, start = [], 0, 0
+    for i, char in enumerate(prelude):
+        depth += {"(": 1, ")": -1}.get(char, 0)
+        if char == "," and depth == 0:
+            parts.append(prelude[start:i])
+            start = i + 1
+    return [*parts, prelude[start:]]
+
+
+def filter_rules(css: str, words: set[str]) -> str:
+    """The rules of minified CSS whose selectors may match (at-rules kept when something in them is)."""
+    out, i = [], 0
+    while i < len(css):
+        brace = css.find("{", i)
+        if brace < 0:
+            break
+        prelude = css[i:brace].strip()
+        depth, j = 1, brace + 1
+        while depth:
+            depth += {"{": 1, "}": -1}.get(css[j], 0)
+            j += 1
+        body = css[brace + 1 : j - 1]
+        if "prefers-color-scheme:dark" in prelude:
+            pass  # our pages pin data-theme="light"
+        elif prelude.startswith(("@media", "@supports")):
+            inner = filter_rules(body, words)
+            if inner:
+                out.append(f"{prelude}{{{inner}}}")
+        elif prelude.startswith(("@", ":root", ":host")):
+            out.append(css[i:j].strip())  # keyframes, font faces, variables: kept
+        elif any(required_words(s) <= words for s in split_selectors(prelude)):
+            out.append(css[i:j].strip())
+        i = j
+    return "".join(out)
+
+
+def write(target: str) -> Path:
+    import hashlib
+
+    words = wanted_words(target)
+    pico = PICO.read_text()
+    licence = re.search(r"/\*!.*?\*/", pico, re.S).group(0)
+    version = re.search(r"Pico CSS \S+ (v[\d.]+)", pico).group(1)
+    plain_pico = re.sub(r"/\*.*?\*/", "", pico, flags=re.S).removeprefix('@charset "UTF-8";')
+    body = filter_rules(plain_pico, set(words))
+    sources = f"pico.min.css {version} (licence: LICENSE.md beside this file)"
+    if target == "quick-log":
+        ours = SEMPRE_CSS.read_bytes()
+        sources = (
+            f"pico.min.css {version} (licence: static/vendor/pico/LICENSE.md) and static/css/sempre.css "
+            f"(sha256 {hashlib.sha256(ours).hexdigest()})"
+        )
+        plain = re.sub(r"/\*.*?\*/", "", ours.decode(), flags=re.S)
+        body += "\n" + filter_rules(plain, set(words) | {"root"})
+    header = f"/* Generated by `make css` from {sources}; do not edit. Kept for: {' '.join(words)} */\n"
+    TARGETS[target].write_text(f'@charset "UTF-8";{header}{licence}{body}\n')
+    return TARGETS[target]
+
+
 if __name__ == "__main__":
-    if len(sys.argv) != 3 or sys.argv[1] != "words" or sys.argv[2] not in TARGETS:
-        sys.exit("usage: pico_subset.py words all|quick-log   (the words PurgeCSS keeps Pico's rules for)")
-    print("\n".join(wanted_words(sys.argv[2])))
+    if sys.argv[1:2] == ["write"]:
+        for name in TARGETS:
+            path = write(name)
+            print(f"{path.relative_to(ROOT)}: {path.stat().st_size} bytes")
+    elif len(sys.argv) == 3 and sys.argv[1] == "words" and sys.argv[2] in TARGETS:
+        print("\n".join(wanted_words(sys.argv[2])))
+    else:
+        sys.exit("usage: pico_subset.py write | words all|quick-log")
