@@ -195,7 +195,8 @@
       wrapper.append(error);
       form.append(wrapper);
     }
-    if (entry.needs_confirmation) {
+    const unusual = Object.entries(T.unusual_limits).some(([f, limit]) => entry.errors && entry.errors[f] && Number(entry.data[f]) > limit);
+    if (entry.needs_confirmation || unusual) {
       const label = document.createElement("label");
       label.innerHTML = '<input type="checkbox" name="confirm"> ';
       label.append(T.confirm_figures);
