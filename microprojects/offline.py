@@ -226,5 +226,5 @@ def field_measurement(request):
 @require_safe
 def offline(request):
     """What a device shows for a page it cannot reach without a signal (kept by the service
-    worker): what works offline, and the way to what waits."""
-    return render(request, "microprojects/offline/offline.html")
+    worker): what works offline, and how many entries wait."""
+    return render(request, "microprojects/offline/offline.html", {"offline_strings": offline_strings()})

@@ -78,6 +78,14 @@ def test_a_day_without_signal_arrives_once(open_journey, anna, fruit_bags):
     )
     journey.check("three waiting")
 
+    # Any other page says what works without a signal, and what waits.
+    journey.goto("/projects/")
+    assert page.get_by_role("heading", name="No connection").is_visible()
+    page.wait_for_function(
+        "() => document.querySelector('[data-offline-status]').textContent.includes(': 3')"
+    )
+    assert page.get_by_role("link", name="Record a value").is_visible()
+
     journey.goto("/projects/field/measurement/")
     page.get_by_label("Indicator").select_option(
         label="Fruit bags for Luleå: Members with earned income (people)"
