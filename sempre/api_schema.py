@@ -150,10 +150,18 @@ def _json_bodies(operation):
 
 def _ids_from_one(operation):
     """An id in a path is a whole number from 1: the URL patterns with `<int:…>` do not even match
-    a negative one (Django's HTML 404, not the API's)."""
+    a negative one (Django's HTML 404, not the API's). A text in the query holds no NUL character:
+    Django's form fields (the filters) refuse it with a 400 naming the parameter."""
     for parameter in operation.get("parameters", []):
-        if parameter["in"] == "path" and parameter.get("schema", {}).get("type") == "integer":
-            parameter["schema"].setdefault("minimum", 1)
+        schema = parameter.get("schema", {})
+        if parameter["in"] == "path" and schema.get("type") == "integer":
+            schema.setdefault("minimum", 1)
+        elif (
+            parameter["in"] == "query"
+            and schema.get("type") == "string"
+            and not ({"enum", "format"} & set(schema))
+        ):
+            schema.setdefault("pattern", "^[^\\u0000]*$")
 
 
 def _add_errors(path, method, operation):

@@ -8,12 +8,13 @@ from django import forms
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.paginator import Paginator
+from django.core.validators import ProhibitNullCharactersValidator
 from django.db.models import Count, Window
 from django.http import Http404, JsonResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.utils import extend_schema_field
-from rest_framework import exceptions, pagination, permissions
+from rest_framework import exceptions, filters, pagination, permissions
 from rest_framework.views import exception_handler as drf_exception_handler
 
 
@@ -48,6 +49,17 @@ class Pagination(pagination.PageNumberPagination):
             elif parameter["name"] == self.page_size_query_param:
                 parameter["schema"].update(minimum=1, maximum=self.max_page_size)
         return parameters
+
+
+class SearchFilter(filters.SearchFilter):
+    """DRF's search, with a NUL character refused as the other parameters refuse it: a 400 naming
+    `search` (DRF's answered a bare list)."""
+
+    def get_search_terms(self, request):
+        if "\x00" in request.query_params.get(self.search_param, ""):
+            message = ProhibitNullCharactersValidator.message  # Django's words and translations
+            raise exceptions.ValidationError({self.search_param: [message]})
+        return super().get_search_terms(request)
 
 
 class CountInPageQueryPaginator(Paginator):

@@ -218,3 +218,9 @@ def test_a_pdf_endpoints_errors_are_json(as_user, social_worker):
     response = as_user(social_worker).get("/api/v1/tool-templates/sbmc/blank.pdf?format=nothing")
     assert response.status_code == 404
     assert response["Content-Type"] == "application/json"
+
+
+def test_a_search_with_a_nul_character_is_refused_naming_search(as_user, social_worker):
+    response = as_user(social_worker).get("/api/v1/contributions/?search=a%00")
+    assert response.status_code == 400
+    assert list(response.json()) == ["search"]  # an object naming the parameter, as the schema says
