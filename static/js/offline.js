@@ -286,4 +286,5 @@
     navigator.serviceWorker.addEventListener("message", (event) => event.data && event.data.type === "queue-changed" && status());
   }
   start();
+  document.documentElement.dataset.offline = "ready"; // what the browser tests wait for
 })();

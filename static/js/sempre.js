@@ -26,6 +26,23 @@ document.addEventListener("DOMContentLoaded", () => {
   if (invalid) invalid.focus();
 });
 
+// Scripts a page needs only once it is shown (the quick log's offline queue, issue #15): fetched
+// after the load event, one after the other, so they never delay what the page shows first on a
+// slow link. <meta name="sempre-scripts-after-load" content="url url ...">.
+window.addEventListener("load", () => {
+  const later = document.querySelector("meta[name='sempre-scripts-after-load']");
+  if (!later) return;
+  later.content.split(/\s+/).filter(Boolean).reduce(
+    (previous, src) => previous.then(() => new Promise((resolve) => {
+      const script = document.createElement("script");
+      script.src = src;
+      script.onload = script.onerror = resolve;
+      document.head.appendChild(script);
+    })),
+    Promise.resolve(),
+  );
+});
+
 // The field app (docs/offline.md): the service worker keeps the quick log, the measurement form
 // and the queue usable without a signal, for people who log work for an organisation.
 const serviceWorkerUrl = document.body && document.body.dataset.serviceWorker;

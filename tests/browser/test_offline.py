@@ -32,6 +32,9 @@ def controlled(journey):
 
 
 def log_activity(page, *, title, total, women=None, men=None):
+    # The quick log fetches its queue's scripts after the page has loaded (issue #15): a person who
+    # taps at once posts the form, which the service worker keeps; the journeys wait for the queue.
+    page.wait_for_function("() => document.documentElement.dataset.offline === 'ready'")
     page.get_by_label("Project").select_option(label="Fruit bags for Luleå")
     page.get_by_label("Title").fill(title)
     page.get_by_label("Participants", exact=True).fill(str(total))
