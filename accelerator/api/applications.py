@@ -216,7 +216,7 @@ class ReviewSerializer(serializers.ModelSerializer):
 
 class ReviewWriteSerializer(serializers.Serializer):
     assignment = serializers.IntegerField(min_value=1, max_value=MAX_ID)
-    scores = serializers.DictField(child=serializers.IntegerField(allow_null=True))
+    scores = serializers.DictField(child=serializers.IntegerField(allow_null=True, min_value=1, max_value=5))
     comment = serializers.CharField(required=False, allow_blank=True, default="")
     recommendation = serializers.ChoiceField(
         choices=Review.Recommendation.choices, required=False, allow_blank=True, default=""

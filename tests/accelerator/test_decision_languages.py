@@ -39,7 +39,10 @@ def test_each_recipient_gets_the_decision_in_their_language(application):
     user_language_set(user=colleague, language="ar")
 
     with translation.override("en"):
-        assert notify_applicants.apply(args=(application.round_id,)).get() == 1
+        result = notify_applicants.apply(args=(application.round_id,))
+    # .result, not .get(): get() refuses to block when another test's eager task is on the stack.
+    assert result.successful()
+    assert result.result == 1
 
     by_recipient = {tuple(message.to): message for message in mail.outbox}
     assert set(by_recipient) == {(applicant.email,), (colleague.email,)}
