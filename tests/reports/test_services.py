@@ -299,7 +299,7 @@ def test_the_render_task_retries_a_transient_error_and_makes_the_report(coordina
     job = queued_job(coordinator, kind=register_kind(database_away_once))
     # Run in-process as a worker runs it: Celery handles the task's errors (throw=False; otherwise
     # eager mode re-raises them, a retry included), and its autoretry runs the task again.
-    assert render_report.apply(args=[job.pk], throw=False).get() == "succeeded"
+    assert render_report.apply(args=[job.pk], throw=False).result == "succeeded"
     job.refresh_from_db()
     assert calls == [job.pk, job.pk]
     assert (job.status, job.attempts) == (Status.SUCCEEDED, 2)

@@ -262,7 +262,7 @@ def test_expired_sessions_are_cleared_nightly(settings):
     current, expired, gone = logged_in(user), logged_in(user, PHONE), logged_in(user, "Gone/1.0")
     Session.objects.filter(session_key=key_of(expired)).update(expire_date=timezone.now() - timedelta(1))
     Session.objects.filter(session_key=key_of(gone)).delete()  # e.g. flushed after a password change
-    assert clear_expired_sessions.apply().get() == 2
+    assert clear_expired_sessions.apply().result == 2
     assert list(Session.objects.values_list("session_key", flat=True)) == [key_of(current)]
     assert list(UserSession.objects.values_list("session_key", flat=True)) == [key_of(current)]
     assert settings.CELERY_BEAT_SCHEDULE["clear-expired-sessions"]["task"] == clear_expired_sessions.name

@@ -7,7 +7,7 @@ from sempre.tasks import ping, ping_marker_key
 
 
 def test_ping_answers_pong():
-    assert ping.apply().get() == "pong"
+    assert ping.apply().result == "pong"
 
 
 def test_ping_leaves_the_marker_it_is_given():
