@@ -70,7 +70,9 @@ def test_editing_entries_through_the_api_keeps_the_status_and_flags_an_emptied_b
     assert response.status_code == 200, response.content
     detail = client.get(f"/api/v1/tools/{complete_sbmc.pk}/").json()
     assert (detail["status"], detail["status_warning"]) == ("complete", "")
-    response = client.delete(f"/api/v1/entries/{entry.pk}/", HTTP_IF_MATCH=f'"{status_version(complete_sbmc)}"')
+    response = client.delete(
+        f"/api/v1/entries/{entry.pk}/", HTTP_IF_MATCH=f'"{status_version(complete_sbmc)}"'
+    )
     assert response.status_code == 204
     detail = client.get(f"/api/v1/tools/{complete_sbmc.pk}/").json()
     assert detail["status"] == "complete"
