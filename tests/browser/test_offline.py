@@ -17,8 +17,10 @@ def controlled(journey):
     visit and takes over at once: skipWaiting + clients.claim)."""
     page = journey.page
     journey.goto("/projects/log/")
+    # Installing fetches every page the app keeps from the live server: on a loaded machine (CI with
+    # two browsers at once) that took longer than the 15 s default once.
     page.evaluate("() => navigator.serviceWorker.ready")
-    page.wait_for_function("() => navigator.serviceWorker.controller !== null")
+    page.wait_for_function("() => navigator.serviceWorker.controller !== null", timeout=60_000)
     # Every page the app keeps is in its cache before the connection goes.
     page.wait_for_function(
         """async () => {
@@ -27,7 +29,8 @@ def controlled(journey):
             if (!pages) return false;
             const cache = await caches.open(pages);
             return (await cache.keys()).length >= 5;
-        }"""
+        }""",
+        timeout=60_000,
     )
 
 
