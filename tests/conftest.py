@@ -138,6 +138,18 @@ def _fresh_rate_limits():
         clear_test_cache()
 
 
+@pytest.fixture(autouse=True)
+def _eager_results_may_be_read():
+    """Tasks run eagerly in the test process, and a test may read their result with .get(). Celery
+    refuses that ("Never call result.get() within a task!") once its process-wide flag says joining
+    would block, a flag meant for worker processes; in two CI runs something earlier in the same
+    process had set it. allow_join_result() is Celery's own way to lift it for the test."""
+    from celery.result import allow_join_result
+
+    with allow_join_result():
+        yield
+
+
 @pytest.fixture
 def organisation(db):
     return OrganisationFactory(name="Luleå Social Services", country="SE")
