@@ -2,48 +2,17 @@
 one row and answer it to both, on real PostgreSQL: each thread has its own connection, as two
 web processes would, and the loser's INSERT fails on the unique constraint inside a savepoint."""
 
-import threading
 import uuid
 
 import pytest
-from django.db import connection
 from rest_framework.test import APIClient
 
 from microprojects.models import Activity, Measurement
 from tests.factories import IndicatorFactory, MicroProjectFactory
 
-from ..conftest import require_service
+from ..reliability.test_races import THREADS, _postgresql, race  # noqa: F401 (_postgresql: autouse fixture)
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
-
-THREADS = 4
-
-
-@pytest.fixture(autouse=True)
-def _postgresql():
-    require_service(connection.vendor == "postgresql", "PostgreSQL")
-
-
-def race(work, n=THREADS):
-    """work(i) in n threads released together; their answers (or exceptions)."""
-    barrier = threading.Barrier(n)
-    results = [None] * n
-
-    def run(i):
-        try:
-            barrier.wait()
-            results[i] = work(i)
-        except Exception as error:
-            results[i] = error
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(n)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return results
 
 
 def clients_of(user):
