@@ -239,14 +239,21 @@ def _application_to_change(request, pk) -> Application:
     return application
 
 
-@login_required
-def application_edit(request, pk):
-    """Change the answers, their language and (ticked) the frozen tools, until the round closes."""
-    application = _application_to_change(request, pk)
+def _closed_for_changes(request, application: Application):
+    """Back to the application with the reason, once the round no longer takes changes; else None."""
     refusal = selectors.application_change_refusal(application)
     if refusal:
         messages.error(request, refusal)
         return redirect("accelerator:application", pk=application.pk)
+    return None
+
+
+@login_required
+def application_edit(request, pk):
+    """Change the answers, their language and (ticked) the frozen tools, until the round closes."""
+    application = _application_to_change(request, pk)
+    if closed := _closed_for_changes(request, application):
+        return closed
     form = ApplicationEditForm(
         request.POST if request.method == "POST" else None,
         questions=application.round.questions,
@@ -281,10 +288,8 @@ def application_edit(request, pk):
 def application_withdraw(request, pk):
     """GET (or a POST without confirm=yes): the question; POST confirm=yes: withdraw."""
     application = _application_to_change(request, pk)
-    refusal = selectors.application_change_refusal(application)
-    if refusal:
-        messages.error(request, refusal)
-        return redirect("accelerator:application", pk=application.pk)
+    if closed := _closed_for_changes(request, application):
+        return closed
     if request.method == "POST" and request.POST.get("confirm") == "yes":
         try:
             services.application_withdraw(application=application, by=request.user)
