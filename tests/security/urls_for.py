@@ -2,6 +2,8 @@
 
 from django.urls import reverse
 
+from . import topics
+
 
 def _r(name, **kwargs):
     return lambda w: reverse(name, kwargs={k: (v(w) if callable(v) else v) for k, v in kwargs.items()})
@@ -209,3 +211,6 @@ URLS = {
     "reports:job": _r("reports:job", pk=pk("report")),
     "reports:download": _r("reports:download", pk=pk("report")),
 }
+
+# The newer features add their routes in modules of their own (topics.py).
+URLS.update(topics.merged("URLS"))

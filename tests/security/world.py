@@ -25,6 +25,8 @@ from tests.factories import (
 )
 from toolkit import services as toolkit
 
+from . import topics
+
 ROLES = ("anon", "client", "sw", "other", "admin", "rev", "revx", "coord")
 ROLE_NAMES = {
     "anon": "anonymous",
@@ -120,4 +122,6 @@ def build_world() -> World:
     )
     job.file.save("matrix.pdf", ContentFile(b"%PDF-1.4 matrix"), save=True)
     o["report"] = job
+
+    topics.extend_world(w)
     return w

@@ -1,0 +1,3 @@
+"""/api/v1/methods/ and /api/v1/cases/."""
+
+urlpatterns = []

@@ -1,0 +1,1 @@
+"""Methods (data, like tool templates) and practice cases (docs/exchange.md)."""

@@ -1,0 +1,2 @@
+"""Reporting to the programme (issue #21): indicator frameworks and their crosswalk, reporting
+periods and progress reports."""

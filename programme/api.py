@@ -1,0 +1,3 @@
+"""/api/v1/frameworks/ and /api/v1/progress-reports/."""
+
+urlpatterns = []

@@ -1,0 +1,1 @@
+"""Framework indicators and the crosswalk; reporting periods and progress reports."""

@@ -1,0 +1,1 @@
+"""Story invites, stories, their consent and the panel's selection."""
