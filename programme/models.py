@@ -1,1 +1,142 @@
-"""Framework indicators and the crosswalk; reporting periods and progress reports."""
+"""Framework indicators and the crosswalk; reporting periods and progress reports.
+
+A `Framework` (Interreg common indicators, ESF+ common indicators, IRIS+) and its
+`FrameworkIndicator`s are data, loaded from programme/fixtures/frameworks (programme.loader), like
+the toolkit's tool templates. An `IndicatorMapping` links a project's own indicator
+(microprojects.Indicator) to a framework indicator: the crosswalk. How the programme totals are
+counted from them is in programme.selectors and docs/programme-reporting.md ("Counting rules").
+"""
+
+from django.conf import settings
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.utils.translation import get_language, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
+
+from microprojects.models import Indicator
+
+
+def _language(language: str | None) -> str:
+    return (language or get_language() or "en").split("-")[0]
+
+
+class Framework(models.Model):
+    slug = models.SlugField(_("slug"), unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    version = models.CharField(_("version"), max_length=60)
+    source_title = models.CharField(_("source"), max_length=300)
+    source_url = models.URLField(_("source address"), max_length=500)
+    order = models.PositiveSmallIntegerField(default=0)
+    translations = models.JSONField(default=dict, blank=True, help_text=_("{language: {name, description}}"))
+
+    class Meta:
+        ordering = ["order", "slug"]
+        verbose_name = _("indicator framework")
+        verbose_name_plural = _("indicator frameworks")
+
+    def __str__(self):
+        return self.display_name()
+
+    def display_name(self, language: str | None = None) -> str:
+        return (self.translations.get(_language(language)) or {}).get("name") or self.name
+
+    def display_description(self, language: str | None = None) -> str:
+        return (self.translations.get(_language(language)) or {}).get("description") or self.description
+
+
+class FrameworkIndicator(models.Model):
+    class Kind(models.TextChoices):
+        OUTPUT = "output", pgettext_lazy("indicator kind", "Output")
+        RESULT = "result", pgettext_lazy("indicator kind", "Result")
+
+    framework = models.ForeignKey(Framework, on_delete=models.CASCADE, related_name="indicators")
+    code = models.CharField(_("code"), max_length=40)
+    order = models.PositiveSmallIntegerField(default=0)
+    name = models.CharField(_("name"), max_length=300)
+    definition = models.TextField(_("definition"), blank=True)
+    unit = models.CharField(_("unit"), max_length=80)
+    kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices)
+    measured_when = models.CharField(_("time of measurement"), max_length=300, blank=True)
+    source_title = models.CharField(_("source"), max_length=300, blank=True)
+    source_url = models.URLField(_("source address"), max_length=500, blank=True)
+    # Breakdowns the framework expects, e.g. ["gender", "age"] (programme.selectors.BREAKDOWNS).
+    breakdowns = models.JSONField(_("breakdowns"), default=list, blank=True)
+    # Counts people: figures of 1 to 4 are shown as "<5" wherever they leave the platform.
+    counts_people = models.BooleanField(_("counts people"), default=False)
+    # How the figure is read from the activities' participant counts, if it is
+    # (programme.selectors.ACTIVITY_SOURCES); empty: only from mapped project indicators.
+    activity_source = models.CharField(_("from activities"), max_length=40, blank=True)
+    # A framework's new version may drop an indicator; mappings to it are kept, it is no longer offered.
+    is_current = models.BooleanField(_("current"), default=True)
+    translations = models.JSONField(
+        default=dict, blank=True, help_text=_("{language: {name, definition, unit, measured_when}}")
+    )
+
+    class Meta:
+        ordering = ["framework", "order", "code"]
+        verbose_name = _("framework indicator")
+        verbose_name_plural = _("framework indicators")
+        constraints = [
+            models.UniqueConstraint(fields=["framework", "code"], name="framework_indicator_code_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.code} {self.display_name()}"
+
+    def text(self, field: str, language: str | None = None) -> str:
+        return (self.translations.get(_language(language)) or {}).get(field) or getattr(self, field)
+
+    def display_name(self, language: str | None = None) -> str:
+        return self.text("name", language)
+
+
+class IndicatorMapping(models.Model):
+    """One line of the crosswalk: a project indicator counts towards a framework indicator."""
+
+    class Relation(models.TextChoices):
+        EQUIVALENT = "equivalent", pgettext_lazy("indicator mapping", "Equivalent")
+        CONTRIBUTES = "contributes", pgettext_lazy("indicator mapping", "Contributes to")
+        PROXY = "proxy", pgettext_lazy("indicator mapping", "Proxy")
+
+    # Within one project and one framework indicator only the best relation counts (selectors).
+    PRECEDENCE = (Relation.EQUIVALENT, Relation.CONTRIBUTES, Relation.PROXY)
+
+    indicator = models.ForeignKey(
+        Indicator, on_delete=models.CASCADE, related_name="framework_mappings", verbose_name=_("indicator")
+    )
+    framework_indicator = models.ForeignKey(
+        FrameworkIndicator,
+        on_delete=models.PROTECT,
+        related_name="mappings",
+        verbose_name=_("framework indicator"),
+    )
+    relation = models.CharField(_("relation"), max_length=12, choices=Relation.choices)
+    factor = models.DecimalField(
+        _("conversion factor"),
+        max_digits=12,
+        decimal_places=4,
+        default=1,
+        validators=[MinValueValidator(0)],
+        help_text=_("The project's value is multiplied by this to give the framework's value."),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["indicator_id", "framework_indicator_id"]
+        verbose_name = _("indicator mapping")
+        verbose_name_plural = _("indicator mappings")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["indicator", "framework_indicator"], name="indicator_mapping_unique"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(factor__gte=0), name="indicator_mapping_factor_not_negative"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.indicator} → {self.framework_indicator.code} ({self.relation})"
