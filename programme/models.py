@@ -140,3 +140,161 @@ class IndicatorMapping(models.Model):
 
     def __str__(self):
         return f"{self.indicator} → {self.framework_indicator.code} ({self.relation})"
+
+
+# Reporting periods and progress reports (docs/programme-reporting.md, "Reporting periods and
+# progress reports"). ----------------------------------------------------------------------------
+
+
+class ReportingPeriod(models.Model):
+    """A span of the programme the projects report on (e.g. six months), with its due date."""
+
+    start = models.DateField(_("start"))
+    end = models.DateField(_("end"))
+    due = models.DateField(_("due date"), help_text=_("The day by which the teams submit their reports."))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["start", "id"]
+        verbose_name = _("reporting period")
+        verbose_name_plural = _("reporting periods")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(end__gte=models.F("start")), name="reporting_period_end_after_start"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(due__gte=models.F("end")), name="reporting_period_due_after_end"
+            ),
+            models.UniqueConstraint(fields=["start", "end"], name="reporting_period_unique_dates"),
+        ]
+
+    def __str__(self):
+        from django.utils.formats import date_format
+        from django.utils.translation import gettext
+
+        return gettext("%(start)s to %(end)s") % {
+            "start": date_format(self.start),
+            "end": date_format(self.end),
+        }
+
+
+class ProgressReport(models.Model):
+    """One project's report on one period: the figures the platform fills in, the team's narrative
+    and evidence files. Approved, it is frozen: `approved_snapshot` holds the figures and the text
+    as approved, and the pages show those, whatever is corrected later."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", pgettext_lazy("progress report status", "Draft")
+        SUBMITTED = "submitted", pgettext_lazy("progress report status", "Submitted")
+        APPROVED = "approved", pgettext_lazy("progress report status", "Approved")
+        RETURNED = "returned", pgettext_lazy("progress report status", "Returned")
+
+    # The team writes and submits while the report is one of these.
+    EDITABLE = (Status.DRAFT, Status.RETURNED)
+    NARRATIVE_FIELDS = ("highlights", "problems", "next_steps")
+
+    period = models.ForeignKey(
+        ReportingPeriod, on_delete=models.PROTECT, related_name="reports", verbose_name=_("reporting period")
+    )
+    project = models.ForeignKey(
+        "microprojects.MicroProject",
+        on_delete=models.CASCADE,
+        related_name="progress_reports",
+        verbose_name=_("micro project"),
+    )
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.DRAFT)
+    highlights = models.TextField(_("highlights"), blank=True)
+    problems = models.TextField(_("problems and deviations"), blank=True)
+    next_steps = models.TextField(_("next steps"), blank=True)
+    # The coordinator's words when the report was last returned (the whole history is in events).
+    return_comment = models.TextField(_("coordinator's comments"), blank=True)
+    # The figures as the platform filled them in at the last submission.
+    submitted_figures = models.JSONField(null=True, blank=True, editable=False)
+    # Figures, text and corrections to earlier periods as approved: what the report shows from then on.
+    approved_snapshot = models.JSONField(null=True, blank=True, editable=False)
+    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
+    approved_at = models.DateTimeField(_("approved"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["period__start", "project__title", "id"]
+        verbose_name = _("progress report")
+        verbose_name_plural = _("progress reports")
+        constraints = [
+            models.UniqueConstraint(fields=["period", "project"], name="progress_report_one_per_period"),
+        ]
+        indexes = [models.Index(fields=["project", "period"]), models.Index(fields=["status"])]
+
+    def __str__(self):
+        return f"{self.project} ({self.period})"
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status in self.EDITABLE
+
+    @property
+    def is_frozen(self) -> bool:
+        return self.status == self.Status.APPROVED
+
+
+class ProgressReportEvent(models.Model):
+    """A step of a report's workflow: submitted, returned (with the coordinator's comment), approved."""
+
+    class Action(models.TextChoices):
+        SUBMITTED = "submitted", pgettext_lazy("progress report step", "Submitted")
+        RETURNED = "returned", pgettext_lazy("progress report step", "Returned")
+        APPROVED = "approved", pgettext_lazy("progress report step", "Approved")
+
+    report = models.ForeignKey(ProgressReport, on_delete=models.CASCADE, related_name="events")
+    action = models.CharField(_("step"), max_length=12, choices=Action.choices)
+    comment = models.TextField(_("comment"), blank=True)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+        verbose_name = _("progress report step")
+        verbose_name_plural = _("progress report steps")
+
+    def __str__(self):
+        return f"{self.report_id} {self.action}"
+
+
+def evidence_upload_to(evidence: "EvidenceFile", filename: str) -> str:
+    # An unguessable folder outside any served path: evidence is only handed out by the
+    # permission-checked download views (there is no media route).
+    import uuid
+
+    from django.utils import timezone
+
+    return f"progress-evidence/{timezone.now():%Y/%m}/{uuid.uuid4().hex}/{filename}"
+
+
+class EvidenceFile(models.Model):
+    """A file the team attaches to a progress report: a PDF, an image or an office document."""
+
+    report = models.ForeignKey(ProgressReport, on_delete=models.CASCADE, related_name="evidence")
+    file = models.FileField(_("file"), upload_to=evidence_upload_to, max_length=300)
+    filename = models.CharField(_("file name"), max_length=200)
+    content_type = models.CharField(_("type"), max_length=100)
+    size = models.PositiveBigIntegerField(_("size in bytes"))
+    checksum = models.CharField(_("SHA-256 checksum"), max_length=64)
+    description = models.CharField(_("description"), max_length=300, blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["uploaded_at", "id"]
+        verbose_name = _("evidence file")
+        verbose_name_plural = _("evidence files")
+
+    def __str__(self):
+        return self.filename
