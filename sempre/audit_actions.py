@@ -18,6 +18,7 @@ INVITE_LINK_REPLACED = "cocreation.invite_link_replaced"
 CONTRIBUTION_RECONSIDERED = "cocreation.contribution_reconsidered"
 PROJECT_REOPENED = "project.reopened"
 REPORT_DOWNLOAD = "report.download"
+EVIDENCE_DOWNLOAD = "report.evidence_download"
 PRIVACY_EXPORT = "privacy.export"
 PRIVACY_ERASURE = "privacy.erasure"
 
@@ -37,6 +38,7 @@ ACTIONS = {
     CONTRIBUTION_RECONSIDERED: _("Contribution not used reconsidered"),
     PROJECT_REOPENED: _("Completed or discontinued project made active again"),
     REPORT_DOWNLOAD: _("Report downloaded"),
+    EVIDENCE_DOWNLOAD: _("Evidence file of a progress report downloaded"),
     PRIVACY_EXPORT: _("Personal data exported"),
     PRIVACY_ERASURE: _("Personal data erased"),
 }
