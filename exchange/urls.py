@@ -1,3 +1,10 @@
+from django.urls import path
+
+from . import views
+
 app_name = "exchange"
 
-urlpatterns = []
+urlpatterns = [
+    path("methods/", views.method_list, name="methods"),
+    path("methods/<slug:slug>/", views.method_detail, name="method"),
+]

@@ -1,0 +1,50 @@
+"""The methods library's filters, one FilterSet for the page and the API (django-filter)."""
+
+import django_filters
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from microprojects.models import TargetGroup
+from toolkit.models import ToolTemplate
+
+from .models import Method
+from .selectors import methods_suiting
+
+ACCESSIBILITY_CHOICES = [
+    ("low_literacy", _("People who read little")),
+    ("no_shared_language", _("No shared language")),
+    ("disabilities", _("People with disabilities")),
+]
+
+
+class MethodFilter(django_filters.FilterSet):
+    target_group = django_filters.ModelChoiceFilter(
+        field_name="target_groups",
+        to_field_name="slug",
+        queryset=TargetGroup.objects.order_by("order", "name"),
+        label=_("Target group"),
+        empty_label=_("All target groups"),
+        help_text=_("A target group's slug, such as older-people."),
+    )
+    tool = django_filters.ModelChoiceFilter(
+        field_name="tool_template",
+        to_field_name="slug",
+        queryset=ToolTemplate.objects.order_by("order", "name"),
+        label=pgettext_lazy("empowerment tool", "Tool"),
+        empty_label=_("Any tool or none"),
+        help_text=_("A tool template's slug, such as sbmc."),
+    )
+    need = django_filters.ChoiceFilter(
+        choices=ACCESSIBILITY_CHOICES,
+        method="filter_need",
+        label=_("Works well with"),
+        empty_label=_("Anyone"),
+        help_text=_("An accessibility need the method gives advice for."),
+    )
+
+    class Meta:
+        model = Method
+        fields = ["target_group", "tool", "need"]
+
+    def filter_need(self, queryset, name, value):
+        return queryset.filter(methods_suiting(value))
