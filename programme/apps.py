@@ -1,5 +1,18 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
+
+
+def _load_frameworks(sender, using="default", **kwargs):
+    """The frameworks are data that must exist wherever the schema does (dev, tests, production)."""
+    from django.db import connections
+
+    from .loader import load_frameworks
+    from .models import Framework, FrameworkIndicator
+
+    tables = set(connections[using].introspection.table_names())
+    if {Framework._meta.db_table, FrameworkIndicator._meta.db_table} <= tables:  # not after migrating to zero
+        load_frameworks(using=using)
 
 
 class ProgrammeConfig(AppConfig):
@@ -7,3 +20,20 @@ class ProgrammeConfig(AppConfig):
 
     name = "programme"
     verbose_name = _("Programme reporting")
+
+    def ready(self):
+        post_migrate.connect(_load_frameworks, sender=self, dispatch_uid="programme_load_frameworks")
+
+        from sempre import panels
+
+        from . import rules  # noqa: F401 - the permissions of the crosswalk and the totals
+        from .panels import project_frameworks_context
+
+        panels.PROJECT.register(
+            panels.Panel(
+                name="frameworks",
+                template="programme/_project_frameworks.html",
+                order=200,
+                context=project_frameworks_context,
+            )
+        )
