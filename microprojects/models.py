@@ -88,6 +88,9 @@ class MicroProject(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # Set by an import from a spreadsheet or KoboToolbox (microprojects.imports): the row's own key
+    # in the organisation's file, so the same file imported again changes nothing.
+    external_id = models.CharField(_("external ID"), max_length=100, blank=True, default="")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -109,6 +112,11 @@ class MicroProject(models.Model):
             models.CheckConstraint(
                 condition=Q(budget_eur__isnull=True) | Q(budget_eur__gte=0),
                 name="project_budget_not_negative",
+            ),
+            models.UniqueConstraint(
+                fields=["organisation", "external_id"],
+                condition=~Q(external_id=""),
+                name="project_external_id_unique",
             ),
         ]
         indexes = [
@@ -190,6 +198,9 @@ class Activity(models.Model):
     # Made by the device that logged the activity (docs/offline.md): the same entry sent again
     # answers the stored row, never a second one (services.activity_log_once).
     client_uuid = models.UUIDField(_("device's identifier"), null=True, blank=True, editable=False)
+    # Set by an import from a spreadsheet or KoboToolbox (microprojects.imports): the row's own key
+    # in the organisation's file, so the same file imported again changes nothing.
+    external_id = models.CharField(_("external ID"), max_length=100, blank=True, default="")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -205,6 +216,11 @@ class Activity(models.Model):
                 name="activity_new_within_total",
             ),
             models.UniqueConstraint(fields=["client_uuid"], name="activity_client_uuid_unique"),
+            models.UniqueConstraint(
+                fields=["project", "external_id"],
+                condition=~Q(external_id=""),
+                name="activity_external_id_unique",
+            ),
         ]
 
     def __str__(self):
@@ -228,12 +244,22 @@ class Indicator(models.Model):
     direction = models.CharField(
         _("direction"), max_length=8, choices=Direction.choices, default=Direction.INCREASE
     )
+    # Set by an import from a spreadsheet or KoboToolbox (microprojects.imports): the row's own key
+    # in the organisation's file, so the same file imported again changes nothing.
+    external_id = models.CharField(_("external ID"), max_length=100, blank=True, default="")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["project_id", "name", "id"]
         verbose_name = _("indicator")
         verbose_name_plural = _("indicators")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["project", "external_id"],
+                condition=~Q(external_id=""),
+                name="indicator_external_id_unique",
+            ),
+        ]
 
     def __str__(self):
         return self.name
@@ -249,6 +275,9 @@ class Measurement(models.Model):
     )
     # As Activity.client_uuid (services.measurement_record_once).
     client_uuid = models.UUIDField(_("device's identifier"), null=True, blank=True, editable=False)
+    # Set by an import from a spreadsheet or KoboToolbox (microprojects.imports): the row's own key
+    # in the organisation's file, so the same file imported again changes nothing.
+    external_id = models.CharField(_("external ID"), max_length=100, blank=True, default="")
     created_at = models.DateTimeField(auto_now_add=True)
 
     # Corrections and deletions keep the earlier values (issue #16: a wrong value can be corrected).
@@ -261,6 +290,11 @@ class Measurement(models.Model):
         indexes = [models.Index(fields=["indicator", "-date", "-id"])]
         constraints = [
             models.UniqueConstraint(fields=["client_uuid"], name="measurement_client_uuid_unique"),
+            models.UniqueConstraint(
+                fields=["indicator", "external_id"],
+                condition=~Q(external_id=""),
+                name="measurement_external_id_unique",
+            ),
         ]
 
     def __str__(self):
@@ -292,3 +326,95 @@ class FiguresSnapshot(models.Model):
     @property
     def is_stale(self) -> bool:
         return self.computed_at is None or self.changed_at > self.computed_at
+
+
+class ColumnMapping(models.Model):
+    """How the columns of an organisation's KoboToolbox export become activities: chosen once,
+    saved under a name, reused for the next export of the same form (microprojects.imports)."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="column_mappings", verbose_name=_("organisation")
+    )
+    name = models.CharField(_("name"), max_length=120)
+    # CSV column heading -> activity field (microprojects.imports.sheets.KOBO_FIELDS), "" = ignored.
+    columns = models.JSONField(_("columns"), default=dict)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name", "id"]
+        verbose_name = _("column mapping")
+        verbose_name_plural = _("column mappings")
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "name"], name="column_mapping_name_unique"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class ImportJob(models.Model):
+    """A file brought in by an organisation's staff: checked first (the dry run: what would be
+    created or changed, every error by row and column), imported once confirmed. The file is kept
+    in the row (it is small: microprojects.imports.files.MAX_BYTES)."""
+
+    class Status(models.TextChoices):
+        CHECKING = "checking", pgettext_lazy("import status", "Being checked")
+        NEEDS_MAPPING = "needs_mapping", pgettext_lazy("import status", "Columns to be chosen")
+        INVALID = "invalid", pgettext_lazy("import status", "Has errors")
+        CHECKED = "checked", pgettext_lazy("import status", "Ready to import")
+        IMPORTING = "importing", pgettext_lazy("import status", "Being imported")
+        IMPORTED = "imported", pgettext_lazy("import status", "Imported")
+        FAILED = "failed", pgettext_lazy("import status", "Failed")
+
+    ACTIVE = (Status.CHECKING, Status.IMPORTING)
+
+    class Source(models.TextChoices):
+        SPREADSHEET = "xlsx", _("SEMPRE spreadsheet (XLSX)")
+        KOBO = "csv", _("KoboToolbox export (CSV)")
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="import_jobs", verbose_name=_("organisation")
+    )
+    source = models.CharField(_("kind of file"), max_length=8, choices=Source.choices)
+    filename = models.CharField(_("file name"), max_length=255)
+    content = models.BinaryField(_("file"))
+    # A KoboToolbox export: the mapping chosen (its columns copied into `columns`, so a later edit
+    # of the mapping does not change what this job checked), and the project for rows without one.
+    mapping = models.ForeignKey(
+        ColumnMapping, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    columns = models.JSONField(default=dict, blank=True)
+    project = models.ForeignKey(
+        MicroProject, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    language = models.CharField(_("language"), max_length=8, default="en")
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.CHECKING)
+    # {"error": file-level message, "sheets": [{"name", "rows": [...], "counts": {...}}]}
+    dry_run = models.JSONField(default=dict, blank=True)
+    result = models.JSONField(default=dict, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    checked_at = models.DateTimeField(null=True, blank=True)
+    imported_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("import")
+        verbose_name_plural = _("imports")
+        indexes = [models.Index(fields=["organisation", "-created_at"])]
+
+    def __str__(self):
+        return self.filename
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in self.ACTIVE

@@ -17,6 +17,7 @@ ON_BEHALF = "cocreation.on_behalf"
 INVITE_LINK_REPLACED = "cocreation.invite_link_replaced"
 CONTRIBUTION_RECONSIDERED = "cocreation.contribution_reconsidered"
 PROJECT_REOPENED = "project.reopened"
+DATA_IMPORTED = "project.imported"
 REPORT_DOWNLOAD = "report.download"
 EVIDENCE_DOWNLOAD = "report.evidence_download"
 PRIVACY_EXPORT = "privacy.export"
@@ -37,6 +38,7 @@ ACTIONS = {
     INVITE_LINK_REPLACED: _("Invite link replaced"),
     CONTRIBUTION_RECONSIDERED: _("Contribution not used reconsidered"),
     PROJECT_REOPENED: _("Completed or discontinued project made active again"),
+    DATA_IMPORTED: _("Projects, activities or figures imported from a file"),
     REPORT_DOWNLOAD: _("Report downloaded"),
     EVIDENCE_DOWNLOAD: _("Evidence file of a progress report downloaded"),
     PRIVACY_EXPORT: _("Personal data exported"),
