@@ -243,6 +243,11 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "sempre.cocreation.purge_contributions",
         "schedule": crontab(hour="3", minute="30"),
     },
+    # Progress reports for projects that became active after a reporting period was set (#21).
+    "programme-progress-reports-create": {
+        "task": "sempre.programme.progress_reports_create",
+        "schedule": crontab(minute="20"),
+    },
 }
 
 REST_FRAMEWORK = {

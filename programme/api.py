@@ -23,6 +23,7 @@ from reports.renderers.base import small_count
 from . import services
 from .forms import TotalsForm
 from .models import Framework, FrameworkIndicator, IndicatorMapping
+from .progress import api as progress_api
 from .selectors import framework_indicators, framework_totals, frameworks_list, mappings_visible_to
 
 
@@ -246,4 +247,4 @@ router = SimpleRouter(use_regex_path=False)
 router.register("frameworks", FrameworkViewSet, basename="framework")
 router.register("indicator-mappings", IndicatorMappingViewSet, basename="indicator-mapping")
 
-urlpatterns = router.urls
+urlpatterns = [*router.urls, *progress_api.urlpatterns]

@@ -37,3 +37,24 @@ class ProgrammeConfig(AppConfig):
                 context=project_frameworks_context,
             )
         )
+        self._ready_progress_reports()
+
+    def _ready_progress_reports(self):
+        """Reporting periods and progress reports: permissions, the dashboard panel, the report kind
+        and the Celery task (imported so that every process knows it)."""
+        from sempre import panels
+        from sempre.rules import is_coordinator, is_org_staff
+
+        from .progress import reports, rules, tasks  # noqa: F401 - permissions and the task, registered
+        from .progress.panels import dashboard_progress_context
+
+        panels.DASHBOARD.register(
+            panels.Panel(
+                name="progress_reports",
+                template="programme/progress/_dashboard_progress.html",
+                order=120,
+                shown_to=is_org_staff | is_coordinator,
+                context=dashboard_progress_context,
+            )
+        )
+        reports.register_report_kinds()

@@ -1,0 +1,364 @@
+"""API of reporting periods and progress reports: /api/v1/reporting-periods/,
+/api/v1/progress-reports/ (and their submit/approve/return actions and evidence), and
+/api/v1/progress-evidence/{id}/ (one file: its details, delete, download).
+
+Thin: serializers check the shape, services (`programme.progress.services`) apply the rules and
+write, selectors decide what one may see (404 otherwise) and load lists in a fixed number of queries.
+"""
+
+import django_filters
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.response import Response
+from rest_framework.routers import SimpleRouter
+
+from sempre.api_support import IdFilter, RulesPermission
+from sempre.rules import is_coordinator, is_org_staff
+
+from ..models import EvidenceFile, ProgressReport, ProgressReportEvent, ReportingPeriod
+from . import selectors, services
+from .files import evidence_response
+
+# Serializers -------------------------------------------------------------------------------------
+
+
+class PeriodSerializer(serializers.ModelSerializer):
+    name = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ReportingPeriod
+        fields = ["id", "name", "start", "end", "due"]
+        read_only_fields = ["id", "name"]
+
+    def get_name(self, period) -> str:
+        return str(period)
+
+
+class ProjectBriefSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    title = serializers.CharField()
+    organisation = serializers.CharField(source="organisation.name")
+    country = serializers.CharField()
+
+
+class ReportListSerializer(serializers.ModelSerializer):
+    period = PeriodSerializer()
+    project = ProjectBriefSerializer()
+    days_late = serializers.SerializerMethodField(help_text=_("Days past the due date while not submitted."))
+    evidence_count = serializers.IntegerField(read_only=True)
+
+    class Meta:
+        model = ProgressReport
+        fields = [
+            "id",
+            "period",
+            "project",
+            "status",
+            "days_late",
+            "submitted_at",
+            "approved_at",
+            "evidence_count",
+        ]
+        read_only_fields = fields
+
+    def get_days_late(self, report) -> int | None:
+        return selectors.days_late(report)
+
+
+class EvidenceSerializer(serializers.ModelSerializer):
+    download_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = EvidenceFile
+        fields = [
+            "id",
+            "filename",
+            "content_type",
+            "size",
+            "checksum",
+            "description",
+            "uploaded_at",
+            "download_url",
+        ]
+        read_only_fields = fields
+
+    def get_download_url(self, evidence) -> str:
+        return f"/api/v1/progress-evidence/{evidence.pk}/download/"
+
+
+class EventSerializer(serializers.ModelSerializer):
+    by = serializers.CharField(source="by.get_username", default=None)
+
+    class Meta:
+        model = ProgressReportEvent
+        fields = ["action", "comment", "by", "at"]
+        read_only_fields = fields
+
+
+class ReportDetailSerializer(ReportListSerializer):
+    figures = serializers.SerializerMethodField(
+        help_text=_(
+            "As approved for an approved report (frozen); as submitted for a submitted one; else as of now."
+        )
+    )
+    corrections = serializers.SerializerMethodField(help_text=_("Corrections to earlier approved periods."))
+    is_frozen = serializers.BooleanField(read_only=True)
+    evidence = EvidenceSerializer(many=True, read_only=True)
+    events = EventSerializer(many=True, read_only=True)
+
+    class Meta(ReportListSerializer.Meta):
+        fields = [
+            *ReportListSerializer.Meta.fields,
+            "highlights",
+            "problems",
+            "next_steps",
+            "return_comment",
+            "is_frozen",
+            "figures",
+            "corrections",
+            "evidence",
+            "events",
+        ]
+        read_only_fields = fields
+
+    def _shown(self, report) -> dict:
+        if not hasattr(report, "_shown"):
+            report._shown = selectors.report_shown(report)
+        return report._shown
+
+    def get_figures(self, report) -> dict:
+        return self._shown(report)["figures"]
+
+    def get_corrections(self, report) -> list[dict]:
+        return self._shown(report)["corrections"]
+
+    def to_representation(self, report):
+        data = super().to_representation(report)
+        if report.is_frozen:  # the text as approved
+            data.update(self._shown(report)["narrative"])
+        return data
+
+
+class NarrativeSerializer(serializers.Serializer):
+    highlights = serializers.CharField(
+        required=False, allow_blank=True, max_length=services.NARRATIVE_MAX_LENGTH
+    )
+    problems = serializers.CharField(
+        required=False, allow_blank=True, max_length=services.NARRATIVE_MAX_LENGTH
+    )
+    next_steps = serializers.CharField(
+        required=False, allow_blank=True, max_length=services.NARRATIVE_MAX_LENGTH
+    )
+
+
+class CommentSerializer(serializers.Serializer):
+    comment = serializers.CharField(
+        required=False, allow_blank=True, max_length=services.COMMENT_MAX_LENGTH, default=""
+    )
+
+
+class ReturnSerializer(serializers.Serializer):
+    comment = serializers.CharField(max_length=services.COMMENT_MAX_LENGTH)
+
+
+class EvidenceUploadSerializer(serializers.Serializer):
+    file = serializers.FileField(max_length=200, allow_empty_file=True)
+    description = serializers.CharField(required=False, allow_blank=True, max_length=300, default="")
+
+
+class ReportFilter(django_filters.FilterSet):
+    period = IdFilter(field_name="period_id", label=_("Reporting period id"))
+    project = IdFilter(field_name="project_id", label=_("Project id"))
+    status = django_filters.MultipleChoiceFilter(choices=ProgressReport.Status.choices, label=_("Status"))
+
+    class Meta:
+        model = ProgressReport
+        fields = ["period", "project", "status"]
+
+
+# Views -------------------------------------------------------------------------------------------
+
+
+class PeriodViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Reporting periods of the programme. Coordinators add one with POST; a draft report is then
+    made for every active project that runs in it."""
+
+    serializer_class = PeriodSerializer
+    permission_classes = [RulesPermission]
+    rules_permissions = {
+        "list": is_org_staff | is_coordinator,
+        "retrieve": is_org_staff | is_coordinator,
+        "create": is_coordinator,
+    }
+    lookup_value_converter = "int"
+    pagination_class = None  # a programme has a handful
+
+    def get_queryset(self):
+        return selectors.periods_list()
+
+    def create(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        period = services.period_create(by=request.user, **serializer.validated_data)
+        return Response(self.get_serializer(period).data, status=status.HTTP_201_CREATED)
+
+
+class ProgressReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Progress reports of the projects one may see (coordinators: all). The team writes the
+    narrative (PATCH), adds evidence and submits; coordinators approve or return with a comment."""
+
+    permission_classes = [RulesPermission]
+    rules_permissions = {
+        "list": is_org_staff | is_coordinator,
+        "partial_update": "programme.change_progressreport",
+        "submit": "programme.change_progressreport",
+        "approve": "programme.decide_progressreport",
+        "return_to_team": "programme.decide_progressreport",
+    }
+    lookup_value_converter = "int"
+    filterset_class = ReportFilter
+    ordering = ["-period__start", "project__title", "id"]
+    ordering_fields = ["period__start", "project__title", "status", "submitted_at"]
+    search_fields = ["project__title", "project__organisation__name"]
+
+    def get_queryset(self):
+        queryset = selectors.report_list(self.request.user)
+        if self.action == "retrieve":
+            queryset = queryset.prefetch_related("evidence", "events__by")
+        return queryset
+
+    def get_serializer_class(self):
+        if self.action == "list":
+            return ReportListSerializer
+        if self.action == "partial_update":
+            return NarrativeSerializer
+        if self.action == "approve":
+            return CommentSerializer
+        if self.action == "return_to_team":
+            return ReturnSerializer
+        if self.action == "evidence":
+            return EvidenceUploadSerializer if self.request.method == "POST" else EvidenceSerializer
+        return ReportDetailSerializer
+
+    def _respond(self, report, code=status.HTTP_200_OK):
+        report = (
+            selectors.report_list(self.request.user)
+            .prefetch_related("evidence", "events__by")
+            .get(pk=report.pk)
+        )
+        return Response(
+            ReportDetailSerializer(report, context=self.get_serializer_context()).data, status=code
+        )
+
+    @extend_schema(request=NarrativeSerializer, responses=ReportDetailSerializer)
+    def partial_update(self, request, *args, **kwargs):
+        report = self.get_object()
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        services.report_update(report=report, by=request.user, **serializer.validated_data)
+        return self._respond(report)
+
+    @extend_schema(
+        request=None,
+        responses=ReportDetailSerializer,
+        description="Send the report to the coordinator; the platform fills in the figures. Every part "
+        "of the narrative must be written (400 naming the parts that are not).",
+    )
+    @action(detail=True, methods=["post"])
+    def submit(self, request, *args, **kwargs):
+        report = services.report_submit(report=self.get_object(), by=request.user)
+        return self._respond(report)
+
+    @extend_schema(request=CommentSerializer, responses=ReportDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def approve(self, request, *args, **kwargs):
+        report = self.get_object()
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        report = services.report_approve(report=report, by=request.user, **serializer.validated_data)
+        return self._respond(report)
+
+    @extend_schema(request=ReturnSerializer, responses=ReportDetailSerializer)
+    @action(detail=True, methods=["post"], url_path="return", url_name="return")
+    def return_to_team(self, request, *args, **kwargs):
+        report = self.get_object()
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        report = services.report_return(report=report, by=request.user, **serializer.validated_data)
+        return self._respond(report)
+
+    @extend_schema(
+        methods=["GET"],
+        request=None,
+        responses=EvidenceSerializer(many=True),
+        description="The report's evidence files.",
+    )
+    @extend_schema(
+        methods=["POST"],
+        request={"multipart/form-data": EvidenceUploadSerializer},
+        responses={201: EvidenceSerializer},
+        description="Attach a file (multipart `file`, optional `description`): a PDF, an image or an "
+        "office document, at most 10 MB, its content checked.",
+    )
+    @action(
+        detail=True,
+        methods=["get", "post"],
+        parser_classes=[MultiPartParser, FormParser],
+        pagination_class=None,
+        filter_backends=[],
+    )
+    def evidence(self, request, *args, **kwargs):
+        report = self.get_object()
+        if request.method == "GET":
+            return Response(EvidenceSerializer(report.evidence.order_by("uploaded_at", "id"), many=True).data)
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        if not request.user.has_perm("programme.change_progressreport", report):
+            self.permission_denied(request, message=_("Only the project's team adds evidence."))
+        evidence = services.evidence_add(report=report, by=request.user, **serializer.validated_data)
+        return Response(EvidenceSerializer(evidence).data, status=status.HTTP_201_CREATED)
+
+
+class EvidenceViewSet(mixins.RetrieveModelMixin, mixins.DestroyModelMixin, viewsets.GenericViewSet):
+    """One evidence file of a progress report: its details, DELETE (while the team may change the
+    report), and its content (`download/`, written to the audit log)."""
+
+    serializer_class = EvidenceSerializer
+    permission_classes = [RulesPermission]
+    rules_permissions = {"destroy": "programme.change_progressreport"}
+    lookup_value_converter = "int"
+
+    def get_queryset(self):
+        return selectors.evidence_visible_to(self.request.user)
+
+    def get_rules_object(self, evidence):
+        return evidence.report
+
+    def destroy(self, request, *args, **kwargs):
+        services.evidence_delete(evidence=self.get_object(), by=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @extend_schema(
+        responses={
+            (200, "application/octet-stream"): OpenApiResponse(description="The file."),
+            404: OpenApiResponse(description="No such file among those you may see."),
+            410: OpenApiResponse(description="The file is no longer there."),
+        }
+    )
+    @action(detail=True, methods=["get"])
+    def download(self, request, *args, **kwargs):
+        evidence = self.get_object()
+        response = evidence_response(evidence, by=request.user, request=request)
+        if response is None:
+            return Response({"detail": _("The file is no longer there.")}, status=status.HTTP_410_GONE)
+        return response
+
+
+router = SimpleRouter()
+router.register("reporting-periods", PeriodViewSet, basename="reporting-period")
+router.register("progress-reports", ProgressReportViewSet, basename="progress-report")
+router.register("progress-evidence", EvidenceViewSet, basename="progress-evidence")
+urlpatterns = router.urls
