@@ -92,6 +92,9 @@ class IndicatorMappingSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = IndicatorMapping
+        # Mapping an indicator again changes its relation and factor (services.mapping_set), so the
+        # unique pair is no reason to refuse.
+        validators = []
         fields = [
             "id",
             "indicator",
