@@ -5,6 +5,7 @@ from django.urls import re_path
 import accelerator.api
 import exchange.api
 import microprojects.api
+import microprojects.imports.api
 import programme.api
 import reports.api
 import sempre.api
@@ -18,6 +19,7 @@ app_name = "api"
 urlpatterns = [
     *sempre.api.urlpatterns,
     *microprojects.api.urlpatterns,
+    *microprojects.imports.api.urlpatterns,
     *toolkit.api.urlpatterns,
     *toolkit.cocreation.api.urlpatterns,
     *toolkit.stories.api.urlpatterns,

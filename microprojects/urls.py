@@ -1,6 +1,7 @@
-from django.urls import path
+from django.urls import include, path
 
 from . import offline, views
+from .imports import urls as import_urls
 
 app_name = "microprojects"
 
@@ -13,6 +14,8 @@ urlpatterns = [
     path("field/data.json", offline.field_data, name="field_data"),
     path("queue/", offline.queue, name="queue"),
     path("offline/", offline.offline, name="offline"),
+    # Bringing data in from a spreadsheet or KoboToolbox (microprojects.imports).
+    path("import/", include(import_urls.urlpatterns)),
     path("<int:pk>/", views.project_detail, name="detail"),
     path("<int:pk>/edit/", views.project_edit, name="edit"),
     path("<int:pk>/delete/", views.project_delete, name="delete"),

@@ -52,7 +52,8 @@ class RowError(Exception):
 
 
 def _queue(task_name: str, job_id: int) -> None:
-    transaction.on_commit(lambda: current_app.signature(task_name, args=[job_id]).apply_async())
+    # robust: a broker that cannot be reached leaves the job waiting (it can be queued again), not a 500.
+    transaction.on_commit(lambda: current_app.signature(task_name, args=[job_id]).apply_async(), robust=True)
 
 
 @transaction.atomic
