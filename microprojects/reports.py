@@ -19,7 +19,7 @@ from reports.kinds import CSV, PDF, XLSX, ReportKind, register
 from reports.params import ProgrammeParams, ReportParamsForm
 from reports.renderers.base import RenderContext, small_count, write_pdf
 from reports.renderers.spreadsheets import queryset_sheet, write_csv, write_xlsx
-from reports.sections import sections_for
+from reports.sections import sections_for, sheets_for
 from sempre import charts
 from sempre.rules import is_coordinator, is_org_staff
 
@@ -313,8 +313,13 @@ def render_programme_pdf(ctx: RenderContext) -> None:
         mine = per_project.get(project.pk, [])
         project.indicator_count = len(mine)
         project.indicators_reached = _indicator_bands(mine)["reached"]
+    # What other apps add about the same selection (the programme app: the framework summary); the
+    # subject is {"user", "params"} (reports.sections).
+    sections = sections_for("programme", {"user": ctx.user, "params": params})
+    context["sections"] = [{"title": section.title, "html": section.html} for section in sections]
+    extra_css = list(dict.fromkeys(section.css for section in sections if section.css))
     ctx.progress(5, steps)
-    write_pdf(ctx, "reports/pdf/programme.html", context)
+    write_pdf(ctx, "reports/pdf/programme.html", context, extra_css=extra_css)
     ctx.progress(steps, steps)
 
 
@@ -411,7 +416,11 @@ def render_programme_xlsx(ctx: RenderContext) -> None:
     write_xlsx(
         ctx,
         [
-            queryset_sheet(title, queryset, columns)
-            for title, queryset, columns in programme_sheets(ctx.user, ctx.params)
+            *(
+                queryset_sheet(title, queryset, columns)
+                for title, queryset, columns in programme_sheets(ctx.user, ctx.params)
+            ),
+            # Sheets other apps add (the programme app: one per indicator framework).
+            *sheets_for("programme_xlsx", {"user": ctx.user, "params": ctx.params}),
         ],
     )

@@ -26,7 +26,7 @@ class ProgrammeConfig(AppConfig):
 
         from sempre import panels
 
-        from . import rules  # noqa: F401 - the permissions of the crosswalk and the totals
+        from . import reports, rules  # noqa: F401 - rules: the permissions of the crosswalk and the totals
         from .panels import project_frameworks_context
 
         panels.PROJECT.register(
@@ -37,6 +37,7 @@ class ProgrammeConfig(AppConfig):
                 context=project_frameworks_context,
             )
         )
+        reports.register()  # the framework summary and sheets in the programme PDF and XLSX
         self._ready_progress_reports()
 
     def _ready_progress_reports(self):

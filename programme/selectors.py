@@ -144,10 +144,12 @@ def _period(queryset, date_from, date_to, field_name="date"):
     return queryset
 
 
-def totals_projects(user, *, country: str = "") -> QuerySet[MicroProject]:
+def totals_projects(user, *, country: str = "", organisation=None) -> QuerySet[MicroProject]:
     projects = projects_visible_to(user)
     if country:
         projects = projects.filter(country=country)
+    if organisation:
+        projects = projects.filter(organisation=organisation)
     return projects
 
 
@@ -232,12 +234,13 @@ def framework_totals(
     date_from: date | None = None,
     date_to: date | None = None,
     country: str = "",
+    organisation=None,
 ) -> list[TotalRow]:
     """The programme's figure for every current indicator of `framework`, from the projects `user` may
     see (coordinators: all), in the period and country; each contributing project listed (4 queries,
     whatever the programme's size)."""
     projects = list(
-        totals_projects(user, country=country)
+        totals_projects(user, country=country, organisation=organisation)
         .only("id", "title", "country", "setting")
         .order_by("title", "id")
     )

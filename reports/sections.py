@@ -35,3 +35,22 @@ def register_section(*, report: str, name: str, sections: SectionSource) -> None
 def sections_for(report: str, subject) -> list[Section]:
     """The sections the apps add to `report` about `subject`, in the order they were registered."""
     return [section for source in SOURCES.get(report, {}).values() for section in source(subject)]
+
+
+# Sheets that one app adds to another app's workbook (the programme app: one sheet per indicator
+# framework in the micro projects' programme XLSX), the same way as sections.
+
+SheetSource = Callable[[Any], list[Any]]  # (the report's subject) -> reports.renderers.spreadsheets.Sheet
+
+SHEET_SOURCES: dict[str, dict[str, SheetSource]] = {}
+
+
+def register_sheets(*, report: str, name: str, sheets: SheetSource) -> None:
+    """Add the sheets that `sheets(subject)` returns to every workbook `report`. Registering `name`
+    again replaces it."""
+    SHEET_SOURCES.setdefault(report, {})[name] = sheets
+
+
+def sheets_for(report: str, subject) -> list[Any]:
+    """The sheets the apps add to `report` about `subject`, in the order they were registered."""
+    return [sheet for source in SHEET_SOURCES.get(report, {}).values() for sheet in source(subject)]
