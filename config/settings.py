@@ -243,6 +243,8 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "sempre.cocreation.purge_contributions",
         "schedule": crontab(hour="3", minute="30"),
     },
+    # Recordings past their retention and withdrawn stories past theirs (docs/exchange.md).
+    "stories-purge": {"task": "sempre.stories.purge", "schedule": crontab(hour="3", minute="40")},
     # Progress reports for projects that became active after a reporting period was set (#21).
     "programme-progress-reports-create": {
         "task": "sempre.programme.progress_reports_create",

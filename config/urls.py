@@ -35,6 +35,7 @@ urlpatterns = [
     path("programme/", include("programme.urls")),
     path("exchange/", include("exchange.urls")),
     path("stories/", include("toolkit.stories.urls")),
+    path("c/story/", include("toolkit.stories.public_urls")),
     path("c/", include("toolkit.cocreation.public_urls")),
     path("co-creation/", include("toolkit.cocreation.urls")),
     path("", include("toolkit.urls")),

@@ -27,6 +27,8 @@ from .audit_actions import (  # noqa: F401 (services name the actions as audit.L
     PRIVACY_EXPORT,
     REPORT_DOWNLOAD,
     ROLE_CHANGED,
+    STORY_ON_BEHALF,
+    STORY_RECORDING_PLAYED,
     TOKEN_ISSUED,
     TOKEN_REVOKED,
 )

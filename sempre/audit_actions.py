@@ -16,6 +16,8 @@ APPLICATION_WITHDRAWN = "accelerator.application_withdrawn"
 ON_BEHALF = "cocreation.on_behalf"
 INVITE_LINK_REPLACED = "cocreation.invite_link_replaced"
 CONTRIBUTION_RECONSIDERED = "cocreation.contribution_reconsidered"
+STORY_ON_BEHALF = "stories.on_behalf"
+STORY_RECORDING_PLAYED = "stories.recording_played"
 PROJECT_REOPENED = "project.reopened"
 DATA_IMPORTED = "project.imported"
 REPORT_DOWNLOAD = "report.download"
@@ -37,6 +39,8 @@ ACTIONS = {
     ON_BEHALF: _("Contribution added on behalf of a client"),
     INVITE_LINK_REPLACED: _("Invite link replaced"),
     CONTRIBUTION_RECONSIDERED: _("Contribution not used reconsidered"),
+    STORY_ON_BEHALF: _("Story of change recorded on behalf of a client"),
+    STORY_RECORDING_PLAYED: _("Voice recording of a story played"),
     PROJECT_REOPENED: _("Completed or discontinued project made active again"),
     DATA_IMPORTED: _("Projects, activities or figures imported from a file"),
     REPORT_DOWNLOAD: _("Report downloaded"),
@@ -50,6 +54,7 @@ GROUPS = {
     "role": _("Roles"),
     "accelerator": _("Accelerator applications and decisions"),
     "cocreation": _("Co-creation"),
+    "stories": _("Stories of change"),
     "project": _("Projects"),
     "report": _("Reports"),
     "privacy": _("Personal data"),

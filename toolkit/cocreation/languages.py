@@ -36,7 +36,9 @@ def client_language(request, *, invite=None) -> tuple[str, bool]:
     if language:
         return language, False
     if invite is not None:
-        language = country_language(invite.tool.project.organisation.country)
+        # A co-creation invite reaches its project through its tool; a story invite has it itself.
+        project = getattr(invite, "project", None) or invite.tool.project
+        language = country_language(project.organisation.country)
         if language:
             return language, False
     return settings.LANGUAGE_CODE, False
