@@ -3,7 +3,7 @@ the web app manifest served from the site root, the data a device keeps for its 
 projects with their periods and indicators), the queue page, a measurement form that works
 offline, and the page a device shows for what does not.
 
-The entries themselves are sent to POST /api/v1/sync/ (microprojects.api.SyncViewSet) by
+The entries themselves are sent to POST /api/v1/sync/ (microprojects.api.sync.SyncViewSet) by
 static/js/offline-queue.js, from the page or from the service worker."""
 
 import json
