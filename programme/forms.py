@@ -68,6 +68,11 @@ class TotalsForm(forms.Form):
     )
     country = CountryField(blank=True).formfield(label=_("Country"), required=False)
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = list(self.fields["country"].choices)
+        self.fields["country"].choices = [("", _("All countries")), *choices[1:]]
+
     def clean_period(self):
         value = self.cleaned_data["period"]
         if not value:
