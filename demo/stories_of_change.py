@@ -127,7 +127,7 @@ def _seed_project(project, by, stdout) -> int:
             story_select(
                 story=story,
                 by=by,
-                reason="Work, language and her children's pride in one story: the change the project aims at.",
+                reason="Work, language and her children's pride in one story: what the project aims at.",
             )
         if number == 2:
             story_consent_narrow(story=story, receipt_code=code, reports=False, cases=False)  # narrowed later
