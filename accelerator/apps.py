@@ -34,5 +34,9 @@ class AcceleratorConfig(AppConfig):
             panels.Panel(name="accelerator", template="accelerator/_project_accelerator.html", order=300)
         )
 
+        from . import notifications
+
+        notifications.register()  # reminders (reviews, start-up figures) and calendar events
+
         # The Celery task that services.decisions queues by name (services never import tasks).
         from . import tasks  # noqa: F401

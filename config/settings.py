@@ -250,6 +250,17 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "sempre.programme.progress_reports_create",
         "schedule": crontab(minute="20"),
     },
+    # Reminders (sempre.notifications): what is due, hourly (each made once: the sent-log's unique
+    # key); the daily and weekly e-mails collect what was not e-mailed at once.
+    "notifications-collect": {"task": "sempre.notifications.collect", "schedule": crontab(minute="5")},
+    "notifications-daily-digest": {
+        "task": "sempre.notifications.daily_digest",
+        "schedule": crontab(hour="6", minute="20"),
+    },
+    "notifications-weekly-digest": {
+        "task": "sempre.notifications.weekly_digest",
+        "schedule": crontab(day_of_week="1", hour="6", minute="25"),
+    },
 }
 
 REST_FRAMEWORK = {
@@ -347,6 +358,9 @@ SEMPRE_REPORT_REQUEUE_AFTER_SECONDS = env.int("SEMPRE_REPORT_REQUEUE_AFTER_SECON
 SEMPRE_REPORT_MAX_ATTEMPTS = env.int("SEMPRE_REPORT_MAX_ATTEMPTS", default=3)
 SEMPRE_REPORT_STEP_DELAY = env.float("SEMPRE_REPORT_STEP_DELAY", default=0)
 SEMPRE_SITE_URL = env.str("SEMPRE_SITE_URL", default="http://localhost:8000")
+# Client contributions waiting for review longer than this many days make a reminder to the
+# project's social workers (toolkit.cocreation.notifications).
+SEMPRE_CONTRIBUTION_REMINDER_DAYS = env.int("SEMPRE_CONTRIBUTION_REMINDER_DAYS", default=7)
 SEMPRE_REQUIRE_SERVICES = env.bool("SEMPRE_REQUIRE_SERVICES", default=False)
 
 LOGGING = {

@@ -15,6 +15,10 @@ class MicroprojectsConfig(AppConfig):
 
         panels.register()  # the dashboard's panels of social workers and coordinators
 
+        from . import notifications
+
+        notifications.register()  # reminders: an indicator off track
+
         from . import tasks  # noqa: F401 - every process (web and worker) knows the refresh task
 
         from .imports import rules as import_rules  # noqa: F401 - the import permissions

@@ -14,6 +14,8 @@ from django.db import models, transaction
 
 from .audit_actions import (  # noqa: F401 (services name the actions as audit.LOGIN etc.)
     ACTIONS,
+    CALENDAR_LINK_NEW,
+    CALENDAR_LINK_OFF,
     CONTRIBUTION_RECONSIDERED,
     DECISION,
     DECISION_CLOSED,

@@ -24,6 +24,8 @@ REPORT_DOWNLOAD = "report.download"
 EVIDENCE_DOWNLOAD = "report.evidence_download"
 PRIVACY_EXPORT = "privacy.export"
 PRIVACY_ERASURE = "privacy.erasure"
+CALENDAR_LINK_NEW = "calendar.link_new"
+CALENDAR_LINK_OFF = "calendar.link_off"
 
 ACTIONS = {
     LOGIN: _("Logged in"),
@@ -47,6 +49,8 @@ ACTIONS = {
     EVIDENCE_DOWNLOAD: _("Evidence file of a progress report downloaded"),
     PRIVACY_EXPORT: _("Personal data exported"),
     PRIVACY_ERASURE: _("Personal data erased"),
+    CALENDAR_LINK_NEW: _("Calendar link made (an earlier link stops working)"),
+    CALENDAR_LINK_OFF: _("Calendar link turned off"),
 }
 
 GROUPS = {
@@ -58,4 +62,5 @@ GROUPS = {
     "project": _("Projects"),
     "report": _("Reports"),
     "privacy": _("Personal data"),
+    "calendar": _("Calendar links"),
 }

@@ -11,6 +11,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django_countries.fields import CountryField
 from knox.models import AbstractAuthToken
 from knox.settings import CONSTANTS as KNOX
@@ -34,6 +35,10 @@ class User(AbstractUser):
         choices=settings.LANGUAGES,
         help_text=_("The language of your pages, e-mails and reports, on every device."),
     )
+    # How many of one's notifications are unread, shown in the navigation of every page without a
+    # query of its own; counted afresh from the notifications whenever they change
+    # (sempre.notifications.services.unread_recount).
+    unread_notifications = models.PositiveIntegerField(default=0, editable=False)
 
     class Meta(AbstractUser.Meta):
         swappable = "AUTH_USER_MODEL"
@@ -183,3 +188,92 @@ class AuditEvent(models.Model):
     @property
     def action_label(self) -> str:
         return str(ACTIONS.get(self.action, self.action))
+
+
+class Delivery(models.TextChoices):
+    """How a person wants one kind of notification (their choice per kind, /account/notifications/)."""
+
+    IMMEDIATELY = "immediately", _("Immediately, one e-mail each")
+    DAILY = "daily", _("In a daily e-mail")
+    WEEKLY = "weekly", _("In a weekly e-mail (Mondays)")
+    OFF = "off", pgettext_lazy("notification delivery", "Off")
+
+
+class NotificationChoice(models.Model):
+    """A person's choice for one kind of notification; no row: the kind's default
+    (sempre.notifications.registry)."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="notification_choices")
+    kind = models.CharField(_("kind"), max_length=64)
+    delivery = models.CharField(_("delivery"), max_length=16, choices=Delivery.choices)
+
+    class Meta:
+        verbose_name = _("notification choice")
+        verbose_name_plural = _("notification choices")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "kind"], name="one_notification_choice_per_kind")
+        ]
+
+    def __str__(self):
+        return f"{self.user} {self.kind}: {self.delivery}"
+
+
+class Notification(models.Model):
+    """One reminder or piece of news for one person, and the log that it was sent: the unique key
+    (kind, recipient, object, occasion, e.g. "due-14") lets each be made once, however often the
+    task that makes them runs and however many run at once. The title is written in the
+    recipient's language when it is made."""
+
+    recipient = models.ForeignKey(
+        User, verbose_name=_("recipient"), on_delete=models.CASCADE, related_name="notifications"
+    )
+    kind = models.CharField(_("kind"), max_length=64)
+    target_type = models.CharField(_("object type"), max_length=100)
+    target_id = models.CharField(_("object id"), max_length=64)
+    occasion = models.CharField(_("occasion"), max_length=40)
+    title = models.CharField(_("title"), max_length=300)
+    url = models.CharField(_("link"), max_length=500, blank=True)
+    # The recipient's choice when it was made: immediately, daily or weekly (never off: an
+    # opted-out kind makes no notification).
+    delivery = models.CharField(_("delivery"), max_length=16, choices=Delivery.choices)
+    created_at = models.DateTimeField(_("made at"), default=timezone.now)
+    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+    emailed_at = models.DateTimeField(_("e-mailed at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "recipient", "target_type", "target_id", "occasion"],
+                name="notification_made_once",
+            )
+        ]
+        indexes = [
+            models.Index(fields=["recipient", "-created_at"], name="notification_recipient_new"),
+            models.Index(fields=["delivery", "emailed_at"], name="notification_to_email"),
+        ]
+
+    def __str__(self):
+        return f"{self.recipient} {self.kind} {self.target_type}:{self.target_id} {self.occasion}"
+
+    @property
+    def is_read(self) -> bool:
+        return self.read_at is not None
+
+
+class CalendarFeed(models.Model):
+    """A person's private calendar link (/calendar/<token>.ics): only a hash of the token is kept;
+    a new link replaces the hash, so the old link stops working (sempre.calendar)."""
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="calendar_feed")
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(_("made at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("calendar link")
+        verbose_name_plural = _("calendar links")
+
+    def __str__(self):
+        return f"{self.user} ({self.created_at:%Y-%m-%d})"

@@ -2,6 +2,7 @@ from django.http import HttpResponse
 from django.urls import path
 
 from . import views
+from .notifications import views as notification_views
 
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
@@ -17,4 +18,9 @@ urlpatterns = [
     path("account/sessions/", views.account_sessions, name="account-sessions"),
     path("account/sessions/<int:pk>/end/", views.account_session_end, name="account-session-end"),
     path("account/sessions/end-all/", views.account_sign_out_everywhere, name="account-sign-out-everywhere"),
+    path("notifications/", notification_views.notification_list, name="notifications"),
+    path("notifications/read/", notification_views.notification_mark_read, name="notifications-read"),
+    path("account/notifications/", notification_views.notification_choices, name="notification-choices"),
+    path("account/calendar/", notification_views.calendar_link, name="calendar-link"),
+    path("calendar/<slug:token>.ics", notification_views.calendar_feed, name="calendar-feed"),
 ]

@@ -21,3 +21,7 @@ class CocreationConfig(AppConfig):
                 shown_to=is_org_staff,
             )
         )
+
+        from . import notifications
+
+        notifications.register()  # reminders: contributions waiting for review
