@@ -5,7 +5,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from tests.factories import MembershipFactory, UserFactory
+from tests.factories import IndicatorFactory, MembershipFactory, UserFactory
 from toolkit.stories.models import Story
 from toolkit.stories.services import story_tell
 
@@ -190,3 +190,29 @@ def test_an_invite_shows_its_link_and_qr_once(project, social_worker):
     assert "<svg" in page
     other = MembershipFactory(user=UserFactory(), organisation=project.organisation).user
     assert "/c/story/" not in logged_in(other).get(response["Location"]).content.decode()
+
+
+def test_the_story_page_offers_the_recording_and_the_projects_outcomes_and_indicators(
+    invite_token, social_worker
+):
+    invite, _token = invite_token
+    story, _code = story_tell(
+        invite=invite, language="ar", consent_team=True, audio=recording(), audio_seconds=9
+    )
+    indicator = IndicatorFactory(project=invite.project, name="Clients with work")
+    IndicatorFactory(name="Somebody else's indicator")
+    response = logged_in(social_worker).get(reverse("stories:story", args=[story.pk]))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert reverse("stories:audio", args=[story.pk]) in html
+    assert indicator.name in html
+    assert "Somebody else's indicator" not in html
+
+
+def test_the_project_page_links_to_its_stories_for_the_team_only(project, social_worker, coordinator):
+    StoryFactory(invite__project=project)
+    url = reverse("microprojects:detail", args=[project.pk])
+    assert reverse("stories:project", args=[project.pk]) in logged_in(social_worker).get(url).content.decode()
+    assert (
+        reverse("stories:project", args=[project.pk]) not in logged_in(coordinator).get(url).content.decode()
+    )
