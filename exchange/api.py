@@ -9,6 +9,7 @@ from drf_spectacular.utils import extend_schema, extend_schema_field, extend_sch
 from rest_framework import serializers, viewsets
 from rest_framework.routers import SimpleRouter
 
+from . import case_api
 from .filters import MethodFilter
 from .models import Method
 from .selectors import method_use, methods_available
@@ -97,4 +98,4 @@ class MethodViewSet(viewsets.ReadOnlyModelViewSet):
 router = SimpleRouter()
 router.register("methods", MethodViewSet, basename="method")
 
-urlpatterns = [*router.urls]
+urlpatterns = [*router.urls, *case_api.urlpatterns]

@@ -20,6 +20,11 @@ STORY_ON_BEHALF = "stories.on_behalf"
 STORY_RECORDING_PLAYED = "stories.recording_played"
 PROJECT_REOPENED = "project.reopened"
 DATA_IMPORTED = "project.imported"
+CASE_SUBMITTED = "exchange.case_submitted"
+CASE_PUBLISHED = "exchange.case_published"
+CASE_RETURNED = "exchange.case_returned"
+CASE_UNPUBLISHED = "exchange.case_unpublished"
+CASE_ADAPTED = "exchange.case_adapted"
 REPORT_DOWNLOAD = "report.download"
 EVIDENCE_DOWNLOAD = "report.evidence_download"
 PRIVACY_EXPORT = "privacy.export"
@@ -45,6 +50,11 @@ ACTIONS = {
     STORY_RECORDING_PLAYED: _("Voice recording of a story played"),
     PROJECT_REOPENED: _("Completed or discontinued project made active again"),
     DATA_IMPORTED: _("Projects, activities or figures imported from a file"),
+    CASE_SUBMITTED: _("Practice case submitted for publishing"),
+    CASE_PUBLISHED: _("Practice case published"),
+    CASE_RETURNED: _("Practice case returned to its team"),
+    CASE_UNPUBLISHED: _("Practice case unpublished"),
+    CASE_ADAPTED: _("Practice case adapted into another project"),
     REPORT_DOWNLOAD: _("Report downloaded"),
     EVIDENCE_DOWNLOAD: _("Evidence file of a progress report downloaded"),
     PRIVACY_EXPORT: _("Personal data exported"),
@@ -59,6 +69,7 @@ GROUPS = {
     "accelerator": _("Accelerator applications and decisions"),
     "cocreation": _("Co-creation"),
     "stories": _("Stories of change"),
+    "exchange": _("Practice cases"),
     "project": _("Projects"),
     "report": _("Reports"),
     "privacy": _("Personal data"),

@@ -106,6 +106,13 @@ class ToolInstance(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Provenance of a tool copied from another project's snapshot ("Adapt this" on a practice case):
+    # what it was adapted from, in words (the case's title), and the snapshot itself. The source
+    # project stays private: the tool page shows the words, never a link into that project.
+    adapted_from = models.CharField(_("adapted from"), max_length=300, blank=True)
+    adapted_from_snapshot = models.ForeignKey(
+        "Snapshot", on_delete=models.SET_NULL, null=True, blank=True, related_name="adaptations"
+    )
 
     class Meta:
         ordering = ["-created_at", "-id"]

@@ -553,3 +553,94 @@ def snapshot_create(*, instance: ToolInstance, by, note: str = "") -> Snapshot:
         data=instance_state(tool_with_content(instance.pk)),
         created_by=by,
     )
+
+
+# Adapting another project's tool ----------------------------------------------------------------
+
+
+def _frozen_text(value, max_length=MAX_TEXT) -> str:
+    """A text read from a snapshot: valid when frozen, cut to what the field holds now."""
+    return (value or "").strip()[:max_length]
+
+
+@transaction.atomic
+def tool_adapt_from_snapshot(
+    *, snapshot: Snapshot, project: MicroProject, by, adapted_from: str
+) -> ToolInstance:
+    """A new tool in `project` holding the content of `snapshot` (another project's frozen tool),
+    marked as adapted from it (`adapted_from`: in words, such as the practice case's title).
+
+    What is copied is the team's own work: a canvas's staff entries (never a client's
+    contribution, never an author or a pseudonym), a Theory of Change's outcomes, links,
+    interventions and assumptions. Indicators belong to the other project and are not copied; the
+    new team sets its own. The caller checks that `by` may read the snapshot."""
+    require(by, "toolkit.add_toolinstance", project, message=REFUSED)
+    state = snapshot.data or {}
+    template = snapshot.instance.template
+    title = (state.get("title") or "").strip()[:200]
+    instance = ToolInstance.objects.create(
+        project=project,
+        template=template,
+        title=title,
+        created_by=by,
+        adapted_from=(adapted_from or "").strip()[:300],
+        adapted_from_snapshot=snapshot,
+    )
+    if not template.is_graph:
+        keys = set(template.blocks.values_list("key", flat=True))
+        Entry.objects.bulk_create(
+            Entry(
+                instance=instance,
+                block_key=e["block_key"],
+                text=_frozen_text(e.get("text")),
+                order=e.get("order", 0),
+                author=by,
+                source=Entry.Source.STAFF,
+            )
+            for e in state.get("entries", [])
+            if e.get("source", Entry.Source.STAFF) == Entry.Source.STAFF
+            and e.get("block_key") in keys
+            and (e.get("text") or "").strip()
+        )
+        return instance
+    outcomes = {}
+    for order, o in enumerate(state.get("outcomes", []), start=1):
+        outcomes[o["id"]] = Outcome.objects.create(
+            instance=instance,
+            text=_frozen_text(o.get("text"), 300),
+            level=o.get("level") if o.get("level") in Outcome.Level.values else Outcome.Level.EARLY,
+            above_ceiling=bool(o.get("above_ceiling")),
+            order=order,
+        )
+    links, pairs = {}, set()
+    for link in state.get("links", []):
+        source, target = outcomes.get(link.get("source_id")), outcomes.get(link.get("target_id"))
+        if source is None or target is None or source == target or (source, target) in pairs:
+            continue
+        pairs.add((source, target))
+        links[link["id"]] = CausalLink.objects.create(
+            instance=instance,
+            source=source,
+            target=target,
+            rationale=_frozen_text(link.get("rationale")),
+            kind=link.get("kind") if link.get("kind") in CausalLink.Kind.values else CausalLink.Kind.CAUSAL,
+        )
+    for i in state.get("interventions", []):
+        intervention = Intervention.objects.create(
+            instance=instance, text=_frozen_text(i.get("text"), 300), outputs=_frozen_text(i.get("outputs"))
+        )
+        intervention.outcomes.set([outcomes[pk] for pk in i.get("outcome_ids", []) if pk in outcomes])
+    for a in state.get("assumptions", []):
+        link, outcome = links.get(a.get("link_id")), outcomes.get(a.get("outcome_id"))
+        if link is None and outcome is None:
+            continue
+        Assumption.objects.create(
+            instance=instance,
+            text=_frozen_text(a.get("text")),
+            status=a.get("status")
+            if a.get("status") in Assumption.Status.values
+            else Assumption.Status.UNTESTED,
+            link=link,
+            outcome=None if link is not None else outcome,
+        )
+    return instance

@@ -1,0 +1,1 @@
+"""Writes of the exchange, a module by topic (cases.py: practice cases)."""
