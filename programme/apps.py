@@ -40,6 +40,10 @@ class ProgrammeConfig(AppConfig):
         reports.register()  # the framework summary and sheets in the programme PDF and XLSX
         self._ready_progress_reports()
 
+        from .progress import notifications as progress_notifications
+
+        progress_notifications.register()  # reminders of reports due or late; due dates in the calendar
+
     def _ready_progress_reports(self):
         """Reporting periods and progress reports: permissions, the dashboard panel, the report kind
         and the Celery task (imported so that every process knows it)."""

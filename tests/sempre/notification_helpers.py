@@ -39,3 +39,16 @@ def startup_of(organisation, *, lead=None, name="Village Bakery", created_days_a
         created_at=timezone.now() - dt.timedelta(days=created_days_ago)
     )
     return startup
+
+
+def progress_report_of(organisation, *, due_in_days, lead=None, status="draft"):
+    from programme.models import ProgressReport, ReportingPeriod
+
+    due = timezone.localdate() + dt.timedelta(days=due_in_days)
+    period, _ = ReportingPeriod.objects.get_or_create(
+        start=due - dt.timedelta(days=200), end=due - dt.timedelta(days=20), defaults={"due": due}
+    )
+    project = MicroProjectFactory(organisation=organisation, status="active")
+    if lead is not None:
+        project.lead_social_workers.add(lead)
+    return ProgressReport.objects.create(period=period, project=project, status=status)

@@ -7,14 +7,13 @@ import datetime as dt
 import icalendar
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
 from accelerator.models import MentoringSession, Milestone
 from sempre import audit
 from sempre.calendar import calendar_link_new, calendar_link_off, token_hash
 from sempre.models import AuditEvent, CalendarFeed
 
-from .notification_helpers import assignment_for, startup_of
+from .notification_helpers import assignment_for, progress_report_of, startup_of
 
 pytestmark = pytest.mark.django_db
 
@@ -73,6 +72,22 @@ def test_round_dates_for_everyone_who_sees_the_round_and_the_review_deadline_for
     assert len(deadline) == 1
     assert events_of[reviewer][deadline[0]].decoded("dtstart") == round.review_deadline.replace(microsecond=0)
     assert not any("review-deadline" in uid for uid in events_of[social_worker])
+
+
+def test_report_deadlines_for_the_projects_staff_and_each_period_for_coordinators(
+    client, social_worker, other_social_worker, coordinator, organisation
+):
+    report = progress_report_of(organisation, due_in_days=20)
+
+    own = events_in(feed_of(client, calendar_link_new(user=social_worker)))
+    other = events_in(feed_of(client, calendar_link_new(user=other_social_worker)))
+    programme = events_in(feed_of(client, calendar_link_new(user=coordinator)))
+
+    [uid] = [uid for uid in own if uid.startswith(f"programme-report-{report.pk}-due@")]
+    assert own[uid].decoded("dtstart") == report.period.due
+    assert str(own[uid]["url"]).endswith(reverse("programme:progress_report", args=[report.pk]))
+    assert not any(uid.startswith("programme-") for uid in other)
+    assert any(uid.startswith(f"programme-period-{report.period.pk}-due@") for uid in programme)
 
 
 def test_an_events_uid_stays_the_same_from_one_read_to_the_next(client, social_worker, organisation):
@@ -135,9 +150,11 @@ def test_the_feed_reads_a_fixed_number_of_queries(
         startup = startup_of(organisation, lead=social_worker, name=f"Start-up {number}")
         Milestone.objects.create(startup=startup, title=f"Milestone {number}", due=dt.date(2027, 1, 1))
         MentoringSession.objects.create(startup=startup, date=dt.date(2027, 2, 1), mentor="Maija")
+        progress_report_of(organisation, due_in_days=20 + number)
     token = calendar_link_new(user=social_worker)
 
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(8):
         response = feed_of(client, token)
-    assert len([uid for uid in events_in(response) if "milestone" in uid]) == count
-    assert timezone.now()  # the feed was made now
+    events = events_in(response)
+    assert len([uid for uid in events if "milestone" in uid]) == count
+    assert len([uid for uid in events if uid.startswith("programme-report-")]) == count

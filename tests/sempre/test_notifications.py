@@ -17,7 +17,7 @@ from sempre.notifications import services, tasks
 from tests.cocreation.factories import ContributionFactory, InviteFactory, ToolInstanceFactory
 from tests.factories import MicroProjectFactory, UserFactory
 
-from .notification_helpers import assignment_for, startup_of
+from .notification_helpers import assignment_for, progress_report_of, startup_of
 
 pytestmark = pytest.mark.django_db
 
@@ -240,6 +240,28 @@ def test_an_indicator_off_track_reminds_the_project_lead(social_worker, org_admi
     [notification] = made("microprojects.indicator_off_track")
     assert notification.recipient == social_worker  # the lead, not every member
     assert "Bags sold" in notification.title
+
+
+def test_a_progress_report_is_reminded_14_and_3_days_before_it_is_due_and_when_late_each_once(
+    social_worker, organisation
+):
+    report = progress_report_of(organisation, due_in_days=20, lead=social_worker)
+    now = timezone.now()
+    for days in (0, 7, 8, 17, 18, 21, 22):
+        services.notifications_collect(now=now + dt.timedelta(days=days))
+
+    reminders = made("programme.progress_report_due", target_id=str(report.pk))
+    assert sorted(n.occasion for n in reminders) == ["due-14", "due-3", "late"]
+    assert {n.recipient for n in reminders} == {social_worker}
+    assert all(n.url == reverse("programme:progress_report", args=[report.pk]) for n in reminders)
+
+
+def test_a_submitted_progress_report_is_not_reminded(social_worker, organisation):
+    progress_report_of(organisation, due_in_days=2, lead=social_worker, status="submitted")
+
+    services.notifications_collect()
+
+    assert made("programme.progress_report_due") == []
 
 
 # Reading them -------------------------------------------------------------------------------------
