@@ -8,7 +8,7 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from sempre.rules import require
 
@@ -35,8 +35,9 @@ def _add_errors(form, error: ValidationError):
 def import_list(request):
     user = request.user
     _require_staff(user)
-    form = UploadForm(request.POST or None, request.FILES or None, user=user)
-    if request.method == "POST" and form.is_valid():
+    posted = request.method == "POST"
+    form = UploadForm(request.POST if posted else None, request.FILES if posted else None, user=user)
+    if posted and form.is_valid():
         content, filename = form.read_file()
         try:
             job = services.import_upload(
@@ -62,6 +63,7 @@ def import_list(request):
 
 
 @login_required
+@require_GET
 def import_template(request):
     _require_staff(request.user)
     response = HttpResponse(
@@ -109,6 +111,7 @@ def _sheets_for_page(report: dict) -> list[dict]:
 
 
 @login_required
+@require_GET
 def import_detail(request, pk):
     job = _visible_job(request.user, pk)
     context = {
