@@ -314,10 +314,10 @@ class ProgressReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, vi
         report = self.get_object()
         if request.method == "GET":
             return Response(EvidenceSerializer(report.evidence.order_by("uploaded_at", "id"), many=True).data)
-        serializer = self.get_serializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
         if not request.user.has_perm("programme.change_progressreport", report):
             self.permission_denied(request, message=_("Only the project's team adds evidence."))
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
         evidence = services.evidence_add(report=report, by=request.user, **serializer.validated_data)
         return Response(EvidenceSerializer(evidence).data, status=status.HTTP_201_CREATED)
 

@@ -270,6 +270,10 @@ def framework_contributions(project: MicroProject, start: date, end: date) -> li
                     "code": indicator.code,
                     "name": indicator.display_name(),
                     "value": _text(best.value),
+                    # a whole count of people, shown as "<5" from 1 to 4 where it leaves the platform
+                    "people": int(best.value)
+                    if indicator.counts_people and best.value == int(best.value)
+                    else None,
                     "counts_people": indicator.counts_people,
                     "source": best.source,
                     "relation": best.relation,
