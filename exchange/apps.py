@@ -23,4 +23,9 @@ class ExchangeConfig(AppConfig):
 
     def ready(self):
         post_migrate.connect(_load_methods, sender=self, dispatch_uid="exchange_load_methods")
+
+        from . import notifications
+
+        notifications.register()  # reminders: a case returned or published
+
         from . import rules, tasks  # noqa: F401 (permissions and tasks known in every process)

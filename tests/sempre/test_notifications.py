@@ -264,6 +264,29 @@ def test_a_submitted_progress_report_is_not_reminded(social_worker, organisation
     assert made("programme.progress_report_due") == []
 
 
+def test_a_case_returned_then_published_tells_its_team_once_each(social_worker, organisation):
+    from exchange.models import Case
+
+    project = MicroProjectFactory(organisation=organisation)
+    project.lead_social_workers.add(social_worker)
+    case = Case.objects.create(
+        project=project,
+        title="Kitchen table talks",
+        summary="s",
+        status=Case.Status.RETURNED,
+        submitted_at=timezone.now(),
+    )
+    services.notifications_collect()
+    services.notifications_collect()
+    Case.objects.filter(pk=case.pk).update(status=Case.Status.PUBLISHED, published_at=timezone.now())
+    services.notifications_collect()
+    services.notifications_collect()
+
+    notes = made("exchange.case_status", recipient=social_worker)
+    assert sorted(n.occasion.split("-")[0] for n in notes) == ["published", "returned"]
+    assert all(n.url == reverse("exchange:case", args=[case.pk]) for n in notes)
+
+
 # Reading them -------------------------------------------------------------------------------------
 
 
