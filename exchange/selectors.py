@@ -79,7 +79,7 @@ def cases_visible_to(user) -> QuerySet[Case]:
 def _with_card(cases: QuerySet[Case]) -> QuerySet[Case]:
     """What a case's card shows: its project's country and organisation, its methods (2 queries)."""
     return cases.select_related("project__organisation").prefetch_related(
-        Prefetch("methods", queryset=Method.objects.only("pk", "slug", "title", "translations"))
+        Prefetch("methods", queryset=Method.objects.order_by("order", "slug"))
     )
 
 

@@ -217,31 +217,40 @@ def is_team(user, case: Case) -> bool:
     return user.is_authenticated and case.project.organisation_id in user.organisation_ids
 
 
-@transaction.atomic
 def case_publish(*, case: Case, by, confirmed=()) -> Case:
     """Publish a submitted case. `confirmed`: keys of privacy findings the coordinator confirms
     as "not personal data" (kept, so they are not asked again). While any finding is open, nothing
-    is published and `CaseHasFindings` lists them. Publishing a published case changes nothing."""
-    locked = _locked(case)
-    if locked.status == Case.Status.PUBLISHED and by.is_authenticated and by.is_coordinator:
-        return locked
-    require(by, "exchange.review_case", locked, message=_("Only a coordinator publishes a submitted case."))
-    captions = list(locked.photos.values_list("caption", flat=True))
-    confirmed = {str(key) for key in confirmed or ()}
-    current = {finding.key for finding in open_findings(locked, captions)}
-    kept = sorted(set(locked.confirmed_findings or []) | (confirmed & current))
-    locked.confirmed_findings = kept
-    remaining = open_findings(locked, captions)
-    if remaining:
-        # The confirmations given so far are kept, the case stays submitted.
-        locked.save(update_fields=["confirmed_findings", "updated_at"])
-        raise CaseHasFindings(remaining)
-    locked.status = Case.Status.PUBLISHED
-    locked.published_at = timezone.now()
-    locked.return_reason = ""
-    locked.save(update_fields=["status", "published_at", "return_reason", "confirmed_findings", "updated_at"])
-    audit.record(actor=by, action=audit_actions.CASE_PUBLISHED, target=locked, data={"confirmed": len(kept)})
-    return locked
+    is published and `CaseHasFindings` lists them (the confirmations given are kept). Publishing a
+    published case changes nothing."""
+    with transaction.atomic():
+        locked = _locked(case)
+        if locked.status == Case.Status.PUBLISHED and by.is_authenticated and by.is_coordinator:
+            return locked
+        require(
+            by, "exchange.review_case", locked, message=_("Only a coordinator publishes a submitted case.")
+        )
+        captions = list(locked.photos.values_list("caption", flat=True))
+        confirmed = {str(key) for key in confirmed or ()}
+        current = {finding.key for finding in open_findings(locked, captions)}
+        before = sorted(locked.confirmed_findings or [])
+        kept = sorted(set(before) | (confirmed & current))
+        locked.confirmed_findings = kept
+        remaining = open_findings(locked, captions)
+        if not remaining:
+            locked.status = Case.Status.PUBLISHED
+            locked.published_at = timezone.now()
+            locked.return_reason = ""
+            locked.save(
+                update_fields=["status", "published_at", "return_reason", "confirmed_findings", "updated_at"]
+            )
+            audit.record(
+                actor=by, action=audit_actions.CASE_PUBLISHED, target=locked, data={"confirmed": len(kept)}
+            )
+            return locked
+        if kept != before:
+            locked.save(update_fields=["confirmed_findings", "updated_at"])
+    # Outside the transaction: the confirmations given so far are kept, the case stays submitted.
+    raise CaseHasFindings(remaining)
 
 
 @transaction.atomic
