@@ -54,9 +54,16 @@ class ProjectLinkSerializer(serializers.Serializer):
     title = serializers.CharField()
 
 
+class CaseLinkSerializer(serializers.Serializer):
+    id = serializers.IntegerField(source="pk")
+    title = serializers.CharField()
+
+
 class MethodUseSerializer(serializers.Serializer):
     project_count = serializers.IntegerField(help_text="Projects you may see that used the method.")
     projects = ProjectLinkSerializer(many=True, help_text="The first 20 of them, by title.")
+    case_count = serializers.IntegerField(help_text="Published practice cases you may read that name it.")
+    cases = CaseLinkSerializer(many=True, help_text="The first 20 of them, newest first.")
 
 
 class MethodDetailSerializer(MethodSerializer):
@@ -80,7 +87,7 @@ class MethodDetailSerializer(MethodSerializer):
     retrieve=extend_schema(
         summary="One method",
         description="The method, with used_in: the projects you may see that used it (those with a "
-        "tool of its tool template).",
+        "tool of its tool template) and the published practice cases that name it.",
     ),
 )
 class MethodViewSet(viewsets.ReadOnlyModelViewSet):

@@ -28,4 +28,7 @@ class ExchangeConfig(AppConfig):
 
         notifications.register()  # reminders: a case returned or published
 
+        from . import reports
+
+        reports.register_report_kinds()  # the handbook
         from . import rules, tasks  # noqa: F401 (permissions and tasks known in every process)

@@ -24,7 +24,6 @@ class MethodFilter(django_filters.FilterSet):
         queryset=TargetGroup.objects.order_by("order", "name"),
         label=_("Target group"),
         empty_label=_("All target groups"),
-        help_text=_("A target group's slug, such as older-people."),
     )
     tool = django_filters.ModelChoiceFilter(
         field_name="tool_template",
@@ -32,14 +31,12 @@ class MethodFilter(django_filters.FilterSet):
         queryset=ToolTemplate.objects.order_by("order", "name"),
         label=pgettext_lazy("empowerment tool", "Tool"),
         empty_label=_("Any tool or none"),
-        help_text=_("A tool template's slug, such as sbmc."),
     )
     need = django_filters.ChoiceFilter(
         choices=ACCESSIBILITY_CHOICES,
         method="filter_need",
         label=_("Works well with"),
         empty_label=_("Anyone"),
-        help_text=_("An accessibility need the method gives advice for."),
     )
 
     class Meta:

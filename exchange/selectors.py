@@ -44,13 +44,27 @@ def method_projects(method: Method, user) -> QuerySet[MicroProject]:
     )
 
 
+def method_cases(method: Method, user) -> QuerySet[Case]:
+    """The published cases that used `method`, as far as `user` may read them (every staff member:
+    all of them; others: none), newest first. Drafts of the reader's own team are not counted."""
+    return (
+        cases_visible_to(user)
+        .filter(status=Case.Status.PUBLISHED, methods=method)
+        .order_by("-published_at", "-pk")
+    )
+
+
 def method_use(method: Method, user) -> dict:
-    """What the method page says about its use: {"project_count", "projects"} (the first
-    METHOD_PROJECTS_SHOWN by title). Two queries."""
+    """What the method page says about its use: {"project_count", "projects", "case_count",
+    "cases"} (the first METHOD_PROJECTS_SHOWN of each: projects by title, cases newest first).
+    Four queries."""
     projects = method_projects(method, user)
+    cases = method_cases(method, user)
     return {
         "project_count": projects.count(),
         "projects": list(projects.only("pk", "title")[:METHOD_PROJECTS_SHOWN]),
+        "case_count": cases.count(),
+        "cases": list(cases.only("pk", "title")[:METHOD_PROJECTS_SHOWN]),
     }
 
 

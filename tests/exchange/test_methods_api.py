@@ -69,7 +69,12 @@ def test_one_method_says_which_visible_projects_used_it(
     url = reverse("api:method-detail", args=["sbmc"])
 
     used_in = as_user(social_worker).get(url).json()["used_in"]
-    assert used_in == {"project_count": 1, "projects": [{"id": own.project.pk, "title": "Own"}]}
+    assert used_in == {
+        "project_count": 1,
+        "projects": [{"id": own.project.pk, "title": "Own"}],
+        "case_count": 0,
+        "cases": [],
+    }
     assert as_user(coordinator).get(url).json()["used_in"]["project_count"] == 2
 
 
@@ -81,8 +86,8 @@ def test_one_method_reads_a_fixed_number_of_queries(
     for _ in range(projects):
         ToolInstanceFactory(project=MicroProjectFactory(organisation=organisation))
     client = as_user(social_worker)
-    # session, user, the method, its target groups, the projects' count and their first page
-    with django_assert_num_queries(6):
+    # session, user, the method, its target groups, the projects' and the cases' counts and pages
+    with django_assert_num_queries(8):
         answer = client.get(reverse("api:method-detail", args=["sbmc"]))
     assert len(answer.json()["used_in"]["projects"]) == projects
 

@@ -1,7 +1,8 @@
 import pytest
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
+from exchange.models import Case
 from tests.factories import MicroProjectFactory
 from tests.toolkit.factories import ToolInstanceFactory, tool_template
 
@@ -120,8 +121,8 @@ def test_a_method_page_reads_a_fixed_number_of_queries(
     for _ in range(projects):
         ToolInstanceFactory(project=MicroProjectFactory(organisation=organisation))
     client.force_login(social_worker)
-    # session, user, the method, its target groups, the projects' count and their first page
-    with django_assert_num_queries(6):
+    # session, user, the method, its target groups, the projects' and the cases' counts and pages
+    with django_assert_num_queries(8):
         response = client.get(reverse("exchange:method", args=["sbmc"]))
     assert len(response.context["projects"]) == projects
 
@@ -132,3 +133,38 @@ def test_the_main_navigation_links_the_library_for_staff_only(client, social_wor
         assert f'href="{LIST}"' in client.get(reverse("dashboard")).content.decode()
     client.force_login(reviewer)
     assert f'href="{LIST}"' not in client.get(reverse("dashboard")).content.decode()
+
+
+def test_used_in_counts_and_links_the_published_cases_that_name_the_method_for_staff_only(
+    client, social_worker, other_social_worker, reviewer, organisation
+):
+    world_cafe = method("world-cafe")
+    cases = {
+        status: Case.objects.create(
+            project=MicroProjectFactory(organisation=organisation),
+            title=f"Café case {status}",
+            summary="Told by the team.",
+            status=status,
+            published_at=timezone.now() if status == Case.Status.PUBLISHED else None,
+        )
+        for status in (Case.Status.PUBLISHED, Case.Status.DRAFT, Case.Status.SUBMITTED)
+    }
+    for case in cases.values():
+        case.methods.add(world_cafe)
+    url = reverse("exchange:method", args=["world-cafe"])
+
+    client.force_login(other_social_worker)  # staff of another organisation
+    response = client.get(url)
+    assert response.context["case_count"] == 1
+    page = response.content.decode()
+    assert reverse("exchange:case", args=[cases[Case.Status.PUBLISHED].pk]) in page
+    assert "Café case draft" not in page
+    assert "Café case submitted" not in page
+
+    client.force_login(social_worker)  # the team: its own draft is not a published case
+    assert client.get(url).context["case_count"] == 1
+
+    client.force_login(reviewer)  # reads no case
+    response = client.get(url)
+    assert response.context["case_count"] == 0
+    assert "Café case" not in response.content.decode()
