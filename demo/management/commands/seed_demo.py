@@ -10,11 +10,20 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from demo import accelerator, cocreation, microprojects, programme, reports, stories_of_change, toolkit
+from demo import (
+    accelerator,
+    cocreation,
+    exchange,
+    microprojects,
+    programme,
+    reports,
+    stories_of_change,
+    toolkit,
+)
 from demo.people import DEMO_PASSWORD, demo_logins
 from microprojects.services import figures_refresh
 
-SEEDERS = (microprojects, toolkit, cocreation, stories_of_change, accelerator, programme, reports)
+SEEDERS = (microprojects, toolkit, cocreation, stories_of_change, accelerator, exchange, programme, reports)
 
 
 def site_address() -> str:
