@@ -4,7 +4,6 @@ corrected file, sees what the import would create, confirms, and sees the result
 checked with axe and may not scroll sideways on a 360 px phone (conftest.py)."""
 
 import datetime as dt
-import io
 
 import pytest
 from celery import current_app
@@ -60,7 +59,7 @@ def test_a_social_worker_imports_a_corrected_spreadsheet_on_a_phone(
 
     with page.expect_download() as download:
         main.get_by_role("button", name="Download the template (.xlsx)").click()
-    workbook = load_workbook(io.BytesIO(open(download.value.path(), "rb").read()))
+    workbook = load_workbook(download.value.path())
     assert {"projects", "activities", "indicators", "measurements"} <= set(workbook.sheetnames)
 
     page.get_by_label(field("File")).set_input_files(filled(tmp_path / "with-error.xlsx", "5.3.2025"))
