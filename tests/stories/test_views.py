@@ -216,3 +216,30 @@ def test_the_project_page_links_to_its_stories_for_the_team_only(project, social
     assert (
         reverse("stories:project", args=[project.pk]) not in logged_in(coordinator).get(url).content.decode()
     )
+
+
+@pytest.mark.parametrize("project_count", [1, 3])
+def test_the_story_index_runs_a_fixed_number_of_queries(
+    project_count, organisation, social_worker, django_assert_num_queries
+):
+    from tests.factories import MicroProjectFactory
+
+    for _index in range(project_count):
+        project = MicroProjectFactory(organisation=organisation)
+        StoryFactory(invite__project=project)
+        StoryFactory(invite__project=project, withdrawn_at=timezone.now())
+    client = logged_in(social_worker)
+    client.get(reverse("stories:index"))
+    with django_assert_num_queries(3):
+        response = client.get(reverse("stories:index"))
+    assert [p.story_count for p in response.context["projects"]] == [1] * project_count
+
+
+def test_a_body_far_above_the_recording_limit_is_refused_before_it_is_read(invite_token, settings):
+    settings.STORIES_AUDIO_MAX_BYTES = 1024 * 1024
+    _invite, token = invite_token
+    big = recording(size=1024 * 1024 + 300 * 1024)
+    response = Client().post(reverse("tell:tell", args=[token]), {"audio": big, "audio_seconds": "5"})
+    assert response.status_code == 413
+    assert "too large" in response.content.decode()
+    assert not Story.objects.exists()

@@ -84,6 +84,20 @@ def _receipt_from_cookie(request) -> str | None:
         return None
 
 
+def _body_too_large(request) -> bool:
+    try:
+        length = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return False
+    return length > audio_rules.max_bytes() + 256 * 1024  # the recording and the words around it
+
+
+def _too_large_message() -> str:
+    return pgettext(
+        "client page", "The recording is too large (at most %(mb)s MB). Please record a shorter one."
+    ) % {"mb": audio_rules.max_bytes() // (1024 * 1024)}
+
+
 def _form_errors(form, error: ValidationError):
     for field, messages in error.message_dict.items():
         for message in messages:
@@ -97,11 +111,18 @@ def tell(request, token):
     if stop:
         return stop
     language, chosen = client_language(request, invite=invite)
-    status = 200
+    status, notice = 200, None
     with translation.override(language):
         posted = request.method == "POST"
-        form = StoryForm(request.POST if posted else None, request.FILES if posted else None)
-        if request.method == "POST":
+        if posted and _body_too_large(request):
+            # Refused before the body is read: a recording can be at most a few megabytes.
+            form, notice = StoryForm(), _too_large_message()
+            posted, status = False, 413
+        elif posted:
+            form = StoryForm(request.POST, request.FILES)
+        else:
+            form = StoryForm()
+        if posted:
             address = ratelimit.address_limit(request)
             per_invite = ratelimit.Limit("invite", f"story:{invite.pk}")
             if address.exceeded() or per_invite.exceeded():
@@ -163,7 +184,7 @@ def tell(request, token):
     response = _render(
         request,
         "stories/public/tell.html",
-        {"invite": invite, "token": token, "form": form, "questions": QUESTIONS},
+        {"invite": invite, "token": token, "form": form, "questions": QUESTIONS, "notice": notice},
         language=language,
         chosen=chosen,
         status=status,
