@@ -307,7 +307,7 @@ def _three_for(user):
 def test_the_navigation_shows_the_unread_count_and_marking_one_read_lowers_it(client, social_worker):
     _three_for(social_worker)
     client.force_login(social_worker)
-    assert "3 unread" in client.get(reverse("dashboard")).content.decode()
+    assert "Notifications, 3 unread" in client.get(reverse("dashboard")).content.decode()
 
     first = Notification.objects.filter(recipient=social_worker).first()
     response = client.post(reverse("notifications-read"), {"notification": first.pk})

@@ -15,6 +15,7 @@ from demo import (
     cocreation,
     exchange,
     microprojects,
+    notifications,
     programme,
     reports,
     stories_of_change,
@@ -23,7 +24,18 @@ from demo import (
 from demo.people import DEMO_PASSWORD, demo_logins
 from microprojects.services import figures_refresh
 
-SEEDERS = (microprojects, toolkit, cocreation, stories_of_change, accelerator, exchange, programme, reports)
+# The reminders last: they are made from everything the others seeded.
+SEEDERS = (
+    microprojects,
+    toolkit,
+    cocreation,
+    stories_of_change,
+    accelerator,
+    exchange,
+    programme,
+    reports,
+    notifications,
+)
 
 
 def site_address() -> str:
