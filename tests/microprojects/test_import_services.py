@@ -335,3 +335,41 @@ def test_a_check_or_an_import_runs_once(social_worker):
     services.import_confirm(job=job, by=social_worker)  # again: a no-op
     assert AuditEvent.objects.filter(action=audit_actions.DATA_IMPORTED).count() == 1
     assert MicroProject.objects.count() == 1
+
+
+def test_a_sheet_that_fails_at_import_time_is_rolled_back_whole(social_worker, organisation):
+    job = check(upload(social_worker, template.workbook_bytes(rows())))
+    assert job.status == ImportJob.Status.CHECKED
+    # Between the check and the import, a second project gets the title row 3 refers to.
+    MicroProjectFactory(organisation=organisation, title="Fruit bags", start_date=dt.date(2024, 1, 1))
+
+    job = run(job, social_worker)
+
+    assert job.status == ImportJob.Status.FAILED
+    assert "Activities" in job.result["error"]
+    assert MicroProject.objects.filter(external_id="P-1").exists()  # the sheet before it
+    assert not Activity.objects.exists()  # row 2 was fine, but the sheet is all or nothing
+    assert not Indicator.objects.filter(external_id="I-1").exists()  # the sheets after it: not run
+    event = AuditEvent.objects.get(action=audit_actions.DATA_IMPORTED)
+    assert event.data["failed"] is True
+
+
+def test_the_sample_file_in_the_docs_checks_without_errors(social_worker, organisation):
+    from pathlib import Path
+
+    from django.conf import settings
+
+    MicroProjectFactory(
+        organisation=organisation,
+        title="Fruit bags from Luleå: a cooperative of Syrian newcomers",
+        start_date=dt.date(2025, 1, 1),
+    )
+    content = (Path(settings.BASE_DIR) / "docs" / "sample-import.xlsx").read_bytes()
+    job = check(upload(social_worker, content, "sample-import.xlsx"))
+    assert job.status == ImportJob.Status.CHECKED, job.dry_run
+    assert services.counts_of(job.dry_run) == {
+        "projects": {"create": 1},
+        "activities": {"create": 3},
+        "indicators": {"create": 1},
+        "measurements": {"create": 2},
+    }

@@ -198,3 +198,17 @@ def test_api_import_list_runs_a_fixed_number_of_queries(
     with django_assert_num_queries(4):
         response = client.get("/api/v1/imports/")
     assert response.json()["count"] == job_count
+
+
+def test_the_status_polls_while_checking_and_reloads_the_page_when_done(client, social_worker):
+    job = services.import_upload(by=social_worker, content=template.workbook_bytes(rows()), filename="a.xlsx")
+    client.force_login(social_worker)
+    url = reverse("microprojects:import_detail", args=[job.pk])
+    poll = {"HX-Request": "true", "HX-Target": "import-status"}
+    response = client.get(url, headers=poll)
+    assert 'hx-trigger="every 2s"' in response.content.decode()
+    assert "<h1>" not in response.content.decode()  # the status only
+    services.import_check(job_id=job.pk)
+    response = client.get(url, headers=poll)
+    assert response.status_code == 204
+    assert response["HX-Refresh"] == "true"
