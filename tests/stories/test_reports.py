@@ -98,3 +98,18 @@ def test_a_recording_never_reaches_the_report(project, social_worker, invite_tok
     assert "Typed too" in html
     assert "private/stories" not in html
     assert "<audio" not in html
+
+
+def test_the_project_pdf_quotes_the_chosen_story_and_only_it(project, stories, social_worker, make_report):
+    """The one PDF of these tests: the section really reaches the rendered report."""
+    from tests.reports.fixtures import pdf_text
+
+    story_select(story=stories["reports"], by=social_worker, reason="Work and belonging")
+    story_select(story=stories["team"], by=social_worker, reason="Private")
+    job = make_report(social_worker, "project", {"project": project.pk})
+    assert job.status == "succeeded", job.error
+    text = pdf_text(job)
+    assert "Stories of change" in text
+    assert "For reports" in text
+    assert "Work and belonging" in text
+    assert "Team only" not in text
