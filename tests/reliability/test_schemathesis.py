@@ -66,6 +66,9 @@ EXCLUDED = {
     # What an uploaded file is comes from its content (an XLSX package or UTF-8 text): generated
     # bytes are a schema-valid "binary", and rightly refused with a 400 naming `file`.
     ("/api/v1/imports/", "POST"): [positive_data_acceptance],
+    # A mapping names a project indicator the reader may see and a current framework indicator:
+    # generated ids are nobody's, and are named in a 400.
+    ("/api/v1/indicator-mappings/", "POST"): [positive_data_acceptance],
     # The offline queue's batch: each entry is checked on its own and refused with its errors in
     # a 200 that lists every entry's result (docs/offline.md), so a batch with an
     # invalid entry is rightly not a 400.
