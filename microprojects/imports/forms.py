@@ -1,6 +1,7 @@
 """Web forms of imports: they clean what the person sent and hand it to the services."""
 
 from django import forms
+from django.utils.text import capfirst
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -61,14 +62,17 @@ class ColumnsForm(forms.Form):
     def __init__(self, *args, headings, initial_columns=None, **kwargs):
         super().__init__(*args, **kwargs)
         choices = [("", _("(ignore this column)"))] + [
-            (f, sheets.column_label(f)) for f in sheets.KOBO_FIELDS
+            (f, capfirst(sheets.column_label(f))) for f in sheets.KOBO_FIELDS
         ]
         self.headings = headings
         initial_columns = initial_columns or {}
+        guessed = set()
         for index, heading in enumerate(headings):
             guess = initial_columns.get(heading)
-            if guess is None:
+            if guess is None:  # a first guess: a column named as a field, or KoboToolbox's own
                 guess = heading if heading in sheets.KOBO_FIELDS else sheets.KOBO_GUESSES.get(heading, "")
+                guess = "" if guess in guessed else guess
+                guessed.add(guess)
             self.fields[f"column_{index}"] = forms.ChoiceField(
                 label=heading, choices=choices, required=False, initial=guess
             )

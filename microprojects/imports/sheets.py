@@ -158,7 +158,8 @@ SHEET_LABELS = {
 KOBO_FIELDS = [column.key for column in SHEETS["activities"] if column.key != "confirm"]
 KOBO_REQUIRED = ("external_id", "date", "title")
 # A KoboToolbox export's own columns that usually mean a field (a first guess in the mapping form).
-KOBO_GUESSES = {"_uuid": "external_id", "_id": "external_id", "today": "date", "start": "date"}
+# ("_id" is the export's row number on that server, "start" the moment the form was opened.)
+KOBO_GUESSES = {"_uuid": "external_id", "today": "date"}
 
 
 def column_label(key: str) -> str:

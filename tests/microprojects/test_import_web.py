@@ -212,3 +212,21 @@ def test_the_status_polls_while_checking_and_reloads_the_page_when_done(client, 
     response = client.get(url, headers=poll)
     assert response.status_code == 204
     assert response["HX-Refresh"] == "true"
+
+
+def test_the_columns_page_guesses_each_field_once(client, social_worker, organisation):
+    job = services.import_upload(by=social_worker, content=KOBO, filename="kobo.csv")
+    client.force_login(social_worker)
+    form = client.get(reverse("microprojects:import_columns", args=[job.pk])).context["columns_form"]
+    guesses = {field.label: field.initial for field in form.heading_fields()}
+    assert guesses["today"] == "date"
+    assert guesses["start"] == ""
+    assert guesses["_uuid"] == "external_id"
+
+
+def test_a_field_is_guessed_for_one_column_only(client, social_worker):
+    content = b"date,today,title,_uuid\n2025-01-02,2025-01-02,Walk,u1\n"
+    job = services.import_upload(by=social_worker, content=content, filename="kobo.csv")
+    client.force_login(social_worker)
+    form = client.get(reverse("microprojects:import_columns", args=[job.pk])).context["columns_form"]
+    assert [field.initial for field in form.heading_fields()] == ["date", "", "title", "external_id"]
