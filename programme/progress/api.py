@@ -25,7 +25,7 @@ from .files import evidence_response
 # Serializers -------------------------------------------------------------------------------------
 
 
-class PeriodSerializer(serializers.ModelSerializer):
+class ReportingPeriodSerializer(serializers.ModelSerializer):
     name = serializers.SerializerMethodField()
 
     class Meta:
@@ -37,16 +37,16 @@ class PeriodSerializer(serializers.ModelSerializer):
         return str(period)
 
 
-class ProjectBriefSerializer(serializers.Serializer):
+class ProgressProjectSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     title = serializers.CharField()
     organisation = serializers.CharField(source="organisation.name")
     country = serializers.CharField()
 
 
-class ReportListSerializer(serializers.ModelSerializer):
-    period = PeriodSerializer()
-    project = ProjectBriefSerializer()
+class ProgressReportListSerializer(serializers.ModelSerializer):
+    period = ReportingPeriodSerializer()
+    project = ProgressProjectSerializer()
     days_late = serializers.SerializerMethodField(help_text=_("Days past the due date while not submitted."))
     evidence_count = serializers.IntegerField(read_only=True)
 
@@ -68,7 +68,7 @@ class ReportListSerializer(serializers.ModelSerializer):
         return selectors.days_late(report)
 
 
-class EvidenceSerializer(serializers.ModelSerializer):
+class ProgressEvidenceSerializer(serializers.ModelSerializer):
     download_url = serializers.SerializerMethodField()
 
     class Meta:
@@ -89,8 +89,8 @@ class EvidenceSerializer(serializers.ModelSerializer):
         return f"/api/v1/progress-evidence/{evidence.pk}/download/"
 
 
-class EventSerializer(serializers.ModelSerializer):
-    by = serializers.CharField(source="by.get_username", default=None)
+class ProgressReportEventSerializer(serializers.ModelSerializer):
+    by = serializers.CharField(source="by.get_username", default=None, allow_null=True)
 
     class Meta:
         model = ProgressReportEvent
@@ -98,7 +98,7 @@ class EventSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class ReportDetailSerializer(ReportListSerializer):
+class ProgressReportSerializer(ProgressReportListSerializer):
     figures = serializers.SerializerMethodField(
         help_text=_(
             "As approved for an approved report (frozen); as submitted for a submitted one; else as of now."
@@ -106,12 +106,12 @@ class ReportDetailSerializer(ReportListSerializer):
     )
     corrections = serializers.SerializerMethodField(help_text=_("Corrections to earlier approved periods."))
     is_frozen = serializers.BooleanField(read_only=True)
-    evidence = EvidenceSerializer(many=True, read_only=True)
-    events = EventSerializer(many=True, read_only=True)
+    evidence = ProgressEvidenceSerializer(many=True, read_only=True)
+    events = ProgressReportEventSerializer(many=True, read_only=True)
 
-    class Meta(ReportListSerializer.Meta):
+    class Meta(ProgressReportListSerializer.Meta):
         fields = [
-            *ReportListSerializer.Meta.fields,
+            *ProgressReportListSerializer.Meta.fields,
             "highlights",
             "problems",
             "next_steps",
@@ -142,7 +142,7 @@ class ReportDetailSerializer(ReportListSerializer):
         return data
 
 
-class NarrativeSerializer(serializers.Serializer):
+class ProgressNarrativeSerializer(serializers.Serializer):
     highlights = serializers.CharField(
         required=False, allow_blank=True, max_length=services.NARRATIVE_MAX_LENGTH
     )
@@ -154,22 +154,22 @@ class NarrativeSerializer(serializers.Serializer):
     )
 
 
-class CommentSerializer(serializers.Serializer):
+class ProgressApproveSerializer(serializers.Serializer):
     comment = serializers.CharField(
         required=False, allow_blank=True, max_length=services.COMMENT_MAX_LENGTH, default=""
     )
 
 
-class ReturnSerializer(serializers.Serializer):
+class ProgressReturnSerializer(serializers.Serializer):
     comment = serializers.CharField(max_length=services.COMMENT_MAX_LENGTH)
 
 
-class EvidenceUploadSerializer(serializers.Serializer):
+class ProgressEvidenceUploadSerializer(serializers.Serializer):
     file = serializers.FileField(max_length=200, allow_empty_file=True)
     description = serializers.CharField(required=False, allow_blank=True, max_length=300, default="")
 
 
-class ReportFilter(django_filters.FilterSet):
+class ProgressReportFilter(django_filters.FilterSet):
     period = IdFilter(field_name="period_id", label=_("Reporting period id"))
     project = IdFilter(field_name="project_id", label=_("Project id"))
     status = django_filters.MultipleChoiceFilter(choices=ProgressReport.Status.choices, label=_("Status"))
@@ -186,7 +186,7 @@ class PeriodViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     """Reporting periods of the programme. Coordinators add one with POST; a draft report is then
     made for every active project that runs in it."""
 
-    serializer_class = PeriodSerializer
+    serializer_class = ReportingPeriodSerializer
     permission_classes = [RulesPermission]
     rules_permissions = {
         "list": is_org_staff | is_coordinator,
@@ -219,7 +219,7 @@ class ProgressReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, vi
         "return_to_team": "programme.decide_progressreport",
     }
     lookup_value_converter = "int"
-    filterset_class = ReportFilter
+    filterset_class = ProgressReportFilter
     ordering = ["-period__start", "project__title", "id"]
     ordering_fields = ["period__start", "project__title", "status", "submitted_at"]
     search_fields = ["project__title", "project__organisation__name"]
@@ -232,16 +232,20 @@ class ProgressReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, vi
 
     def get_serializer_class(self):
         if self.action == "list":
-            return ReportListSerializer
+            return ProgressReportListSerializer
         if self.action == "partial_update":
-            return NarrativeSerializer
+            return ProgressNarrativeSerializer
         if self.action == "approve":
-            return CommentSerializer
+            return ProgressApproveSerializer
         if self.action == "return_to_team":
-            return ReturnSerializer
+            return ProgressReturnSerializer
         if self.action == "evidence":
-            return EvidenceUploadSerializer if self.request.method == "POST" else EvidenceSerializer
-        return ReportDetailSerializer
+            return (
+                ProgressEvidenceUploadSerializer
+                if self.request.method == "POST"
+                else ProgressEvidenceSerializer
+            )
+        return ProgressReportSerializer
 
     def _respond(self, report, code=status.HTTP_200_OK):
         report = (
@@ -250,10 +254,10 @@ class ProgressReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, vi
             .get(pk=report.pk)
         )
         return Response(
-            ReportDetailSerializer(report, context=self.get_serializer_context()).data, status=code
+            ProgressReportSerializer(report, context=self.get_serializer_context()).data, status=code
         )
 
-    @extend_schema(request=NarrativeSerializer, responses=ReportDetailSerializer)
+    @extend_schema(request=ProgressNarrativeSerializer, responses=ProgressReportSerializer)
     def partial_update(self, request, *args, **kwargs):
         report = self.get_object()
         serializer = self.get_serializer(data=request.data)
@@ -263,7 +267,7 @@ class ProgressReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, vi
 
     @extend_schema(
         request=None,
-        responses=ReportDetailSerializer,
+        responses=ProgressReportSerializer,
         description="Send the report to the coordinator; the platform fills in the figures. Every part "
         "of the narrative must be written (400 naming the parts that are not).",
     )
@@ -272,7 +276,7 @@ class ProgressReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, vi
         report = services.report_submit(report=self.get_object(), by=request.user)
         return self._respond(report)
 
-    @extend_schema(request=CommentSerializer, responses=ReportDetailSerializer)
+    @extend_schema(request=ProgressApproveSerializer, responses=ProgressReportSerializer)
     @action(detail=True, methods=["post"])
     def approve(self, request, *args, **kwargs):
         report = self.get_object()
@@ -281,7 +285,7 @@ class ProgressReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, vi
         report = services.report_approve(report=report, by=request.user, **serializer.validated_data)
         return self._respond(report)
 
-    @extend_schema(request=ReturnSerializer, responses=ReportDetailSerializer)
+    @extend_schema(request=ProgressReturnSerializer, responses=ProgressReportSerializer)
     @action(detail=True, methods=["post"], url_path="return", url_name="return")
     def return_to_team(self, request, *args, **kwargs):
         report = self.get_object()
@@ -293,13 +297,13 @@ class ProgressReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, vi
     @extend_schema(
         methods=["GET"],
         request=None,
-        responses=EvidenceSerializer(many=True),
+        responses=ProgressEvidenceSerializer(many=True),
         description="The report's evidence files.",
     )
     @extend_schema(
         methods=["POST"],
-        request={"multipart/form-data": EvidenceUploadSerializer},
-        responses={201: EvidenceSerializer},
+        request={"multipart/form-data": ProgressEvidenceUploadSerializer},
+        responses={201: ProgressEvidenceSerializer},
         description="Attach a file (multipart `file`, optional `description`): a PDF, an image or an "
         "office document, at most 10 MB, its content checked.",
     )
@@ -313,20 +317,22 @@ class ProgressReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, vi
     def evidence(self, request, *args, **kwargs):
         report = self.get_object()
         if request.method == "GET":
-            return Response(EvidenceSerializer(report.evidence.order_by("uploaded_at", "id"), many=True).data)
+            return Response(
+                ProgressEvidenceSerializer(report.evidence.order_by("uploaded_at", "id"), many=True).data
+            )
         if not request.user.has_perm("programme.change_progressreport", report):
             self.permission_denied(request, message=_("Only the project's team adds evidence."))
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         evidence = services.evidence_add(report=report, by=request.user, **serializer.validated_data)
-        return Response(EvidenceSerializer(evidence).data, status=status.HTTP_201_CREATED)
+        return Response(ProgressEvidenceSerializer(evidence).data, status=status.HTTP_201_CREATED)
 
 
 class EvidenceViewSet(mixins.RetrieveModelMixin, mixins.DestroyModelMixin, viewsets.GenericViewSet):
     """One evidence file of a progress report: its details, DELETE (while the team may change the
     report), and its content (`download/`, written to the audit log)."""
 
-    serializer_class = EvidenceSerializer
+    serializer_class = ProgressEvidenceSerializer
     permission_classes = [RulesPermission]
     rules_permissions = {"destroy": "programme.change_progressreport"}
     lookup_value_converter = "int"
