@@ -337,3 +337,13 @@ def test_removing_evidence_deletes_its_file_after_the_commit(
     with django_capture_on_commit_callbacks(execute=True):
         services.evidence_delete(evidence=evidence, by=social_worker)
     assert not storage.exists(name)
+
+
+def test_the_report_counts_framework_contributions_as_the_programme_totals_do(report, social_worker):
+    write(report, social_worker)
+    report = services.report_submit(report=report, by=social_worker)
+    rows = {(row["framework"], row["code"]): row for row in report.submitted_figures["frameworks"]}
+    # ESF+ participants are people: the period's new participants (4), from the activities
+    assert rows[("esf-plus", "EECO01")]["value"] == "4"
+    assert rows[("esf-plus", "EECO01")]["people"] == 4
+    assert rows[("esf-plus", "EECO01")]["source"] == "activities"
