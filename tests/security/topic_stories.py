@@ -15,6 +15,8 @@ PUBLIC = "ok ok ok ok ok ok ok ok"
 PUBLIC_BAD = "bad bad bad bad bad bad bad bad"
 EVERYONE_405 = "405 405 405 405 405 405 405 405"
 EVERYONE_404 = "404 404 404 404 404 404 404 404"
+API_TEAM = "403 403 ok 404 ok 404 404 404"
+READ_ONLY = "- - - - - - - -"  # the route offers no write method
 
 EXPECTED = {
     "stories:index": (WEB_LOGGED_IN, WEB_NO_SUCH_METHOD),
@@ -31,6 +33,8 @@ EXPECTED = {
     "tell:thanks": (PUBLIC, EVERYONE_405),
     "tell:receipt": (PUBLIC, PUBLIC_BAD),
     "tell:change": (EVERYONE_405, EVERYONE_404),
+    "api:project-story-list": (API_TEAM, READ_ONLY),
+    "api:story-detail": (API_TEAM, READ_ONLY),
 }
 
 
@@ -53,6 +57,8 @@ URLS = {
     "tell:thanks": lambda w: reverse("tell:thanks", args=[w.objects["story_token"]]),
     "tell:receipt": lambda w: reverse("tell:receipt"),
     "tell:change": lambda w: reverse("tell:change"),
+    "api:project-story-list": lambda w: reverse("api:project-story-list", args=[w.project.pk]),
+    "api:story-detail": lambda w: reverse("api:story-detail", args=[_story(w)]),
 }
 
 
