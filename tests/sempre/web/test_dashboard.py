@@ -124,8 +124,8 @@ def test_dashboard_social_worker_query_count(
     client = client_for(social_worker)
 
     # user (session cached), memberships, my projects, project count, recent activities, indicators,
-    # client contributions waiting for review
-    with django_assert_num_queries(7):
+    # client contributions waiting for review, progress reports to write
+    with django_assert_num_queries(8):
         response = client.get(DASHBOARD)
     assert len(response.context["my_projects"]) == item_count
 
@@ -141,8 +141,8 @@ def test_dashboard_coordinator_query_count(
     client = client_for(coordinator)
     client.get(DASHBOARD)  # the first visit computes the programme figures once and keeps them
 
-    # user (session cached), memberships, the precomputed programme figures
-    with django_assert_num_queries(3):
+    # user (session cached), memberships, the precomputed programme figures, progress reports waiting
+    with django_assert_num_queries(4):
         response = client.get(DASHBOARD)
     assert response.context["programme_totals"]["projects"] == item_count
 
