@@ -23,13 +23,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from . import audit
-from .models import ApiToken, AuditEvent, User
+from .models import ApiToken, AuditEvent, CalendarFeed, User
 
 ERASED_LABEL = "erased-user"
 EXPORT_FORMAT_VERSION = 1
 # Models whose rows are a user's own data but hold secrets or are not content (never exported
 # as rows; the API tokens are listed on their own, without their hashes).
-_NOT_EXPORTED = {"sempre.apitoken", "admin.logentry", "sempre.auditevent"}
+# The calendar link keeps a hash of its token: listed on its own, when it was made.
+_NOT_EXPORTED = {"sempre.apitoken", "admin.logentry", "sempre.auditevent", "sempre.calendarfeed"}
 
 
 def _user_references():
@@ -92,6 +93,7 @@ def user_data_export(*, user: User, by: User | None = None) -> dict:
         "api_tokens": list(
             ApiToken.objects.filter(user=user).order_by("created").values("name", "created", "expiry")
         ),
+        "calendar_links": list(CalendarFeed.objects.filter(user=user).values("created_at")),
         "audit_events": list(
             AuditEvent.objects.filter(actor=user)
             .order_by("at")

@@ -3,13 +3,14 @@ parser, with what the person may see and nothing of another organisation, at a l
 kept only as a hash and which a new link or turning it off revokes."""
 
 import datetime as dt
+import json
 
 import icalendar
 import pytest
 from django.urls import reverse
 
 from accelerator.models import MentoringSession, Milestone
-from sempre import audit
+from sempre import audit, privacy
 from sempre.calendar import calendar_link_new, calendar_link_off, token_hash
 from sempre.models import AuditEvent, CalendarFeed
 
@@ -104,6 +105,16 @@ def test_only_a_hash_of_the_token_is_kept_and_a_new_link_is_in_the_audit_log(soc
     feed = CalendarFeed.objects.get(user=social_worker)
     assert feed.token_hash == token_hash(token) != token
     assert AuditEvent.objects.filter(actor=social_worker, action=audit.CALENDAR_LINK_NEW).count() == 1
+
+
+def test_a_persons_data_export_says_when_the_link_was_made_but_not_its_hash(social_worker):
+    calendar_link_new(user=social_worker)
+    feed = CalendarFeed.objects.get(user=social_worker)
+
+    data = privacy.user_data_export(user=social_worker)
+
+    assert data["calendar_links"] == [{"created_at": feed.created_at}]
+    assert feed.token_hash not in json.dumps(data, default=str)
 
 
 def test_a_new_link_revokes_the_old_one(client, social_worker):
