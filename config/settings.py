@@ -33,7 +33,7 @@ if PRODUCTION and not SECRET_KEY:
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 # The client pages (/c/) answer a failed CSRF check in the client's language; staff pages as Django does.
-CSRF_FAILURE_VIEW = "toolkit.cocreation.public_views.csrf_failure"
+CSRF_FAILURE_VIEW = "toolkit.stories.public_views.csrf_failure"
 
 INSTALLED_APPS = [
     "django.contrib.admin",

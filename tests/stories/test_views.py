@@ -243,3 +243,13 @@ def test_a_body_far_above_the_recording_limit_is_refused_before_it_is_read(invit
     assert response.status_code == 413
     assert "too large" in response.content.decode()
     assert not Story.objects.exists()
+
+
+def test_a_failed_csrf_check_on_the_story_page_answers_in_the_clients_language(invite_token):
+    _invite, token = invite_token
+    client = Client(enforce_csrf_checks=True, headers={"accept-language": "de"})
+    response = client.post(reverse("tell:tell", args=[token]), {"what_changed": "x", "consent_team": "on"})
+    assert response.status_code == 403
+    assert response["Content-Language"] == "de"
+    assert reverse("tell:tell", args=[token]) in response.content.decode()
+    assert not Story.objects.exists()

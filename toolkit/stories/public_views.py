@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from toolkit.cocreation import ratelimit
 from toolkit.cocreation.codes import receipt_normalise
 from toolkit.cocreation.languages import client_language, language_choices, remember
+from toolkit.cocreation.public_views import csrf_failure as cocreation_csrf_failure
 
 from . import audio as audio_rules
 from .consent import withdrawn_retention_days
@@ -75,6 +76,24 @@ def _open_invite(request, token):
             request, "stories/public/closed.html", 410, language=language, chosen=chosen, invite=invite
         )
     return invite, None
+
+
+def csrf_failure(request, reason=""):
+    """settings.CSRF_FAILURE_VIEW. On the story pages: a page in the client's language saying what
+    to do (a page open for hours, or a browser that blocks the cookie); elsewhere co-creation's
+    (its client pages) or Django's."""
+    match = getattr(request, "resolver_match", None)
+    if match is None or match.namespace != "tell":
+        return cocreation_csrf_failure(request, reason=reason)
+    language, chosen = client_language(request)
+    return _simple(
+        request,
+        "stories/public/send_again.html",
+        403,
+        language=language,
+        chosen=chosen,
+        again_url=request.path,
+    )
 
 
 def _receipt_from_cookie(request) -> str | None:
