@@ -82,18 +82,29 @@ def indicator_mappings(indicator: Indicator) -> QuerySet[IndicatorMapping]:
     )
 
 
-def project_mappings(project: MicroProject) -> QuerySet[IndicatorMapping]:
-    """The crosswalk of one project, for its page (one query)."""
-    return (
-        IndicatorMapping.objects.filter(indicator__project=project)
-        .select_related("indicator", "framework_indicator__framework")
-        .order_by(
-            "indicator__name",
-            "indicator_id",
-            "framework_indicator__framework__order",
-            "framework_indicator__order",
+@dataclass
+class MappedIndicator:
+    pk: int
+    name: str
+    links: list[tuple[str, str]]  # (framework indicator's code, the relation's label)
+
+
+def project_indicators_with_mappings(project: MicroProject) -> list[MappedIndicator]:
+    """The project's indicators, each with the framework indicators it counts towards, for the
+    project page (one query: the mappings joined to the indicators)."""
+    rows = (
+        Indicator.objects.filter(project=project)
+        .order_by("name", "id", "framework_mappings__framework_indicator__framework__order")
+        .values_list(
+            "id", "name", "framework_mappings__framework_indicator__code", "framework_mappings__relation"
         )
     )
+    indicators: dict[int, MappedIndicator] = {}
+    for pk, name, code, relation in rows:
+        indicator = indicators.setdefault(pk, MappedIndicator(pk=pk, name=name, links=[]))
+        if code is not None:
+            indicator.links.append((code, str(IndicatorMapping.Relation(relation).label)))
+    return list(indicators.values())
 
 
 # Totals ------------------------------------------------------------------------------------------

@@ -11,7 +11,7 @@ from toolkit.models import Entry, Outcome, ToolInstance
 from .factories import EntryFactory, OutcomeFactory, ToolInstanceFactory
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
-PROJECT_PAGE_QUERIES = 16
+PROJECT_PAGE_QUERIES = 17  # with the programme app's framework panel (one query)
 
 
 @pytest.fixture

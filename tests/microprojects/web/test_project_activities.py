@@ -212,7 +212,8 @@ def test_page_runs_a_fixed_number_of_queries(
     client.get(detail(project))  # whatever is cached per session
 
     # session's user, memberships, project, its panels' queries, page count and page of activities,
-    # activity counts, chart, indicators, history (records, two many-to-many), target groups, leads
-    with django_assert_num_queries(17):
+    # activity counts, chart, indicators, history (records, two many-to-many), target groups, leads,
+    # the indicators' framework mappings (programme's panel)
+    with django_assert_num_queries(18):
         response = client.get(detail(project), {"kind": "workshop", "page": 2 if item_count > 20 else 1})
     assert response.context["activity_page"].object_list
