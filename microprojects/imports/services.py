@@ -33,6 +33,8 @@ CHECK_TASK = "sempre.microprojects.import_check"
 RUN_TASK = "sempre.microprojects.import_run"
 
 CREATE, CHANGE, UNCHANGED, ERROR = "create", "change", "unchanged", "error"
+# The states in which a KoboToolbox export's columns may be chosen (again): before its import.
+COLUMNS_CHOSEN_IN = (ImportJob.Status.NEEDS_MAPPING, ImportJob.Status.INVALID, ImportJob.Status.CHECKED)
 # From a new project's draft to the status a row asks for (MicroProject.TRANSITIONS).
 STATUS_PATH = {
     MicroProject.Status.DRAFT: (),
@@ -178,11 +180,7 @@ def import_choose_mapping(*, job: ImportJob, by, mapping: ColumnMapping) -> Impo
     if not by.has_perm("microprojects.import_data", job.organisation):
         raise PermissionDenied(_("You can only import data into your own organisation."))
     job = ImportJob.objects.select_for_update().get(pk=job.pk)
-    if job.source != ImportJob.Source.KOBO or job.status not in (
-        ImportJob.Status.NEEDS_MAPPING,
-        ImportJob.Status.INVALID,
-        ImportJob.Status.CHECKED,
-    ):
+    if job.source != ImportJob.Source.KOBO or job.status not in COLUMNS_CHOSEN_IN:
         raise ValidationError({"status": _("The columns of this import can no longer be chosen.")})
     if mapping.organisation_id != job.organisation_id:
         raise ValidationError({"mapping": _("This column mapping belongs to another organisation.")})
@@ -621,6 +619,9 @@ def import_run(*, job_id: int) -> ImportJob | None:
             status=ImportJob.Status.FAILED if failed else ImportJob.Status.IMPORTED,
             result={"sheets": results, "error": failed or ""},
             imported_at=timezone.now(),
+            # The file is not kept once imported (it may hold notes about people): what was
+            # created or changed is in the records, their history and this job's result.
+            content=b"",
         )
         if updated:
             audit.record(

@@ -148,7 +148,7 @@ def import_columns(request, pk):
     """A KoboToolbox export's columns: a saved mapping, or each column chosen and saved by name."""
     user = request.user
     job = _visible_job(user, pk)
-    if job.source != ImportJob.Source.KOBO:
+    if job.source != ImportJob.Source.KOBO or job.status not in services.COLUMNS_CHOSEN_IN:
         return redirect("microprojects:import_detail", pk=job.pk)
     headings = services.csv_headings(job)
     is_saved = request.method == "POST" and "use_saved" in request.POST

@@ -113,6 +113,7 @@ def test_the_dry_run_says_what_the_import_then_does(social_worker, organisation)
     event = AuditEvent.objects.get(action=audit_actions.DATA_IMPORTED)
     assert event.actor == social_worker
     assert event.data["sheets"]["activities"] == {"create": 2}
+    assert bytes(job.content) == b""  # the file is not kept once imported
 
 
 def test_importing_the_same_file_again_changes_nothing(social_worker):

@@ -230,3 +230,22 @@ def test_a_field_is_guessed_for_one_column_only(client, social_worker):
     client.force_login(social_worker)
     form = client.get(reverse("microprojects:import_columns", args=[job.pk])).context["columns_form"]
     assert [field.initial for field in form.heading_fields()] == ["date", "", "title", "external_id"]
+
+
+def test_the_columns_of_an_imported_export_cannot_be_chosen_again(client, social_worker, organisation):
+    project = MicroProjectFactory(organisation=organisation, start_date=dt.date(2024, 1, 1))
+    mapping = services.mapping_save(
+        by=social_worker, organisation=organisation, name="Form", columns=KOBO_COLUMNS
+    )
+    job = services.import_upload(
+        by=social_worker, content=KOBO, filename="k.csv", mapping=mapping, project=project
+    )
+    services.import_check(job_id=job.pk)
+    services.import_confirm(job=job, by=social_worker)
+    services.import_run(job_id=job.pk)
+    client.force_login(social_worker)
+    detail = reverse("microprojects:import_detail", args=[job.pk])
+    columns = reverse("microprojects:import_columns", args=[job.pk])
+    assert client.get(columns)["Location"] == detail
+    assert client.post(columns, {"name": "Again"})["Location"] == detail
+    assert columns not in client.get(detail).content.decode()
