@@ -2,7 +2,9 @@
 services decide (exchange.services.cases), selectors scope — a case one may not see is a 404 —
 and exchange.rules decide who may act (403 for a case one sees but may not act on)."""
 
+from django.conf import settings
 from django.utils.translation import gettext as _
+from django_countries import countries
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import mixins, serializers, status, viewsets
@@ -16,7 +18,7 @@ from sempre.api_support import MAX_ID, RulesPermission
 from sempre.rules import is_org_staff
 from toolkit.models import Outcome, Snapshot
 
-from .forms import CaseFilterForm
+from .forms import CaseApiFilterForm
 from .models import Case, Method
 from .selectors import case_figures, case_list, cases_visible_to, projects_to_adapt_into
 from .services import cases as services
@@ -186,15 +188,25 @@ FINDINGS_ANSWER = inline_serializer(
     },
 )
 
+SLUG = {"type": "string", "pattern": "^[-a-zA-Z0-9_]*$", "maxLength": 50}
 FILTERS = [
-    OpenApiParameter("search", OpenApiTypes.STR, description="Words in the case's texts (full-text)."),
     OpenApiParameter(
-        "country", OpenApiTypes.STR, description="ISO code of the project's country, such as SE."
+        "search", {"type": "string", "maxLength": 200}, description="Words in the case's texts (full-text)."
     ),
-    OpenApiParameter("target_group", OpenApiTypes.STR, description="A target group's slug."),
-    OpenApiParameter("method", OpenApiTypes.STR, description="A method's slug, such as photovoice."),
-    OpenApiParameter("outcome", OpenApiTypes.STR, description="Words of a linked ToC outcome's text."),
-    OpenApiParameter("language", OpenApiTypes.STR, description="The case's language code."),
+    OpenApiParameter(
+        "country",
+        OpenApiTypes.STR,
+        enum=sorted({code for code, _name in countries if code}),
+        description="ISO code of the project's country, such as SE.",
+    ),
+    OpenApiParameter("target_group", SLUG, description="A target group's slug (another finds no case)."),
+    OpenApiParameter(
+        "method", SLUG, description="A method's slug, such as photovoice (another finds no case)."
+    ),
+    OpenApiParameter(
+        "outcome", {"type": "string", "maxLength": 100}, description="Words of a linked ToC outcome's text."
+    ),
+    OpenApiParameter("language", OpenApiTypes.STR, enum=[code for code, _name in settings.LANGUAGES]),
     OpenApiParameter("status", OpenApiTypes.STR, enum=Case.Status.values),
 ]
 
@@ -218,7 +230,7 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
 
     def get_queryset(self):
         if self.action == "list":
-            form = CaseFilterForm(self.request.query_params)
+            form = CaseApiFilterForm(self.request.query_params)
             if not form.is_valid():
                 raise ValidationError(form.errors)
             return case_list(self.request.user, **form.selector_arguments())

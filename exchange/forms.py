@@ -226,9 +226,21 @@ class CaseFilterForm(forms.Form):
         return {
             "search": (data.get("search") or "").strip(),
             "country": data.get("country") or "",
-            "target_group": data["target_group"].slug if data.get("target_group") else "",
-            "method": data["method"].slug if data.get("method") else "",
+            "target_group": _slug(data.get("target_group")),
+            "method": _slug(data.get("method")),
             "outcome": (data.get("outcome") or "").strip(),
             "language": data.get("language") or "",
             "status": data.get("status") or "",
         }
+
+
+def _slug(value) -> str:
+    return getattr(value, "slug", value) or ""
+
+
+class CaseApiFilterForm(CaseFilterForm):
+    """The API's filters: a method or target group is a slug, and one that names none finds no
+    case (the schema cannot list the slugs, which are data)."""
+
+    target_group = forms.SlugField(max_length=50, required=False)
+    method = forms.SlugField(max_length=50, required=False)

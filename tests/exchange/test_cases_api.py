@@ -83,7 +83,7 @@ def test_the_list_runs_a_fixed_number_of_queries(
     api = as_user(other_social_worker)
     api.get(reverse("api:case-list"))  # the session warmed
     # session, user, memberships, count, page, methods
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(5):
         answer = api.get(reverse("api:case-list"), {"method": "photovoice"})
     assert answer.json()["count"] == count
     client.force_login(other_social_worker)
@@ -117,6 +117,7 @@ def test_the_list_filters_by_country_method_outcome_language_and_words(
     assert ids(language="de") == {german.pk}
     assert ids(method="photovoice") == {published.pk, german.pk}
     assert ids(method="world-cafe") == set()
+    assert ids(method="no-such-method") == set()
     assert ids(outcome="confidence") == {published.pk, german.pk}
     assert ids(outcome="loneliness") == set()
     assert ids(search="bicycles") == {german.pk}
@@ -125,10 +126,10 @@ def test_the_list_filters_by_country_method_outcome_language_and_words(
 
 def test_a_wrong_filter_is_named_not_ignored(other_social_worker, as_user):
     answer = as_user(other_social_worker).get(
-        reverse("api:case-list"), {"method": "no-such", "language": "xx"}
+        reverse("api:case-list"), {"method": "no such!", "language": "xx", "country": "Sweden"}
     )
     assert answer.status_code == 400
-    assert {"method", "language"} <= set(answer.json())
+    assert {"method", "language", "country"} <= set(answer.json())
 
 
 # Workflow through the API ----------------------------------------------------------------------
