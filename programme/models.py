@@ -16,6 +16,15 @@ from django.utils.translation import gettext_lazy as _
 from microprojects.models import Indicator
 
 
+def plain_number(value):
+    """A decimal as people write it: 77 for 77.0000, 0.02 for 0.0200, never 1E+2."""
+    if value is None:
+        return None
+    if value == value.to_integral_value():
+        return int(value)
+    return value.normalize()
+
+
 def _language(language: str | None) -> str:
     return (language or get_language() or "en").split("-")[0]
 
@@ -140,6 +149,10 @@ class IndicatorMapping(models.Model):
 
     def __str__(self):
         return f"{self.indicator} → {self.framework_indicator.code} ({self.relation})"
+
+    @property
+    def factor_display(self):
+        return plain_number(self.factor)
 
 
 # Reporting periods and progress reports (docs/programme-reporting.md, "Reporting periods and

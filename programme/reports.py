@@ -3,6 +3,8 @@ through reports.sections, so microprojects never imports programme): a framework
 programme PDF and one sheet per framework in the programme XLSX. Both leave the platform: figures
 of 1 to 4 people are shown as "<5"."""
 
+from decimal import Decimal
+
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
@@ -10,13 +12,14 @@ from reports.renderers.base import small_count
 from reports.renderers.spreadsheets import Sheet
 from reports.sections import Section, register_section, register_sheets
 
+from .models import plain_number
 from .selectors import framework_totals, frameworks_list
 
 
 def _figure(value, counts_people: bool):
     if value is None:
         return _("not collected")
-    value = value.normalize() if hasattr(value, "normalize") else value
+    value = plain_number(value) if isinstance(value, Decimal) else value
     return small_count(value) if counts_people else value
 
 
@@ -90,7 +93,7 @@ def framework_sheets(subject) -> list[Sheet]:
                         _figure(item.value, people),
                         source,
                         item.relation_label,
-                        item.factor,
+                        plain_number(item.factor),
                     ]
                 )
         sheets.append(

@@ -30,7 +30,7 @@ from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, Sum
 from microprojects.models import Activity, Indicator, Measurement, MicroProject
 from microprojects.selectors import projects_visible_to
 
-from .models import Framework, FrameworkIndicator, IndicatorMapping
+from .models import Framework, FrameworkIndicator, IndicatorMapping, plain_number
 
 # How an indicator is read from activities (FrameworkIndicator.activity_source): the activities'
 # field summed, and from which activities.
@@ -123,6 +123,10 @@ class Contribution:
     measured_on: date | None = None
 
     @property
+    def display_value(self):
+        return plain_number(self.value)
+
+    @property
     def relation_label(self) -> str:
         return str(IndicatorMapping.Relation(self.relation).label)
 
@@ -137,6 +141,10 @@ class TotalRow:
     @property
     def is_collected(self) -> bool:
         return self.value is not None
+
+    @property
+    def display_value(self):
+        return plain_number(self.value)
 
     @property
     def breakdown_labels(self) -> list[list[tuple[str, int | None]]]:

@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from programme import services
 from programme.loader import FIXTURES, load_frameworks
-from programme.models import Framework, FrameworkIndicator, IndicatorMapping
+from programme.models import Framework, FrameworkIndicator, IndicatorMapping, plain_number
 from programme.selectors import framework_totals
 from sempre.languages import language_codes
 from tests.factories import ActivityFactory, IndicatorFactory, MeasurementFactory, MicroProjectFactory
@@ -215,3 +215,10 @@ def test_a_measurement_of_a_project_outside_the_filter_is_not_counted(world, coo
     )
     assert totals(coordinator, "interreg", country="LV")["RCO 87"].value == 2
     assert totals(coordinator, "interreg")["RCO 87"].value == 102
+
+
+def test_figures_are_written_as_people_write_them():
+    assert plain_number(Decimal("100.0000")) == 100
+    assert str(plain_number(Decimal("100.0000"))) == "100"
+    assert str(plain_number(Decimal("0.0200"))) == "0.02"
+    assert plain_number(None) is None
