@@ -10,7 +10,7 @@ from rest_framework import serializers, viewsets
 from rest_framework.routers import SimpleRouter
 
 from . import case_api
-from .filters import MethodFilter
+from .filters import MethodApiFilter
 from .models import Method
 from .selectors import method_use, methods_available
 
@@ -92,7 +92,7 @@ class MethodDetailSerializer(MethodSerializer):
 )
 class MethodViewSet(viewsets.ReadOnlyModelViewSet):
     lookup_field = "slug"
-    filterset_class = MethodFilter
+    filterset_class = MethodApiFilter
     filter_backends = [DjangoFilterBackend]
 
     def get_queryset(self):

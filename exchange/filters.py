@@ -1,4 +1,5 @@
-"""The methods library's filters, one FilterSet for the page and the API (django-filter)."""
+"""The methods library's filters (django-filter): the page's, and the API's, which differ only in how
+they take a target group or tool that does not exist."""
 
 import django_filters
 from django.utils.translation import gettext_lazy as _
@@ -45,3 +46,12 @@ class MethodFilter(django_filters.FilterSet):
 
     def filter_need(self, queryset, name, value):
         return queryset.filter(methods_suiting(value))
+
+
+class MethodApiFilter(MethodFilter):
+    """The API's filters: a target group or tool is named by its slug, and one that names nothing
+    finds no method (an empty list, not a 400), as the project list's `target_group` does. Target
+    groups and tools are data, so the schema cannot list them."""
+
+    target_group = django_filters.CharFilter(field_name="target_groups__slug", label=_("Target group slug"))
+    tool = django_filters.CharFilter(field_name="tool_template__slug", label=_("Tool template slug"))

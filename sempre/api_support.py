@@ -73,7 +73,13 @@ class CountInPageQueryPaginator(Paginator):
     """
 
     def page(self, number):
-        if "count" not in self.__dict__ and not self.orphans and _whole_number_from_one(number):
+        if (
+            "count" not in self.__dict__
+            and not self.orphans
+            and _whole_number_from_one(number)
+            # An offset PostgreSQL can take (a bigint); a page further on is past the end anyway.
+            and int(number) * self.per_page < 2**63
+        ):
             number = int(number)
             first = (number - 1) * self.per_page
             rows = list(
