@@ -26,6 +26,7 @@ from datetime import date
 from decimal import Decimal
 
 from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, Sum
+from django.utils.translation import pgettext_lazy
 
 from microprojects.models import Activity, Indicator, Measurement, MicroProject
 from microprojects.selectors import projects_visible_to
@@ -48,6 +49,10 @@ ACTIVITY_SOURCES = {
 BREAKDOWNS = {
     "gender": Activity.GENDER_FIELDS,
     "age": Activity.AGE_FIELDS,
+}
+BREAKDOWN_NAMES = {
+    "gender": pgettext_lazy("breakdown", "By gender"),
+    "age": pgettext_lazy("breakdown", "By age"),
 }
 
 
@@ -147,11 +152,17 @@ class TotalRow:
         return plain_number(self.value)
 
     @property
-    def breakdown_labels(self) -> list[list[tuple[str, int | None]]]:
-        """[[(label of the activity field, figure or None), ...] per breakdown], for pages."""
+    def breakdown_labels(self) -> list[tuple[str, list[tuple[str, int | None]] | None]]:
+        """[(the breakdown's name, [(label of the activity field, figure or None), ...], or None when
+        no figure of it was collected)], for pages."""
         return [
-            [(str(Activity._meta.get_field(key).verbose_name), value) for key, value in values.items()]
-            for values in self.breakdowns.values()
+            (
+                str(BREAKDOWN_NAMES[name]),
+                [(str(Activity._meta.get_field(key).verbose_name), value) for key, value in values.items()]
+                if any(value is not None for value in values.values())
+                else None,
+            )
+            for name, values in self.breakdowns.items()
         ]
 
 
