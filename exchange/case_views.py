@@ -155,12 +155,16 @@ def case_publish(request, pk):
         message=_("Only a coordinator publishes a submitted case."),
     )
     captions = [photo.caption for photo in case.photos.all()]
-    form = PublishForm(request.POST or None, findings=open_findings(case, captions))
+    # Bound on every POST: with no finding ticked (or none to tick) the POST is empty but still a publish.
+    form = PublishForm(
+        request.POST if request.method == "POST" else None, findings=open_findings(case, captions)
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.case_publish(case=case, by=request.user, confirmed=form.confirmed())
         except services.CaseHasFindings as error:
-            form = PublishForm(findings=error.findings)
+            form = PublishForm(request.POST, findings=error.findings)
+            form.is_valid()
             form.add_error(
                 None, _("Confirm each finding as not personal data, or return the case to have it changed.")
             )
