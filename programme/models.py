@@ -202,6 +202,12 @@ class ReportingPeriod(models.Model):
         }
 
 
+class ProgressReportManager(models.Manager):
+    def get_queryset(self):
+        # A report is named by its project and period (lists, the report engine's job names).
+        return super().get_queryset().select_related("project", "period")
+
+
 class ProgressReport(models.Model):
     """One project's report on one period: the figures the platform fills in, the team's narrative
     and evidence files. Approved, it is frozen: `approved_snapshot` holds the figures and the text
@@ -240,6 +246,8 @@ class ProgressReport(models.Model):
     approved_at = models.DateTimeField(_("approved"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ProgressReportManager()
 
     class Meta:
         ordering = ["period__start", "project__title", "id"]

@@ -44,7 +44,7 @@ class ProgressProjectSerializer(serializers.Serializer):
     country = serializers.CharField()
 
 
-class ProgressReportListSerializer(serializers.ModelSerializer):
+class ProgressReportSummarySerializer(serializers.ModelSerializer):
     period = ReportingPeriodSerializer()
     project = ProgressProjectSerializer()
     days_late = serializers.SerializerMethodField(help_text=_("Days past the due date while not submitted."))
@@ -98,7 +98,7 @@ class ProgressReportEventSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class ProgressReportSerializer(ProgressReportListSerializer):
+class ProgressReportSerializer(ProgressReportSummarySerializer):
     figures = serializers.SerializerMethodField(
         help_text=_(
             "As approved for an approved report (frozen); as submitted for a submitted one; else as of now."
@@ -109,9 +109,9 @@ class ProgressReportSerializer(ProgressReportListSerializer):
     evidence = ProgressEvidenceSerializer(many=True, read_only=True)
     events = ProgressReportEventSerializer(many=True, read_only=True)
 
-    class Meta(ProgressReportListSerializer.Meta):
+    class Meta(ProgressReportSummarySerializer.Meta):
         fields = [
-            *ProgressReportListSerializer.Meta.fields,
+            *ProgressReportSummarySerializer.Meta.fields,
             "highlights",
             "problems",
             "next_steps",
@@ -194,7 +194,6 @@ class PeriodViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         "create": is_coordinator,
     }
     lookup_value_converter = "int"
-    pagination_class = None  # a programme has a handful
 
     def get_queryset(self):
         return selectors.periods_list()
@@ -232,7 +231,7 @@ class ProgressReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, vi
 
     def get_serializer_class(self):
         if self.action == "list":
-            return ProgressReportListSerializer
+            return ProgressReportSummarySerializer
         if self.action == "partial_update":
             return ProgressNarrativeSerializer
         if self.action == "approve":
@@ -311,15 +310,13 @@ class ProgressReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, vi
         detail=True,
         methods=["get", "post"],
         parser_classes=[MultiPartParser, FormParser],
-        pagination_class=None,
         filter_backends=[],
     )
     def evidence(self, request, *args, **kwargs):
         report = self.get_object()
         if request.method == "GET":
-            return Response(
-                ProgressEvidenceSerializer(report.evidence.order_by("uploaded_at", "id"), many=True).data
-            )
+            page = self.paginate_queryset(report.evidence.order_by("uploaded_at", "id"))
+            return self.get_paginated_response(ProgressEvidenceSerializer(page, many=True).data)
         if not request.user.has_perm("programme.change_progressreport", report):
             self.permission_denied(request, message=_("Only the project's team adds evidence."))
         serializer = self.get_serializer(data=request.data)

@@ -99,7 +99,7 @@ def reports_create_all(*, today: date | None = None) -> int:
 def _locked(report: ProgressReport) -> ProgressReport:
     """The report's row, locked for the rest of the transaction (two people submitting, or a
     coordinator deciding while the team edits, are served one after the other)."""
-    return ProgressReport.objects.select_for_update().select_related("period", "project").get(pk=report.pk)
+    return ProgressReport.objects.select_for_update(of=("self",)).get(pk=report.pk)
 
 
 def _not_editable(report: ProgressReport) -> ValidationError:

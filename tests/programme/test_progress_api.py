@@ -98,7 +98,7 @@ def test_evidence_upload_list_and_download_with_an_audit_line(as_user, report, s
     )
     assert created.status_code == 201, created.json()
     assert created.json()["content_type"].endswith("wordprocessingml.document")
-    assert [f["filename"] for f in team.get(f"{detail(report)}evidence/").json()] == ["plan.docx"]
+    assert [f["filename"] for f in team.get(f"{detail(report)}evidence/").json()["results"]] == ["plan.docx"]
 
     response = as_user(coordinator).get(created.json()["download_url"])
     assert response.status_code == 200

@@ -44,7 +44,7 @@ def test_the_page_runs_the_same_queries_listed_or_typed(
     client = Client()
     client.force_login(social_worker)
 
-    # user (session cached), memberships, the projects for the choice, the jobs
-    with django_assert_num_queries(4):
+    # user (session cached), memberships, the projects and the progress reports for the choices, the jobs
+    with django_assert_num_queries(5):
         page = client.get(URL)
     assert (f'value="{project.pk}"' in page.text) is bool(listed)

@@ -6,7 +6,9 @@ from reports.kinds import KINDS
 def test_the_apps_register_every_kind_in_the_order_of_installed_apps():
     assert list(KINDS) == [
         "project", "programme", "programme_xlsx", "programme_csv",  # microprojects
+        "progress_report",  # programme
         "selection", "selection_xlsx", "startups",  # accelerator
+        "handbook",  # exchange
     ]  # fmt: skip
 
 
@@ -20,4 +22,6 @@ def test_each_kind_is_rendered_by_the_app_whose_data_it_shows():
         "selection": "accelerator.reports",
         "selection_xlsx": "accelerator.reports",
         "startups": "accelerator.reports",
+        "progress_report": "programme.progress.reports",
+        "handbook": "exchange.reports",
     }

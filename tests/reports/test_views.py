@@ -32,7 +32,7 @@ def test_page_offers_only_the_kinds_one_may_ask_for(web, social_worker, project)
     page = web(social_worker).get(URL)
     assert page.status_code == 200
     kinds = [value for value, _label in page.context["form"].fields["kind"].choices]
-    assert kinds == ["project"]
+    assert kinds == ["project", "progress_report", "handbook"]
     assert b"<h1>Reports</h1>" in page.content
     assert b'<label for="id_project">' in page.content
 
@@ -41,7 +41,8 @@ def test_coordinator_is_offered_programme_reports_with_filters(web, coordinator)
     page = web(coordinator).get(URL)
     kinds = [value for value, _label in page.context["form"].fields["kind"].choices]
     assert set(kinds) == {
-        "project", "programme", "programme_xlsx", "programme_csv", "selection", "selection_xlsx", "startups",
+        "project", "programme", "programme_xlsx", "programme_csv", "progress_report", "selection",
+        "selection_xlsx", "startups", "handbook",
     }  # fmt: skip
     assert b'<label for="id_country">' in page.content
     assert b'<label for="id_round">' in page.content
@@ -113,8 +114,8 @@ def test_page_runs_a_fixed_number_of_queries(
         job_for(social_worker, kind="project", params={"project": project.pk, "n": n})
     client = web(social_worker)
     # user (session cached), memberships, jobs, the projects the jobs name (one query for all),
-    # the project choices
-    with django_assert_num_queries(5):
+    # the project choices, the progress report choices
+    with django_assert_num_queries(6):
         page = client.get(URL)
     assert len(page.context["jobs"]) == item_count
 
