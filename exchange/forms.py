@@ -79,6 +79,7 @@ class CaseForm(forms.Form):
                 queryset=projects_to_adapt_into(user),
                 help_text=_("The project this case tells about."),
             )
+            self.order_fields(["project"])  # first: the rest tells about it
         self.fields["methods"] = forms.ModelMultipleChoiceField(
             label=_("Methods used"),
             queryset=Method.objects.all(),
