@@ -59,7 +59,8 @@ def test_a_social_worker_imports_a_corrected_spreadsheet_on_a_phone(
 
     with page.expect_download() as download:
         main.get_by_role("button", name="Download the template (.xlsx)").click()
-    workbook = load_workbook(download.value.path())
+    with open(download.value.path(), "rb") as file:  # a name without .xlsx: openpyxl reads a file object
+        workbook = load_workbook(file)
     assert {"projects", "activities", "indicators", "measurements"} <= set(workbook.sheetnames)
 
     page.get_by_label(field("File")).set_input_files(filled(tmp_path / "with-error.xlsx", "5.3.2025"))
