@@ -36,10 +36,10 @@ def cases(request):
     """The cases the reader may see, newest first, filtered as the API filters them."""
     form = CaseFilterForm(request.GET or None)
     is_valid = not form.is_bound or form.is_valid()
-    found = case_list(request.user, **form.selector_arguments()) if form.is_bound and is_valid else None
-    if found is None:
-        found = case_list(request.user) if is_valid else None
-    rows = list(found[:PAGE_SIZE]) if found is not None else []
+    rows = []
+    if is_valid:
+        filters = form.selector_arguments() if form.is_bound else {}
+        rows = list(case_list(request.user, **filters)[:PAGE_SIZE])
     return render(
         request,
         "exchange/case_list.html",
