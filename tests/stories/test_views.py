@@ -253,3 +253,18 @@ def test_a_failed_csrf_check_on_the_story_page_answers_in_the_clients_language(i
     assert response["Content-Language"] == "de"
     assert reverse("tell:tell", args=[token]) in response.content.decode()
     assert not Story.objects.exists()
+
+
+def test_the_client_narrows_her_consent_on_the_receipt_page(invite_token):
+    invite, _token = invite_token
+    story = StoryFactory(invite=invite, consent_reports=True, consent_cases=True)
+    page = Client().post(reverse("tell:receipt"), {"code": "AAAA-BBBB-CCCC"}).content.decode()
+    assert 'name="consent_cases" checked' in page
+    response = Client().post(
+        reverse("tell:change"),
+        {"code": "AAAA-BBBB-CCCC", "story": story.pk, "action": "narrow", "consent_cases": "on"},
+    )
+    assert response.status_code == 200
+    story.refresh_from_db()
+    assert (story.consent_reports, story.consent_cases) == (False, True)
+    assert not story.is_withdrawn

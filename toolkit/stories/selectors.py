@@ -93,7 +93,3 @@ def outcomes_of(project):
         .select_related("instance")
         .order_by("instance_id", "order", "id")
     )
-
-
-def audio_expired(*, before) -> QuerySet[Story]:
-    return Story.objects.exclude(audio="").filter(created_at__lt=before)

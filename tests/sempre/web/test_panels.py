@@ -105,7 +105,7 @@ def test_the_apps_register_their_panels():
         "accelerator",
         "reviews",
     ]
-    assert [panel.name for panel in panels.PROJECT] == ["tools", "accelerator"]
+    assert [panel.name for panel in panels.PROJECT] == ["tools", "stories", "frameworks", "accelerator"]
 
 
 def test_a_person_without_a_role_is_told_so(client_for, db):
