@@ -20,6 +20,7 @@ urlpatterns = [
     path("account/sessions/end-all/", views.account_sign_out_everywhere, name="account-sign-out-everywhere"),
     path("notifications/", notification_views.notification_list, name="notifications"),
     path("notifications/read/", notification_views.notification_mark_read, name="notifications-read"),
+    path("notifications/<int:pk>/", notification_views.notification_open, name="notification-open"),
     path("account/notifications/", notification_views.notification_choices, name="notification-choices"),
     path("account/calendar/", notification_views.calendar_link, name="calendar-link"),
     path("calendar/<slug:token>.ics", notification_views.calendar_feed, name="calendar-feed"),

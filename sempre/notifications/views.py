@@ -6,8 +6,9 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -32,6 +33,21 @@ def notification_list(request):
     )
     page = Paginator(notifications, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "sempre/notifications/list.html", {"page": page})
+
+
+@login_required
+@require_safe
+def notification_open(request, pk):
+    """Follow one's notification to its page, marking it read on the way (another person's: 404)."""
+    notification = get_object_or_404(Notification.objects.filter(recipient=request.user), pk=pk)
+    if notification.read_at is None:
+        notifications_mark_read(user=request.user, ids=[notification.pk])
+    target = notification.url
+    if not target or not url_has_allowed_host_and_scheme(target, allowed_hosts=None):
+        target = reverse(
+            "notifications"
+        )  # stored links are paths on the platform; anything else is not followed
+    return redirect(target)
 
 
 @login_required

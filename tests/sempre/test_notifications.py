@@ -321,6 +321,34 @@ def test_the_navigation_shows_the_unread_count_and_marking_one_read_lowers_it(cl
     assert "unread" not in client.get(reverse("dashboard")).content.decode()
 
 
+def test_following_a_notification_marks_it_read_and_goes_to_its_page(
+    client, social_worker, other_social_worker
+):
+    _three_for(social_worker)
+    _three_for(other_social_worker)
+    mine = Notification.objects.filter(recipient=social_worker).first()
+    Notification.objects.filter(pk=mine.pk).update(url="/projects/")
+    theirs = Notification.objects.filter(recipient=other_social_worker).first()
+    client.force_login(social_worker)
+
+    response = client.get(reverse("notification-open", args=[mine.pk]))
+
+    assert response.status_code == 302
+    assert response["Location"] == "/projects/"
+    social_worker.refresh_from_db()
+    assert social_worker.unread_notifications == 2
+    assert client.get(reverse("notification-open", args=[theirs.pk])).status_code == 404
+
+
+def test_a_notification_link_off_the_platform_is_not_followed(client, social_worker):
+    _three_for(social_worker)
+    odd = Notification.objects.filter(recipient=social_worker).first()
+    Notification.objects.filter(pk=odd.pk).update(url="https://elsewhere.example/")
+    client.force_login(social_worker)
+
+    assert client.get(reverse("notification-open", args=[odd.pk]))["Location"] == reverse("notifications")
+
+
 def test_another_persons_notification_cannot_be_marked_read(client, social_worker, other_social_worker):
     _three_for(other_social_worker)
     theirs = Notification.objects.filter(recipient=other_social_worker).first()
