@@ -19,7 +19,7 @@ SMALL_PHONE = {"width": 360, "height": 740}
 MINUTES = b"%PDF-1.4\n% minutes of the spring meeting\n"
 
 
-@pytest.mark.slow(10)
+@pytest.mark.slow(15)
 def test_a_report_is_written_returned_resubmitted_and_approved(open_journey, anna, fruit_bags, tmp_path):
     ActivityFactory(project=fruit_bags, date=dt.date(2025, 3, 1), participants_total=9, participants_new=4)
     coordinator = UserFactory(username="coordinator", is_coordinator=True)
