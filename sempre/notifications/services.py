@@ -55,8 +55,18 @@ def notifications_collect(*, now: datetime | None = None) -> int:
     """Make what is due now for every registered kind; returns how many were made."""
     now = now or timezone.now()
     made = 0
+    failed = []
     for kind in kinds():
-        made += _collect_kind(kind, now=now)
+        # One app's broken kind must not keep the others' reminders back: it is logged, the rest
+        # run, and the error is raised at the end (the task fails visibly, or retries a database
+        # that was away).
+        try:
+            made += _collect_kind(kind, now=now)
+        except Exception as error:
+            logger.exception("notification kind %s failed", kind.key)
+            failed.append(error)
+    if failed:
+        raise failed[0]
     return made
 
 

@@ -79,6 +79,21 @@ def test_a_submitted_review_makes_no_reminder(reviewer, organisation):
     assert services.notifications_collect() == 0
 
 
+def test_a_broken_kind_keeps_no_other_kinds_reminder_back_and_fails_the_run(reviewer, organisation):
+    def broken(now):
+        raise RuntimeError("a bug in some app")
+
+    assignment_for(reviewer, organisation)
+    notifications.register(notifications.Kind(key="aaa.broken", label="Broken", due=broken))
+    try:
+        with pytest.raises(RuntimeError):
+            services.notifications_collect()
+    finally:
+        notifications.registry.unregister("aaa.broken")
+
+    assert len(made(REVIEW)) == 1
+
+
 # Choices: immediately, digests, off ---------------------------------------------------------------
 
 
