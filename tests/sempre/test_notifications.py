@@ -94,6 +94,19 @@ def test_a_broken_kind_keeps_no_other_kinds_reminder_back_and_fails_the_run(revi
     assert len(made(REVIEW)) == 1
 
 
+def test_celery_beat_runs_the_collection_hourly_and_both_digests(settings):
+    from config.celery import app
+
+    app.loader.import_default_modules()
+    ours = {
+        "sempre.notifications.collect",
+        "sempre.notifications.daily_digest",
+        "sempre.notifications.weekly_digest",
+    }
+    assert ours <= {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
+    assert ours <= set(app.tasks)
+
+
 # Choices: immediately, digests, off ---------------------------------------------------------------
 
 
