@@ -171,6 +171,7 @@ def register() -> None:
             due=reviews_due,
             shown_to=is_reviewer,
             default=Delivery.IMMEDIATELY,
+            order=150,
         )
     )
     notifications.register(
@@ -183,6 +184,7 @@ def register() -> None:
             due=startup_months_without_figures,
             shown_to=is_org_staff,
             default=Delivery.IMMEDIATELY,
+            order=400,
         )
     )
     calendar.register(calendar.Source(key="accelerator", events=accelerator_events))

@@ -96,5 +96,6 @@ def register() -> None:
             due=indicators_off_track,
             shown_to=is_org_staff,
             default=Delivery.WEEKLY,
+            order=300,
         )
     )

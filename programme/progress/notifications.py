@@ -111,6 +111,7 @@ def register() -> None:
             due=reports_due,
             shown_to=is_org_staff,
             default=Delivery.IMMEDIATELY,
+            order=100,
         )
     )
     calendar.register(calendar.Source(key="programme", events=report_deadlines))

@@ -45,6 +45,7 @@ class Kind:
     # Who is offered a choice for it (a `rules` predicate on the user); None: everybody.
     shown_to: rules.Predicate | None = None
     default: str = Delivery.IMMEDIATELY
+    order: int = 500  # where its choice stands on /account/notifications/ (smaller: higher)
 
 
 _KINDS: dict[str, Kind] = {}
@@ -63,7 +64,7 @@ def unregister(key: str) -> None:
 
 
 def kinds() -> list[Kind]:
-    return sorted(_KINDS.values(), key=lambda kind: kind.key)
+    return sorted(_KINDS.values(), key=lambda kind: (kind.order, kind.key))
 
 
 def get_kind(key: str) -> Kind | None:

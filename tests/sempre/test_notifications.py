@@ -444,3 +444,12 @@ def test_a_bad_choice_names_its_field_and_saves_nothing(client, social_worker):
     assert response.status_code == 400
     assert "cocreation.contributions_waiting" in response.context["form"].errors
     assert not NotificationChoice.objects.exists()
+
+
+def test_a_social_workers_choices_start_with_progress_reports(client, social_worker):
+    client.force_login(social_worker)
+
+    fields = list(client.get(reverse("notification-choices")).context["form"].fields)
+
+    assert fields[0] == "programme.progress_report_due"
+    assert REVIEW not in fields  # a reviewer's choice

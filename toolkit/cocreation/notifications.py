@@ -77,5 +77,6 @@ def register() -> None:
             due=contributions_waiting,
             shown_to=is_org_staff,
             default=Delivery.DAILY,
+            order=200,
         )
     )
