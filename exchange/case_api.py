@@ -3,13 +3,14 @@ services decide (exchange.services.cases), selectors scope — a case one may no
 and exchange.rules decide who may act (403 for a case one sees but may not act on)."""
 
 from django.conf import settings
+from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 from django_countries import countries
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
 
@@ -19,8 +20,8 @@ from sempre.rules import is_org_staff
 from toolkit.models import Outcome, Snapshot
 
 from .forms import CaseApiFilterForm
-from .models import Case, Method
-from .selectors import case_figures, case_list, cases_visible_to, projects_to_adapt_into
+from .models import Case, CaseMessage, CaseThread, Method
+from .selectors import case_figures, case_list, case_threads, cases_visible_to, projects_to_adapt_into
 from .services import cases as services
 
 
@@ -187,6 +188,29 @@ FINDINGS_ANSWER = inline_serializer(
         "findings": serializers.ListField(child=serializers.DictField()),
     },
 )
+
+
+class CaseMessageSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = CaseMessage
+        fields = ["id", "from_team", "text", "created_at"]
+
+
+class CaseThreadSerializer(serializers.ModelSerializer):
+    """A conversation: the asking organisation by name, the messages by side (the team or the
+    asking organisation), never by person."""
+
+    organisation = serializers.CharField(source="organisation.name")
+    messages = CaseMessageSerializer(many=True)
+
+    class Meta:
+        model = CaseThread
+        fields = ["id", "organisation", "messages", "updated_at"]
+
+
+class ReplySerializer(serializers.Serializer):
+    text = serializers.CharField(max_length=4000)
+
 
 SLUG = {"type": "string", "pattern": "^[-a-zA-Z0-9_]*$", "maxLength": 50}
 FILTERS = [
@@ -359,6 +383,32 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         data.is_valid(raise_exception=True)
         message = services.case_contact(case=case, by=request.user, text=data.validated_data["text"])
         return Response({"thread": message.thread_id}, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=None, responses=CaseThreadSerializer(many=True))
+    @action(detail=True, methods=["get"])
+    def threads(self, request, pk=None):
+        """The conversations about the case the reader takes part in: all of them for its team,
+        their own organisation's for anybody else."""
+        threads = case_threads(request.user, self.get_object()).prefetch_related(
+            Prefetch("messages", queryset=CaseMessage.objects.order_by("created_at", "pk"))
+        )
+        return Response(CaseThreadSerializer(threads, many=True).data)
+
+    @extend_schema(
+        request=ReplySerializer,
+        responses={201: CaseMessageSerializer},
+        parameters=[OpenApiParameter("thread_pk", {"type": "integer", "minimum": 1}, OpenApiParameter.PATH)],
+    )
+    @action(detail=True, methods=["post"], url_path=r"threads/(?P<thread_pk>[0-9]+)/reply", url_name="reply")
+    def reply(self, request, pk=None, thread_pk=None):
+        """Write in one of those conversations (the team, or the asking organisation)."""
+        thread = case_threads(request.user, self.get_object()).filter(pk=int(thread_pk)).first()
+        if thread is None:
+            raise NotFound()
+        data = ReplySerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        message = services.thread_reply(thread=thread, by=request.user, text=data.validated_data["text"])
+        return Response(CaseMessageSerializer(message).data, status=status.HTTP_201_CREATED)
 
 
 router = SimpleRouter()

@@ -222,3 +222,22 @@ def test_a_photo_is_served_only_to_those_who_see_the_case(social_worker, other_s
     stranger = MembershipFactory(user=UserFactory()).user
     client.force_login(stranger)
     assert client.get(url).status_code == 404
+
+
+def test_the_conversation_through_the_api_on_both_sides(
+    published, social_worker, other_social_worker, as_user
+):
+    asker, team = as_user(other_social_worker), as_user(social_worker)
+    thread = asker.post(
+        reverse("api:case-contact", args=[published.pk]), {"text": "How?"}, format="json"
+    ).json()
+    reply_url = reverse("api:case-reply", args=[published.pk, thread["thread"]])
+    answer = team.post(reply_url, {"text": "Slowly."}, format="json")
+    assert answer.status_code == 201
+    assert answer.json()["from_team"] is True
+    [seen] = asker.get(reverse("api:case-threads", args=[published.pk])).json()
+    assert [m["text"] for m in seen["messages"]] == ["How?", "Slowly."]
+    assert "author" not in seen["messages"][0]  # sides, never persons
+    stranger = as_user(MembershipFactory(user=UserFactory()).user)
+    assert stranger.get(reverse("api:case-threads", args=[published.pk])).json() == []
+    assert stranger.post(reply_url, {"text": "Hi"}, format="json").status_code == 404

@@ -46,6 +46,9 @@ EXPECTED = {
     "api:case-unpublish": (API_NO_SUCH_METHOD, "403 403 ok 403 ok 404 404 ok"),
     "api:case-adapt": (API_NO_SUCH_METHOD, "403 403 bad bad bad 404 404 403"),
     "api:case-contact": (API_NO_SUCH_METHOD, "403 403 403 bad 403 404 404 403"),
+    # the conversations one takes part in (a coordinator: none of them); writing in one
+    "api:case-threads": ("403 403 ok ok ok 404 404 ok", READ_ONLY),
+    "api:case-reply": (API_NO_SUCH_METHOD, "403 403 bad bad bad 404 404 404"),
 }
 
 
@@ -82,6 +85,8 @@ URLS = {
     "api:case-unpublish": _r("api:case-unpublish", "published_case"),
     "api:case-adapt": _r("api:case-adapt", "published_case"),
     "api:case-contact": _r("api:case-contact", "published_case"),
+    "api:case-threads": _r("api:case-threads", "published_case"),
+    "api:case-reply": _r("api:case-reply", "published_case", thread_pk=lambda w: w.case_thread.pk),
 }
 
 
