@@ -2,6 +2,7 @@
 `reports_visible_to(user)`; the figures of a report are computed here, once, for the pages, the API,
 the PDF and the snapshot an approval freezes."""
 
+import copy
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -299,14 +300,45 @@ def report_shown(report: ProgressReport) -> dict:
     else the figures as of now. The narrative as it stands, until approved."""
     if report.is_frozen and report.approved_snapshot:
         snapshot = report.approved_snapshot
-        return {**snapshot, "corrections": _labelled(snapshot.get("corrections") or []), "is_frozen": True}
+        return {
+            **snapshot,
+            "figures": _named_in_reader_language(snapshot.get("figures") or {}),
+            "corrections": _labelled(snapshot.get("corrections") or []),
+            "is_frozen": True,
+        }
     submitted = report.status == ProgressReport.Status.SUBMITTED and report.submitted_figures
     return {
-        "figures": report.submitted_figures if submitted else report_figures(report),
+        "figures": _named_in_reader_language(report.submitted_figures)
+        if submitted
+        else report_figures(report),
         "narrative": {name: getattr(report, name) for name in ProgressReport.NARRATIVE_FIELDS},
         "corrections": corrections_to_earlier_periods(report),
         "is_frozen": False,
     }
+
+
+def _named_in_reader_language(figures: dict) -> dict:
+    """The framework rows with their framework's and indicator's names in the reader's language
+    (stored figures keep the language they were computed in), one query."""
+    if not figures.get("frameworks"):
+        return figures
+    from ..models import FrameworkIndicator
+
+    figures = copy.deepcopy(figures)  # the stored figures stay as stored
+    rows = figures["frameworks"]
+
+    wanted = Q()
+    for row in rows:
+        wanted |= Q(framework__slug=row["framework"], code=row["code"])
+    names = {
+        (item.framework.slug, item.code): (item.framework.display_name(), item.display_name())
+        for item in FrameworkIndicator.objects.filter(wanted).select_related("framework")
+    }
+    for row in rows:
+        row["framework_name"], row["name"] = names.get(
+            (row["framework"], row["code"]), (row["framework_name"], row["name"])
+        )
+    return figures
 
 
 def _labelled(corrections: list[dict]) -> list[dict]:

@@ -347,3 +347,18 @@ def test_the_report_counts_framework_contributions_as_the_programme_totals_do(re
     assert rows[("esf-plus", "EECO01")]["value"] == "4"
     assert rows[("esf-plus", "EECO01")]["people"] == 4
     assert rows[("esf-plus", "EECO01")]["source"] == "activities"
+
+
+def test_stored_framework_rows_are_named_in_the_readers_language(report, social_worker):
+    from django.utils import translation
+
+    def eeco01(figures):
+        return next(row for row in figures["frameworks"] if row["code"] == "EECO01")
+
+    write(report, social_worker)
+    report = services.report_submit(report=report, by=social_worker)
+    english = eeco01(report.submitted_figures)["name"]
+    with translation.override("de"):
+        german = eeco01(selectors.report_shown(report)["figures"])["name"]
+    assert german != english
+    assert eeco01(report.submitted_figures)["name"] == english  # the stored figures stay as stored
