@@ -342,9 +342,17 @@ def _named_in_reader_language(figures: dict) -> dict:
 
 
 def _labelled(corrections: list[dict]) -> list[dict]:
-    """The corrections with their figures named in the reader's language (a snapshot keeps the
-    names of the language it was approved in)."""
+    """The corrections with their figures and periods named in the reader's language (a snapshot
+    keeps the names of the language it was approved in)."""
+    if not corrections:
+        return []
+    corrections = copy.deepcopy(corrections)  # the snapshot stays as stored
+    periods = {
+        report.pk: str(report.period)
+        for report in ProgressReport.objects.filter(pk__in=[c["report"] for c in corrections])
+    }
     for correction in corrections:
+        correction["period"] = periods.get(correction["report"], correction["period"])
         for change in correction["changes"]:
             if change["figure"] in FIGURE_LABELS:
                 change["label"] = str(FIGURE_LABELS[change["figure"]])
