@@ -11,7 +11,7 @@ import zipfile
 from datetime import date
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import SuspiciousFileOperation, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -365,7 +365,11 @@ def evidence_add(*, report: ProgressReport, by, file, description: str = "") -> 
     for chunk in file.chunks():
         digest.update(chunk)
     file.seek(0)
-    stem = get_valid_filename(file.name.rsplit(".", 1)[0])[:80] or "evidence"
+    try:
+        stem = get_valid_filename(file.name.rsplit(".", 1)[0])[:80]
+    except SuspiciousFileOperation:  # a name of dots or nothing but signs
+        stem = ""
+    stem = stem or "evidence"
     filename = f"{stem}.{extension}"
     evidence = EvidenceFile(
         report=report,

@@ -362,3 +362,11 @@ def test_stored_framework_rows_are_named_in_the_readers_language(report, social_
         german = eeco01(selectors.report_shown(report)["figures"])["name"]
     assert german != english
     assert eeco01(report.submitted_figures)["name"] == english  # the stored figures stay as stored
+
+
+@pytest.mark.parametrize("name", [".pdf", "...pdf", "/../../etc/passwd.pdf", "«»!.pdf"])
+def test_evidence_with_a_strange_name_is_stored_under_a_safe_one(report, social_worker, name):
+    evidence = services.evidence_add(report=report, by=social_worker, file=pdf_upload(name))
+    assert evidence.filename.endswith(".pdf")
+    assert "/" not in evidence.filename
+    assert ".." not in evidence.file.name
