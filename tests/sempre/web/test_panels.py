@@ -99,6 +99,7 @@ def test_a_project_panel_renders_with_the_project(
 def test_the_apps_register_their_panels():
     assert [panel.name for panel in panels.DASHBOARD] == [
         "my_work",
+        "progress_reports",
         "pending_contributions",
         "recent_tools",
         "programme",
