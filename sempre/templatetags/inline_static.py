@@ -7,11 +7,14 @@ new connection and a request, about 0.8 s, however small the file. The client pa
 place, the same rules as every stylesheet); only its delivery changes. The CSP allows inline styles.
 """
 
+import hashlib
 import re
 from functools import cache
 
 from django import template
 from django.contrib.staticfiles import finders
+from django.templatetags.static import static
+from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 register = template.Library()
@@ -39,3 +42,31 @@ def inline_css(*paths: str) -> str:
         # for the tests, not for the page.
         texts.append(GENERATED_HEADER.sub("", css.removeprefix('@charset "UTF-8";'), count=1))
     return mark_safe(f"<style>{''.join(texts)}</style>")  # noqa: S308 - our own static files, checked above
+
+
+# Names the version of a stylesheet this browser keeps; set by static/js/sempre.js ("sempre-css-to-keep").
+CSS_KEPT_COOKIE = "sempre_css"
+
+
+@cache
+def css_version(path: str) -> str:
+    return hashlib.sha256(_read(path).encode()).hexdigest()[:12]
+
+
+@register.simple_tag(takes_context=True)
+def inline_css_until_kept(context, path: str) -> str:
+    """The stylesheet written into the page until this browser keeps its file, then linked.
+
+    Inline CSS spares a first visit on a weak link the stylesheet's round trip, but every later
+    visit downloads it again inside the page (the quick log's ~10 KB compressed, issue #18: a
+    repeat visit <= 10 KB). So a page with inline CSS also names the file in
+    <meta name="sempre-css-to-keep">: after the load event static/js/sempre.js fetches it into the
+    browser's cache (and the service worker's) and sets the cookie to its version. A visit with
+    that cookie links the file instead: it comes from the cache, and the page is its HTML alone.
+    A new version of the file (a deploy) is inline again once, then kept again."""
+    version = css_version(path)
+    request = context.get("request")
+    if request is not None and request.COOKIES.get(CSS_KEPT_COOKIE) == version:
+        return format_html('<link rel="stylesheet" href="{}">', static(path))
+    keep = format_html('<meta name="sempre-css-to-keep" content="{} {}">', static(path), version)
+    return mark_safe(inline_css(path) + keep)  # noqa: S308 - inline_css checked the file

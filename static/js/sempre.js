@@ -43,6 +43,23 @@ window.addEventListener("load", () => {
   );
 });
 
+// A stylesheet the page carries inline for its first visit on a weak link (the quick log, issue #18):
+// once the page is shown, fetch its file into the cache and say so in a cookie, so that the next
+// visit links the cached file instead of downloading the styles again inside the page
+// (sempre/templatetags/inline_static.py, inline_css_until_kept). <meta content="url version">.
+window.addEventListener("load", () => {
+  const keep = document.querySelector("meta[name='sempre-css-to-keep']");
+  if (!keep) return;
+  const [url, version] = keep.content.split(/\s+/);
+  fetch(url, { credentials: "same-origin" })
+    .then((response) => (response.ok ? response.text() : Promise.reject(response.status)))
+    .then(() => {
+      const secure = location.protocol === "https:" ? "; Secure" : "";
+      document.cookie = `sempre_css=${version}; Path=/; Max-Age=2592000; SameSite=Lax${secure}`;
+    })
+    .catch(() => {});
+});
+
 // The field app (docs/offline.md): the service worker keeps the quick log, the measurement form
 // and the queue usable without a signal, for people who log work for an organisation.
 const serviceWorkerUrl = document.body && document.body.dataset.serviceWorker;

@@ -11,6 +11,7 @@ from django.core.management import call_command
 from django.test import Client, override_settings
 
 from sempre.middleware import is_text
+from sempre.templatetags.inline_static import CSS_KEPT_COOKIE, css_version
 from tests.factories import MicroProjectFactory
 
 GZIP = {"HTTP_ACCEPT_ENCODING": "gzip, deflate, br"}
@@ -119,3 +120,24 @@ def test_inline_css_refuses_a_missing_file():
 
     with pytest.raises(TemplateSyntaxError):
         Template('{% load inline_static %}{% inline_css "css/no-such-file.css" %}').render(Context())
+
+
+def test_the_quick_log_carries_its_style_until_the_browser_keeps_the_file(logged_in):
+    """A first visit gets the styles inside the page and the file to keep; a visit whose cookie names
+    the file's version links it (from the cache: the page is its HTML alone); another version (the
+    file changed since) gets them inline again."""
+    first = logged_in.get("/projects/log/").content.decode()
+    assert "<style>" in first
+    url, version = re.search(r'<meta name="sempre-css-to-keep" content="(\S+) (\w+)">', first).groups()
+    assert url.startswith("/static/css/quick-log")
+    assert version == css_version("css/quick-log.min.css")
+
+    logged_in.cookies[CSS_KEPT_COOKIE] = version
+    kept = logged_in.get("/projects/log/").content.decode()
+    assert "<style>" not in kept
+    assert "sempre-css-to-keep" not in kept
+    assert f'<link rel="stylesheet" href="{url}">' in kept
+    assert len(kept) < len(first) - 20_000
+
+    logged_in.cookies[CSS_KEPT_COOKIE] = "0" * 12
+    assert "<style>" in logged_in.get("/projects/log/").content.decode()
