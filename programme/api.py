@@ -159,17 +159,17 @@ class FrameworkViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
 
     serializer_class = FrameworkSerializer
     lookup_field = "slug"
-    pagination_class = None  # three frameworks
 
     def get_queryset(self):
         return frameworks_list()
 
     @extend_schema(responses=FrameworkIndicatorSerializer(many=True))
-    @action(detail=True, methods=["get"], pagination_class=None)
+    @action(detail=True, methods=["get"], serializer_class=FrameworkIndicatorSerializer)
     def indicators(self, request, slug=None):
+        """A page of the framework's indicators, as every list of the API is (docs/api.md)."""
         framework = get_object_or_404(Framework, slug=slug)
-        queryset = framework_indicators(framework).select_related("framework")
-        return Response(FrameworkIndicatorSerializer(queryset, many=True).data)
+        page = self.paginate_queryset(framework_indicators(framework).select_related("framework"))
+        return self.get_paginated_response(FrameworkIndicatorSerializer(page, many=True).data)
 
     @extend_schema(
         parameters=[

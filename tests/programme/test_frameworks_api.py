@@ -21,10 +21,14 @@ def by_code(body):
 
 def test_the_catalogue_lists_three_frameworks_and_their_indicators(as_user, reviewer):
     client = as_user(reviewer)  # the catalogue is public knowledge for anybody logged in
-    frameworks = client.get(reverse("api:framework-list")).json()
+    page = client.get(reverse("api:framework-list")).json()
+    assert page["count"] == 3  # a page, as every list of the API
+    frameworks = page["results"]
     assert [f["slug"] for f in frameworks] == ["interreg", "esf-plus", "iris-plus"]
     assert frameworks[0]["indicator_count"] == 7
-    indicators = client.get(reverse("api:framework-indicators", kwargs={"slug": "interreg"})).json()
+    indicators = client.get(reverse("api:framework-indicators", kwargs={"slug": "interreg"})).json()[
+        "results"
+    ]
     assert indicators[2]["code"] == "RCO 87"
     assert indicators[2]["name"] == "Organisations cooperating across borders"
     assert client.get(reverse("api:framework-indicators", kwargs={"slug": "nope"})).status_code == 404
@@ -34,7 +38,7 @@ def test_indicator_texts_come_in_the_readers_language(as_user, reviewer):
     answer = as_user(reviewer).get(
         reverse("api:framework-indicators", kwargs={"slug": "esf-plus"}), HTTP_ACCEPT_LANGUAGE="de"
     )
-    assert answer.json()[0]["name"] != "Total number of participants"
+    assert answer.json()["results"][0]["name"] != "Total number of participants"
 
 
 def test_totals_are_hand_computed_and_small_counts_leave_as_less_than_five(
