@@ -7,7 +7,7 @@ from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 from django_countries import countries
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, inline_serializer
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, ValidationError
@@ -21,7 +21,14 @@ from toolkit.models import Outcome, Snapshot
 
 from .forms import CaseApiFilterForm
 from .models import Case, CaseMessage, CaseThread, Method
-from .selectors import case_figures, case_list, case_threads, cases_visible_to, projects_to_adapt_into
+from .selectors import (
+    case_figures,
+    case_list,
+    case_quotes,
+    case_threads,
+    cases_visible_to,
+    projects_to_adapt_into,
+)
 from .services import cases as services
 
 
@@ -55,6 +62,26 @@ class CaseListSerializer(serializers.ModelSerializer):
         ]
 
 
+class QuotedStorySerializer(serializers.Serializer):
+    """A client's story as a case quotes it: the words, the teller's nickname at most, never a
+    recording."""
+
+    id = serializers.IntegerField()
+    what_changed = serializers.CharField()
+    why_important = serializers.CharField()
+    nickname = serializers.CharField(allow_null=True)
+    language = serializers.CharField()
+
+    def to_representation(self, story):
+        return {
+            "id": story.pk,
+            "what_changed": story.what_changed,
+            "why_important": story.why_important,
+            "nickname": story.nickname or None,
+            "language": story.language,
+        }
+
+
 class CaseSerializer(CaseListSerializer):
     """A case as its page shows it. The project's id only for those who may see the project."""
 
@@ -65,6 +92,7 @@ class CaseSerializer(CaseListSerializer):
     canvas_snapshot = SnapshotRefSerializer(allow_null=True)
     toc_snapshot = SnapshotRefSerializer(allow_null=True)
     photos = serializers.SerializerMethodField()
+    quoted_stories = serializers.SerializerMethodField()
     return_reason = serializers.SerializerMethodField()
 
     class Meta(CaseListSerializer.Meta):
@@ -83,6 +111,7 @@ class CaseSerializer(CaseListSerializer):
             "canvas_snapshot",
             "toc_snapshot",
             "photos",
+            "quoted_stories",
             "return_reason",
             "submitted_at",
         ]
@@ -120,6 +149,12 @@ class CaseSerializer(CaseListSerializer):
             for photo in case.photos.all()
         ]
 
+    @extend_schema_field(QuotedStorySerializer(many=True))
+    def get_quoted_stories(self, case) -> list[dict]:
+        """Read at each answer through the stories' consent (`case_quotes`): a withdrawn story, or
+        one no longer consented for cases, is not listed."""
+        return QuotedStorySerializer(case_quotes(case), many=True).data
+
     def get_return_reason(self, case) -> str:
         return (
             case.return_reason if services.is_team(self._user(), case) or self._user().is_coordinator else ""
@@ -151,6 +186,13 @@ class CaseWriteSerializer(serializers.Serializer):
     )
     toc_snapshot = _id_field(
         Snapshot.objects.select_related("instance__template"), required=False, allow_null=True
+    )
+    quoted_stories = serializers.ListField(
+        child=serializers.IntegerField(min_value=1, max_value=MAX_ID),
+        required=False,
+        max_length=100,
+        help_text="Ids of the project's stories of change to quote; only those whose tellers let "
+        "them be quoted in a practice case.",
     )
 
 

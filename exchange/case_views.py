@@ -21,6 +21,7 @@ from .selectors import (
     case_detail,
     case_figures,
     case_list,
+    case_quotes,
     case_threads,
     projects_to_adapt_into,
     thread_messages,
@@ -81,6 +82,7 @@ def case(request, pk):
     context = {
         "case": case,
         "figures": case_figures(case),
+        "quotes": case_quotes(case),
         "is_team": is_team,
         "may_see_project": user.has_perm("microprojects.view_microproject", case.project),
         "may_edit": user.has_perm("exchange.change_case", case),
@@ -157,7 +159,8 @@ def case_publish(request, pk):
     captions = [photo.caption for photo in case.photos.all()]
     # Bound on every POST: with no finding ticked (or none to tick) the POST is empty but still a publish.
     form = PublishForm(
-        request.POST if request.method == "POST" else None, findings=open_findings(case, captions)
+        request.POST if request.method == "POST" else None,
+        findings=open_findings(case, captions, case_quotes(case)),
     )
     if request.method == "POST" and form.is_valid():
         try:

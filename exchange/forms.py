@@ -2,6 +2,7 @@
 
 from django import forms
 from django.conf import settings
+from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from django_countries import countries
@@ -9,7 +10,7 @@ from django_countries import countries
 from microprojects.models import TargetGroup
 
 from .models import Case, Method
-from .selectors import case_project_choices, projects_to_adapt_into
+from .selectors import case_project_choices, case_quotes, projects_to_adapt_into, quotable_for_case
 
 TEXT_FIELDS = (
     "title",
@@ -28,6 +29,16 @@ class SnapshotChoice(forms.ModelChoiceField):
     def label_from_instance(self, snapshot):
         when = f"{snapshot.created_at:%Y-%m-%d}"
         return f"{snapshot.instance.display_title} · #{snapshot.number} {snapshot.note} ({when})"
+
+
+class QuotedStoriesChoice(forms.ModelMultipleChoiceField):
+    """A story as the team chooses it: the teller's nickname (or "A client"), what changed in one
+    line, and its language. Never a recording."""
+
+    def label_from_instance(self, story):
+        teller = story.nickname or _("A client")
+        change = Truncator(" ".join(story.what_changed.split())).chars(120)
+        return f"{teller}: “{change}” ({story.get_language_display()})"
 
 
 class CaseForm(forms.Form):
@@ -101,6 +112,16 @@ class CaseForm(forms.Form):
                 widget=forms.CheckboxSelectMultiple,
                 help_text=_("Counts from 1 to 4 are shown as “<5”."),
             )
+            self.fields["quoted_stories"] = QuotedStoriesChoice(
+                label=_("Clients' stories of change to quote"),
+                queryset=quotable_for_case(case.project),
+                required=False,
+                widget=forms.CheckboxSelectMultiple,
+                help_text=_(
+                    "Only stories whose tellers let them be published in a practice case. A story "
+                    "withdrawn later disappears from the case by itself."
+                ),
+            )
             snapshots = choices["snapshots"]
             self.fields["canvas_snapshot"] = SnapshotChoice(
                 label=_("Snapshot of the canvas"),
@@ -121,6 +142,7 @@ class CaseForm(forms.Form):
                     "methods": list(case.methods.all()),
                     "outcomes": list(case.outcomes.all()),
                     "indicators": list(case.indicators.all()),
+                    "quoted_stories": case_quotes(case),
                     "canvas_snapshot": case.canvas_snapshot_id,
                     "toc_snapshot": case.toc_snapshot_id,
                 }

@@ -121,6 +121,15 @@ class Case(models.Model):
         help_text=_("A role, such as “social worker for young people”, never a person's name or e-mail."),
     )
     language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES, default="en")
+    # The team's choice of its clients' stories to quote. Always read through
+    # `selectors.case_quotes` (toolkit.stories' quotable_stories): a story withdrawn, or no longer
+    # consented for cases, stays in this table but is never shown.
+    quoted_stories = models.ManyToManyField(
+        "stories.Story",
+        related_name="quoted_in_cases",
+        blank=True,
+        verbose_name=_("quoted stories of change"),
+    )
     canvas_snapshot = models.ForeignKey(
         Snapshot,
         on_delete=models.SET_NULL,

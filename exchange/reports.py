@@ -16,7 +16,7 @@ from reports.params import NoParams
 from reports.renderers.base import RenderContext, write_pdf
 from sempre.rules import is_coordinator, is_org_staff
 
-from .selectors import methods_available, published_cases
+from .selectors import case_quotes, methods_available, published_cases
 
 HANDBOOK_CSS = Path(__file__).resolve().parent / "handbook.css"
 
@@ -39,8 +39,13 @@ def register_report_kinds() -> None:
 
 
 def handbook_cases():
-    """The published cases the handbook prints, newest first (the cases' own selector)."""
-    return list(published_cases())
+    """The published cases the handbook prints, newest first (the cases' own selector), each with
+    `quotes`: the clients' stories it quotes, read as of this handbook's making through
+    `case_quotes` (a story withdrawn or narrowed before is not printed). One query a case."""
+    cases = list(published_cases())
+    for case in cases:
+        case.quotes = case_quotes(case)
+    return cases
 
 
 def render_handbook_pdf(ctx: RenderContext) -> None:

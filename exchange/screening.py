@@ -26,6 +26,12 @@ CHECKED_FIELDS = {
     "contact_role": _("Contact role"),
 }
 
+# Where else a finding may be, with its label: a photo's caption, a quoted client's story.
+OTHER_PLACES = {
+    "photo_caption": _("Photo caption"),
+    "quoted_story": _("Quoted story of change"),
+}
+
 KINDS = {
     "email": _("looks like an e-mail address"),
     "phone": _("looks like a phone number"),
@@ -64,7 +70,7 @@ class Finding:
 
     @property
     def field_label(self) -> str:
-        return str(CHECKED_FIELDS.get(self.field, self.field))
+        return str(CHECKED_FIELDS.get(self.field) or OTHER_PLACES.get(self.field, self.field))
 
     @property
     def kind_label(self) -> str:
@@ -140,17 +146,22 @@ def text_findings(field: str, text: str) -> list[Finding]:
     return list(unique.values())
 
 
-def case_findings(case, captions=()) -> list[Finding]:
-    """Every finding in the case's texts and its photos' captions, in the order of the page."""
+def case_findings(case, captions=(), quotes=()) -> list[Finding]:
+    """Every finding in the case's texts, its photos' captions and the texts of the clients'
+    stories it quotes (`selectors.case_quotes`: the words shown: nickname, what changed, why),
+    in the order of the page."""
     findings = []
     for field in CHECKED_FIELDS:
         findings += text_findings(field, getattr(case, field))
     for caption in captions:
         findings += text_findings("photo_caption", caption)
+    for story in quotes:
+        for text in (story.nickname, story.what_changed, story.why_important):
+            findings += text_findings("quoted_story", text)
     return findings
 
 
-def open_findings(case, captions=()) -> list[Finding]:
+def open_findings(case, captions=(), quotes=()) -> list[Finding]:
     """The findings a coordinator has not confirmed yet."""
     confirmed = set(case.confirmed_findings or [])
-    return [finding for finding in case_findings(case, captions) if finding.key not in confirmed]
+    return [finding for finding in case_findings(case, captions, quotes) if finding.key not in confirmed]

@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404
 from microprojects.models import Indicator, MicroProject, TargetGroup
 from microprojects.selectors import projects_visible_to, with_progress
 from toolkit.models import Outcome, Snapshot
+from toolkit.stories.selectors import quotable_stories
 
 from .models import Case, CaseMessage, CaseThread, Method
 
@@ -172,6 +173,19 @@ def case_detail(user, pk) -> Case:
         .prefetch_related("photos", "outcomes"),
         pk=pk,
     )
+
+
+def case_quotes(case: Case) -> list:
+    """The clients' stories the case quotes, as of now: those its team chose that
+    `quotable_stories(project, "cases")` still offers (not withdrawn, still consented for cases).
+    Every place that shows a case (its page, the API, the handbook) reads them here, at render
+    time, so a withdrawn or narrowed story disappears from all of them at once. One query."""
+    return list(quotable_stories(case.project, "cases").filter(quoted_in_cases=case))
+
+
+def quotable_for_case(project: MicroProject):
+    """The stories of `project` a case may quote (the form's and the service's choices)."""
+    return quotable_stories(project, "cases")
 
 
 def case_figures(case: Case) -> list[dict]:

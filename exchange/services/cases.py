@@ -36,6 +36,7 @@ from toolkit.services import tool_adapt_from_snapshot
 
 from ..models import Case, CaseMessage, CasePhoto, CaseThread, Method
 from ..screening import open_findings
+from ..selectors import case_quotes, quotable_for_case
 
 User = get_user_model()
 NOTIFY_MESSAGE_TASK = "sempre.exchange.notify_message"
@@ -64,10 +65,29 @@ class CaseHasFindings(Exception):
         self.findings = findings
 
 
-def _related(project: MicroProject, *, methods, outcomes, indicators, canvas_snapshot, toc_snapshot, errors):
+def _related(
+    project: MicroProject,
+    *,
+    methods,
+    outcomes,
+    indicators,
+    canvas_snapshot,
+    toc_snapshot,
+    errors,
+    quoted_stories=None,
+):
     """The relations of a case, each checked to belong where it must (the project's own outcomes,
-    indicators and snapshots); wrong ones are named in `errors`."""
+    indicators and snapshots; stories its clients let be quoted in a case); wrong ones are named in
+    `errors`."""
     found = {}
+    if quoted_stories is not None:
+        wanted = {getattr(story, "pk", story) for story in quoted_stories}
+        stories = list(quotable_for_case(project).filter(pk__in=[pk for pk in wanted if isinstance(pk, int)]))
+        if len(stories) != len(wanted):
+            errors["quoted_stories"] = _(
+                "Choose stories of this project whose tellers let them be quoted in a practice case."
+            )
+        found["quoted_stories"] = stories
     if methods is not None:
         methods = list(methods)
         slugs = [m for m in methods if isinstance(m, str)]
@@ -145,6 +165,7 @@ def case_create(
     methods=(),
     outcomes=(),
     indicators=(),
+    quoted_stories=(),
     canvas_snapshot: Snapshot | None = None,
     toc_snapshot: Snapshot | None = None,
 ) -> Case:
@@ -156,7 +177,12 @@ def case_create(
     return _save(
         case,
         texts=texts,
-        relations={"methods": methods, "outcomes": outcomes, "indicators": indicators},
+        relations={
+            "methods": methods,
+            "outcomes": outcomes,
+            "indicators": indicators,
+            "quoted_stories": quoted_stories,
+        },
         canvas_snapshot=canvas_snapshot,
         toc_snapshot=toc_snapshot,
     )
@@ -179,6 +205,7 @@ def case_update(
     methods=None,
     outcomes=None,
     indicators=None,
+    quoted_stories=None,
     canvas_snapshot=...,
     toc_snapshot=...,
 ) -> Case:
@@ -189,7 +216,12 @@ def case_update(
     return _save(
         locked,
         texts=texts,
-        relations={"methods": methods, "outcomes": outcomes, "indicators": indicators},
+        relations={
+            "methods": methods,
+            "outcomes": outcomes,
+            "indicators": indicators,
+            "quoted_stories": quoted_stories,
+        },
         canvas_snapshot=canvas_snapshot,
         toc_snapshot=toc_snapshot,
     )
@@ -230,12 +262,13 @@ def case_publish(*, case: Case, by, confirmed=()) -> Case:
             by, "exchange.review_case", locked, message=_("Only a coordinator publishes a submitted case.")
         )
         captions = list(locked.photos.values_list("caption", flat=True))
+        quotes = case_quotes(locked)
         confirmed = {str(key) for key in confirmed or ()}
-        current = {finding.key for finding in open_findings(locked, captions)}
+        current = {finding.key for finding in open_findings(locked, captions, quotes)}
         before = sorted(locked.confirmed_findings or [])
         kept = sorted(set(before) | (confirmed & current))
         locked.confirmed_findings = kept
-        remaining = open_findings(locked, captions)
+        remaining = open_findings(locked, captions, quotes)
         if not remaining:
             locked.status = Case.Status.PUBLISHED
             locked.published_at = timezone.now()
