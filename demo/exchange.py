@@ -8,6 +8,7 @@ Idempotent: a demo project that already has a case is left alone. Only the demo'
 from exchange.loader import load_methods
 from exchange.models import Case, Method
 from exchange.screening import case_findings
+from exchange.selectors import case_quotes, quotable_for_case
 from exchange.services import cases as services
 from sempre.models import User
 from toolkit import services as toolkit
@@ -132,6 +133,8 @@ def seed_cases(*, stdout) -> None:
             indicators=list(project.indicators.order_by("pk")[:2]),
             canvas_snapshot=canvas_snapshot,
             toc_snapshot=toc_snapshot,
+            # Up to two of the project's stories whose tellers let them be quoted in a case.
+            quoted_stories=list(quotable_for_case(project)[:2]),
             **spec,
         )
         if status != Case.Status.DRAFT:
@@ -139,7 +142,7 @@ def seed_cases(*, stdout) -> None:
         if status == Case.Status.PUBLISHED and coordinator is not None:
             # The demo's texts were written to name nobody; what the check still finds (place
             # names) the coordinator confirms, as on the publish page.
-            keys = [finding.key for finding in case_findings(case)]
+            keys = [finding.key for finding in case_findings(case, quotes=case_quotes(case))]
             services.case_publish(case=case, by=coordinator, confirmed=keys)
         elif status == Case.Status.RETURNED and coordinator is not None:
             services.case_return(case=case, by=coordinator, reason=reason)

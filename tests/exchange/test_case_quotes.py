@@ -10,6 +10,8 @@ from exchange.reports import handbook_cases
 from exchange.screening import case_findings
 from exchange.selectors import case_quotes
 from exchange.services import cases as services
+from reports.models import ReportJob
+from tests.reports.fixtures import pdf_text
 from tests.stories.factories import StoryFactory, StoryInviteFactory
 from toolkit.stories import services as stories
 
@@ -156,7 +158,8 @@ def test_only_the_case_editors_choose_quotes(draft, social_worker, other_social_
     assert [row["id"] for row in answer.json()["quoted_stories"]] == [story.pk]
 
 
-def test_the_privacy_check_lists_personal_data_in_a_quoted_story(draft, social_worker, coordinator):
+def test_the_privacy_check_lists_personal_data_in_a_quoted_story(draft, social_worker, coordinator, client):
+    web = client
     story = _story(draft.project, what_changed="Call Maria Berg on 0701 234 567 if you want.")
     services.case_update(case=draft, by=social_worker, quoted_stories=[story])
     case = services.case_submit(case=draft, by=social_worker)
@@ -167,6 +170,10 @@ def test_the_privacy_check_lists_personal_data_in_a_quoted_story(draft, social_w
     found = {(f.field, f.kind, f.text) for f in refused.value.findings}
     assert found == {("quoted_story", "name", "Maria Berg"), ("quoted_story", "phone", "0701 234 567")}
     assert refused.value.findings[0].as_dict()["message"].startswith("Quoted story of change:")
+    web.force_login(coordinator)
+    page = web.get(reverse("exchange:case_publish", args=[case.pk])).content.decode()
+    assert "Maria Berg" in page
+    assert "Quoted story of change" in page
     client_view = services.case_publish(
         case=case, by=coordinator, confirmed=[f.key for f in refused.value.findings]
     )
@@ -192,3 +199,21 @@ def test_the_case_page_and_api_detail_run_a_fixed_number_of_queries(
     with django_assert_num_queries(9):
         page = client.get(page_url)
     assert page.content.decode().count("<blockquote") == count
+
+
+@pytest.mark.slow(5)
+def test_a_handbook_made_after_the_withdrawal_no_longer_prints_the_story(
+    draft, social_worker, coordinator, make_report
+):
+    """The one PDF: printed while quotable, and the data of a handbook made after the withdrawal
+    holds it no more (the selector the renderer reads, no second PDF)."""
+    story = _story(draft.project, nickname="Birdie", what_changed="I sell my bread at the market now.")
+    services.case_update(case=draft, by=social_worker, quoted_stories=[story])
+    _publish(draft, social_worker, coordinator)
+    job = make_report(social_worker, "handbook", {})
+    assert job.status == ReportJob.Status.SUCCEEDED, job.error
+    text = " ".join(pdf_text(job).split())
+    assert "I sell my bread at the market now." in text
+    assert "Birdie" in text
+    stories.story_withdraw(story=story, receipt_code=RECEIPT)
+    assert handbook_cases()[0].quotes == []
