@@ -33,6 +33,14 @@ KEY_TERMS = (
     "social worker",
     "report",
     "dashboard",
+    "method",
+    "practice case",
+    "story of change",
+    "progress report",
+    "reporting period",
+    "indicator framework",
+    "framework indicator",
+    "notification",
 )
 
 
