@@ -48,6 +48,9 @@ def test_an_estonian_social_worker_adapts_the_lulea_case_and_asks_the_team(open_
     journey.login("svetlana")
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Practice cases").click()
     journey.check()
+    # On a phone the filters other than search are folded away, the cases first
+    expect(page.get_by_label(field("Method"))).to_be_hidden()
+    page.get_by_text("More filters").click()
     page.get_by_label(field("Method")).select_option(label="Photovoice")
     page.get_by_role("button", name="Filter").click()
     journey.check("filtered")

@@ -17,7 +17,6 @@ from playwright.sync_api import expect
 from tests.stories.factories import story_invite_with_token
 from toolkit.stories.models import Story
 
-from ..conftest import require_service
 from .conftest import AXE_JS, CHROMIUM_ARGS, Journey
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -26,19 +25,14 @@ VOICE_ARGS = ["--use-fake-ui-for-media-stream", "--use-fake-device-for-media-str
 
 
 @pytest.fixture
-def voice_browser():
-    """A browser of its own: the fake microphone is a launch flag, not a context option."""
-    executable = shutil.which("chromium")
-    require_service(executable is not None, "Debian's chromium (apt-get install chromium)")
-    import os
-
-    from playwright.sync_api import sync_playwright
-
-    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS + VOICE_ARGS)
-        yield browser
-        browser.close()
+def voice_browser(browser):
+    """A browser of its own, from the session's Playwright (a second sync_playwright() in the same
+    process refuses to start): the fake microphone is a launch flag, not a context option."""
+    voice = browser.browser_type.launch(
+        executable_path=shutil.which("chromium"), args=CHROMIUM_ARGS + VOICE_ARGS
+    )
+    yield voice
+    voice.close()
 
 
 @pytest.mark.slow(10)
