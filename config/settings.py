@@ -326,6 +326,8 @@ SPECTACULAR_SETTINGS = {
         "ReportKindEnum": "reports.api.report_kind_names",
         "ActivityKindEnum": "microprojects.models.Activity.Kind",
         "LanguageEnum": "reports.api.languages",
+        "CaseStatusEnum": "exchange.models.Case.Status",
+        "ProgressReportStatusEnum": "programme.models.ProgressReport.Status",
     },
     # Every error response, ETag/If-Match and the links from a create to its object: the schema is
     # the contract (sempre/api_schema.py, docs/api.md "The schema").

@@ -173,9 +173,7 @@ class CaseWriteSerializer(serializers.Serializer):
     lessons = serializers.CharField(max_length=4000, required=False, allow_blank=True)
     costs_and_time = serializers.CharField(max_length=2000, required=False, allow_blank=True)
     contact_role = serializers.CharField(max_length=200, required=False, allow_blank=True)
-    language = serializers.ChoiceField(
-        choices=[c for c, _n in Case._meta.get_field("language").choices], required=False
-    )
+    language = serializers.ChoiceField(choices=list(settings.LANGUAGES), required=False)
     methods = serializers.SlugRelatedField(
         slug_field="slug", queryset=Method.objects.all(), many=True, required=False
     )
