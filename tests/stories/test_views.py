@@ -3,7 +3,8 @@ import re
 import pytest
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import pgettext
 
 from tests.factories import IndicatorFactory, MembershipFactory, UserFactory
 from toolkit.stories.models import Story
@@ -241,7 +242,11 @@ def test_a_body_far_above_the_recording_limit_is_refused_before_it_is_read(invit
     big = recording(size=1024 * 1024 + 300 * 1024)
     response = Client().post(reverse("tell:tell", args=[token]), {"audio": big, "audio_seconds": "5"})
     assert response.status_code == 413
-    assert "too large" in response.content.decode()
+    with translation.override(response["Content-Language"]):  # the client's language, as the page's
+        message = pgettext(
+            "client page", "The recording is too large (at most %(mb)s MB). Please record a shorter one."
+        )
+    assert message % {"mb": 1} in response.content.decode()
     assert not Story.objects.exists()
 
 
