@@ -20,6 +20,5 @@ class MicroprojectsConfig(AppConfig):
         notifications.register()  # reminders: an indicator off track
 
         from . import tasks  # noqa: F401 - every process (web and worker) knows the refresh task
-
         from .imports import rules as import_rules  # noqa: F401 - the import permissions
         from .imports import tasks as import_tasks  # noqa: F401 - the dry run and import tasks
