@@ -4,8 +4,8 @@ coordinator and a reviewer, in-process through the WSGI application (no network)
 - Every operation: generated requests (schema-valid ones, then schema-invalid ones), each sent as
   each of the three roles (one set of generated requests for all three: generating them is most of
   the cost), each answer checked by every check schemathesis has (no 5xx, status code, content type,
-  headers and body as documented, valid data accepted, invalid data refused, a missing required header refused,
-  undocumented methods answered 405, authentication not ignored ...).
+  headers and body as documented, valid data accepted, invalid data refused, a missing required
+  header refused, undocumented methods answered 405, authentication not ignored ...).
 - The stateful phase: schemathesis follows the OpenAPI links the schema declares
   (sempre/api_schema.py) from each create to its object's read, update and delete, and from a
   created project to its activities and indicators, checking every answer the same way.
@@ -21,7 +21,7 @@ import time
 import pytest
 import schemathesis
 from django.core.signals import request_finished, request_started
-from django.db import close_old_connections
+from django.db import close_old_connections, transaction
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis.errors import Unsatisfiable
 from schemathesis import GenerationMode
@@ -116,14 +116,19 @@ def _run(operation, headers_by_role, mode):
     def check(case):
         case.cookies = {}  # the token is the credential; no stray session cookie
         for role, headers in headers_by_role.items():
-            try:
-                case.call_and_validate(
-                    headers=headers,
-                    excluded_checks=_excluded(case),
-                    additional_checks=[negative_data_rejection_but_empty_filters],
-                )
-            except AssertionError as error:
-                raise AssertionError(f"as {ROLE_NAMES[role]}: {error}") from error
+            # Each request meets the world as it was built: what one role's request changed (a
+            # round moved on, an object deleted) is rolled back before the next one's.
+            with transaction.atomic():
+                try:
+                    case.call_and_validate(
+                        headers=headers,
+                        excluded_checks=_excluded(case),
+                        additional_checks=[negative_data_rejection_but_empty_filters],
+                    )
+                except AssertionError as error:
+                    raise AssertionError(f"as {ROLE_NAMES[role]}: {error}") from error
+                finally:
+                    transaction.set_rollback(True)
 
     try:
         check()
