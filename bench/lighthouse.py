@@ -61,6 +61,9 @@ RUNS = int(os.environ.get("BENCH_LIGHTHOUSE_RUNS", "3"))
 PERFORMANCE, ACCESSIBILITY, BEST_PRACTICES = 95, 100, 95
 LCP_SECONDS, TBT_MS = 2.0, 100
 FIRST_LOAD_KB, LIGHT_FIRST_LOAD_KB, REPEAT_VISIT_KB = 150, 100, 20
+# The light pages (quick log, client page: opened on cheap phones on 3G) come back with 10 KB at
+# most (issue #18 §3: the service worker's and the browser's cache keep the rest).
+LIGHT_REPEAT_VISIT_KB = 10
 VILLAGE_LCP_SECONDS = 2.5
 VILLAGE_THROTTLING = (
     "--throttling.rttMs=400",
@@ -401,6 +404,7 @@ def measure(ctx) -> list[Row]:
 
 def page_row(title, path, m, visit, first_goal, version) -> Row:
     first_kb, repeat_kb = visit
+    repeat_goal = LIGHT_REPEAT_VISIT_KB if first_goal == LIGHT_FIRST_LOAD_KB else REPEAT_VISIT_KB
     figures = {
         "performance": m["performance"],
         "accessibility": m["accessibility"],
@@ -418,7 +422,7 @@ def page_row(title, path, m, visit, first_goal, version) -> Row:
         at_most(m["lcp_s"], LCP_SECONDS),
         at_most(m["tbt_ms"], TBT_MS),
         at_most(m["transfer_kb"], first_goal),
-        at_most(repeat_kb, REPEAT_VISIT_KB),
+        at_most(repeat_kb, repeat_goal),
     )
     largest = ", ".join(f"{url} {kb:.1f} KB" for url, kb in m["largest"])
     note = (
@@ -434,7 +438,7 @@ def page_row(title, path, m, visit, first_goal, version) -> Row:
         goal=(
             f"perf >= {PERFORMANCE}, a11y {ACCESSIBILITY}, best practices >= {BEST_PRACTICES}, "
             f"LCP <= {LCP_SECONDS} s, TBT <= {TBT_MS} ms, first load <= {first_goal} KB, "
-            f"repeat <= {REPEAT_VISIT_KB} KB"
+            f"repeat <= {repeat_goal} KB"
         ),
         passed=passed,
         note=note,
