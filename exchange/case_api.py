@@ -219,6 +219,9 @@ class AdaptSerializer(serializers.Serializer):
 
 class ContactSerializer(serializers.Serializer):
     text = serializers.CharField(max_length=4000)
+    share_email = serializers.BooleanField(
+        required=False, default=False, help_text="Show the writer's e-mail address to the other side."
+    )
 
 
 FINDINGS_ANSWER = inline_serializer(
@@ -231,14 +234,19 @@ FINDINGS_ANSWER = inline_serializer(
 
 
 class CaseMessageSerializer(serializers.ModelSerializer):
+    # Null unless the writer chose to share their address with this message.
+    shared_email = serializers.EmailField(read_only=True, allow_null=True)
+
     class Meta:
         model = CaseMessage
-        fields = ["id", "from_team", "text", "created_at"]
+        fields = ["id", "from_team", "text", "share_email", "shared_email", "created_at"]
+        read_only_fields = ["share_email"]
 
 
 class CaseThreadSerializer(serializers.ModelSerializer):
     """A conversation: the asking organisation by name, the messages by side (the team or the
-    asking organisation), never by person."""
+    asking organisation), never by person; a writer's address only on a message where they chose
+    to share it (`shared_email`)."""
 
     organisation = serializers.CharField(source="organisation.name")
     messages = CaseMessageSerializer(many=True)
@@ -248,8 +256,8 @@ class CaseThreadSerializer(serializers.ModelSerializer):
         fields = ["id", "organisation", "messages", "updated_at"]
 
 
-class ReplySerializer(serializers.Serializer):
-    text = serializers.CharField(max_length=4000)
+class ReplySerializer(ContactSerializer):
+    pass
 
 
 SLUG = {"type": "string", "pattern": "^[-a-zA-Z0-9_]*$", "maxLength": 50}
@@ -421,7 +429,12 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         case = self.get_object()
         data = ContactSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        message = services.case_contact(case=case, by=request.user, text=data.validated_data["text"])
+        message = services.case_contact(
+            case=case,
+            by=request.user,
+            text=data.validated_data["text"],
+            share_email=data.validated_data["share_email"],
+        )
         return Response({"thread": message.thread_id}, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=None, responses=CaseThreadSerializer(many=True))
@@ -430,7 +443,9 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         """The conversations about the case the reader takes part in: all of them for its team,
         their own organisation's for anybody else."""
         threads = case_threads(request.user, self.get_object()).prefetch_related(
-            Prefetch("messages", queryset=CaseMessage.objects.order_by("created_at", "pk"))
+            Prefetch(
+                "messages", queryset=CaseMessage.objects.select_related("author").order_by("created_at", "pk")
+            )
         )
         return Response(CaseThreadSerializer(threads, many=True).data)
 
@@ -447,7 +462,12 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
             raise NotFound()
         data = ReplySerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        message = services.thread_reply(thread=thread, by=request.user, text=data.validated_data["text"])
+        message = services.thread_reply(
+            thread=thread,
+            by=request.user,
+            text=data.validated_data["text"],
+            share_email=data.validated_data["share_email"],
+        )
         return Response(CaseMessageSerializer(message).data, status=status.HTTP_201_CREATED)
 
 

@@ -233,7 +233,12 @@ def case_contact(request, pk):
     form = MessageForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            message = services.case_contact(case=case, by=request.user, text=form.cleaned_data["text"])
+            message = services.case_contact(
+                case=case,
+                by=request.user,
+                text=form.cleaned_data["text"],
+                share_email=form.cleaned_data["share_email"],
+            )
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -249,7 +254,12 @@ def case_thread(request, pk, thread_pk):
     form = MessageForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.thread_reply(thread=thread, by=request.user, text=form.cleaned_data["text"])
+            services.thread_reply(
+                thread=thread,
+                by=request.user,
+                text=form.cleaned_data["text"],
+                share_email=form.cleaned_data["share_email"],
+            )
         except ValidationError as error:
             add_service_errors(form, error)
         else:

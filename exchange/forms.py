@@ -201,6 +201,11 @@ class AdaptForm(forms.Form):
 
 class MessageForm(forms.Form):
     text = forms.CharField(label=_("Message"), max_length=4000, widget=forms.Textarea(attrs={"rows": 4}))
+    share_email = forms.BooleanField(
+        label=_("Share my e-mail address with them"),
+        help_text=_("Off: they never see your address. On: they see it with this message only."),
+        required=False,
+    )
 
 
 class CaseFilterForm(forms.Form):

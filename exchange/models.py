@@ -246,6 +246,9 @@ class CaseMessage(models.Model):
     # True: written by the case's team; False: by the asking organisation.
     from_team = models.BooleanField(default=False)
     text = models.TextField(_("message"), max_length=4000)
+    # The author chose to show their e-mail address to the other side with this message (issue #20):
+    # only this message shows it, and only theirs.
+    share_email = models.BooleanField(_("share my e-mail address with them"), default=False)
     created_at = models.DateTimeField(auto_now_add=True)
     # When the other side was told by e-mail (the task sends each message once).
     notified_at = models.DateTimeField(null=True, blank=True)
@@ -257,3 +260,10 @@ class CaseMessage(models.Model):
 
     def __str__(self):
         return self.text[:80]
+
+    @property
+    def shared_email(self) -> str | None:
+        """The author's address if they chose to share it with this message, else None."""
+        if self.share_email and self.author is not None and self.author.email:
+            return self.author.email
+        return None

@@ -363,11 +363,11 @@ def _notify_later(message: CaseMessage) -> None:
 
 
 @transaction.atomic
-def case_contact(*, case: Case, by, text: str, organisation=None) -> CaseMessage:
+def case_contact(*, case: Case, by, text: str, organisation=None, share_email: bool = False) -> CaseMessage:
     """ "Ask the team": a message from the reader's organisation to the case's team, in the
     platform (one thread per case and asking organisation) and by e-mail to the team (no address
-    is shown to either side). `organisation`: which of the asker's organisations asks (default:
-    their first)."""
+    is shown to either side unless the writer ticks `share_email`). `organisation`: which of the
+    asker's organisations asks (default: their first)."""
     require(
         by, "exchange.contact_case", case, message=_("Only another organisation asks about a published case.")
     )
@@ -379,21 +379,26 @@ def case_contact(*, case: Case, by, text: str, organisation=None) -> CaseMessage
     else:
         raise ValidationError({"organisation": _("Choose an organisation you work for.")})
     thread, _created = CaseThread.objects.get_or_create(case=case, organisation_id=organisation_id)
-    message = CaseMessage.objects.create(thread=thread, author=by, from_team=False, text=text)
+    message = CaseMessage.objects.create(
+        thread=thread, author=by, from_team=False, text=text, share_email=bool(share_email)
+    )
     CaseThread.objects.filter(pk=thread.pk).update(updated_at=timezone.now())
     _notify_later(message)
     return message
 
 
 @transaction.atomic
-def thread_reply(*, thread: CaseThread, by, text: str) -> CaseMessage:
-    """A reply in a thread, from the case's team or from the asking organisation."""
+def thread_reply(*, thread: CaseThread, by, text: str, share_email: bool = False) -> CaseMessage:
+    """A reply in a thread, from the case's team or from the asking organisation. With
+    `share_email` the other side sees the writer's e-mail address on this message (and only it)."""
     case = thread.case
     from_team = is_team(by, case)
     if not from_team and thread.organisation_id not in (by.organisation_ids if by.is_authenticated else ()):
         raise PermissionDenied(_("You may not write in this conversation."))
     text = _message_text(text)
-    message = CaseMessage.objects.create(thread=thread, author=by, from_team=from_team, text=text)
+    message = CaseMessage.objects.create(
+        thread=thread, author=by, from_team=from_team, text=text, share_email=bool(share_email)
+    )
     CaseThread.objects.filter(pk=thread.pk).update(updated_at=timezone.now())
     _notify_later(message)
     return message
@@ -402,11 +407,14 @@ def thread_reply(*, thread: CaseThread, by, text: str) -> CaseMessage:
 def message_notify(*, message: CaseMessage) -> int:
     """E-mail the other side of a thread that a message is waiting in the platform, each person in
     the language saved on their account. The e-mail says who asked by organisation and role only,
-    reveals no address, and asks to reply in the platform. Each message is mailed once."""
+    reveals no address (except the writer's, if they chose to share it with this message), and
+    asks to reply in the platform. Each message is mailed once."""
     with transaction.atomic():
         message = (
             CaseMessage.objects.select_for_update(of=("self",))
-            .select_related("thread__case__project", "thread__organisation", "thread__case__created_by")
+            .select_related(
+                "author", "thread__case__project", "thread__organisation", "thread__case__created_by"
+            )
             .filter(pk=message.pk, notified_at__isnull=True)
             .first()
         )
