@@ -6,7 +6,6 @@ checked with axe and may not scroll sideways on a 360 px phone (conftest.py)."""
 import datetime as dt
 
 import pytest
-from celery import current_app
 from openpyxl import load_workbook
 from playwright.sync_api import expect
 
@@ -17,15 +16,6 @@ from .test_journeys import field
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 SMALL_PHONE = {"width": 360, "height": 740}
-
-
-@pytest.fixture
-def tasks_in_process():
-    """The dry run and the import run in the live server's thread, as without Redis."""
-    before = current_app.conf.task_always_eager
-    current_app.conf.task_always_eager = True
-    yield
-    current_app.conf.task_always_eager = before
 
 
 def filled(path, date):
@@ -46,9 +36,7 @@ def filled(path, date):
 
 
 @pytest.mark.slow(8)
-def test_a_social_worker_imports_a_corrected_spreadsheet_on_a_phone(
-    open_journey, anna, fruit_bags, tasks_in_process, tmp_path
-):
+def test_a_social_worker_imports_a_corrected_spreadsheet_on_a_phone(open_journey, anna, fruit_bags, tmp_path):
     journey = open_journey(viewport=SMALL_PHONE)
     page = journey.page
     main = page.locator("main")
