@@ -48,9 +48,10 @@ serve: install
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 # Tests handed out one at a time, the ones marked `slow` first and longest first (tests/conftest.py):
-# neither process is left with a long test at the end while the other has nothing to do.
+# neither process is left with a long test at the end while the other has nothing to do. The 25
+# slowest are listed at the end (docs/testing.md, "The slowest tests"): the suite should stay under 5 minutes.
 test: install-dev
-	$(BIN)/python -m pytest -n 2 --dist load --maxschedchunk 1 $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n 2 --dist load --maxschedchunk 1 --durations=25 $(PYTEST_ARGS)
 
 test-fast: install-dev
 	$(BIN)/python -m pytest -x -q $(PYTEST_ARGS)
