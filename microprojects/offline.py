@@ -121,10 +121,17 @@ def service_worker(request):
         },
         # Besides the files the kept pages name (found in them at install).
         # The quick log names its queue's scripts in a <meta> (fetched after load, issue #15), where
-        # the install's scan of src= and href= does not look: kept by name.
+        # the install's scan of src= and href= does not look: kept by name. So is its stylesheet,
+        # which a kept copy of the page may link instead of carrying (inline_css_until_kept).
         "static": [
             static(path)
-            for path in ("favicon.svg", "icons/icon-192.png", "js/offline-queue.js", "js/offline.js")
+            for path in (
+                "favicon.svg",
+                "icons/icon-192.png",
+                "js/offline-queue.js",
+                "js/offline.js",
+                "css/quick-log.min.css",
+            )
         ],
         "workbox": static("vendor/workbox/workbox-sw.js"),
         "queue_script": static("js/offline-queue.js"),

@@ -8,6 +8,7 @@ import uuid
 
 import pytest
 from django.contrib.staticfiles import finders
+from django.templatetags.static import static
 from django.urls import reverse
 
 from microprojects.models import Activity, Measurement, MicroProject
@@ -39,6 +40,9 @@ def test_service_worker_is_served_from_the_root_and_never_cached(client, db):
         FIELD_DATA,
     ]
     assert finders.find(config["workbox"].removeprefix("/static/"))
+    # kept by name: what the quick log fetches after its load (its queue's scripts, its stylesheet)
+    for path in ("js/offline-queue.js", "js/offline.js", "css/quick-log.min.css"):
+        assert static(path) in config["static"]
     assert "&quot;" not in body
     assert "&#x27;" not in body
 
