@@ -12,6 +12,8 @@ from pathlib import Path
 
 from django.db import transaction
 
+from sempre import fixtures
+
 from .models import Framework, FrameworkIndicator
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "frameworks"
@@ -21,19 +23,7 @@ INDICATOR_TEXTS = ("name", "definition", "unit", "measured_when")
 
 def read_translations(slug: str, directory: Path = FIXTURES) -> dict[str, dict]:
     """{language: {"_framework" or indicator code: {...}}} from translations/<slug>/*.json."""
-    folder = directory / "translations" / slug
-    if not folder.is_dir():
-        return {}
-    return {path.stem: json.loads(path.read_text(encoding="utf-8")) for path in sorted(folder.glob("*.json"))}
-
-
-def _set_changed(obj, values: dict) -> bool:
-    changed = False
-    for field, value in values.items():
-        if getattr(obj, field) != value:
-            setattr(obj, field, value)
-            changed = True
-    return changed
+    return fixtures.read_translations(directory / "translations" / slug)
 
 
 @transaction.atomic
@@ -49,7 +39,7 @@ def load_framework(data: dict, *, translations: dict | None = None, using: str =
     if framework is None:
         framework = Framework(slug=data["slug"], **values)
         framework.save(using=using)
-    elif _set_changed(framework, values):
+    elif fixtures.set_changed(framework, values):
         framework.save(using=using)
 
     existing = {i.code: i for i in FrameworkIndicator.objects.using(using).filter(framework=framework)}
@@ -79,7 +69,7 @@ def load_framework(data: dict, *, translations: dict | None = None, using: str =
         indicator = existing.get(code)
         if indicator is None:
             FrameworkIndicator(framework=framework, code=code, **indicator_values).save(using=using)
-        elif _set_changed(indicator, indicator_values):
+        elif fixtures.set_changed(indicator, indicator_values):
             indicator.save(using=using)
     FrameworkIndicator.objects.using(using).filter(framework=framework, is_current=True).exclude(
         code__in=codes

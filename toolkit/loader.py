@@ -11,6 +11,8 @@ from pathlib import Path
 
 from django.db import transaction
 
+from sempre import fixtures
+
 from .models import TEXT_FIELDS, Block, ToolTemplate
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -20,19 +22,7 @@ BLOCK_FIELDS = ("order", *TEXT_FIELDS, "column", "row", "column_span", "row_span
 
 def read_translations(slug: str, directory: Path = FIXTURES) -> dict[str, dict]:
     """{language: {block_key or "_template": {...}}} from translations/<slug>/*.json."""
-    folder = directory / "translations" / slug
-    if not folder.is_dir():
-        return {}
-    return {path.stem: json.loads(path.read_text(encoding="utf-8")) for path in sorted(folder.glob("*.json"))}
-
-
-def _set_changed(obj, values: dict) -> bool:
-    changed = False
-    for field, value in values.items():
-        if getattr(obj, field) != value:
-            setattr(obj, field, value)
-            changed = True
-    return changed
+    return fixtures.read_translations(directory / "translations" / slug)
 
 
 @transaction.atomic
@@ -51,7 +41,7 @@ def load_template(data: dict, *, translations: dict | None = None, using: str = 
     if template is None:
         template = ToolTemplate(slug=data["slug"], **values)
         template.save(using=using)
-    elif _set_changed(template, values):
+    elif fixtures.set_changed(template, values):
         template.save(using=using)
 
     existing = {block.key: block for block in Block.objects.using(using).filter(template=template)}
@@ -72,7 +62,7 @@ def load_template(data: dict, *, translations: dict | None = None, using: str = 
         block = existing.get(key)
         if block is None:
             Block(template=template, key=key, **block_values).save(using=using)
-        elif _set_changed(block, block_values):
+        elif fixtures.set_changed(block, block_values):
             block.save(using=using)
     Block.objects.using(using).filter(template=template).exclude(key__in=keys).delete()
     return template

@@ -80,6 +80,14 @@ def test_a_new_tool_needs_only_a_fixture(db, tmp_path):
     (tmp_path / "templates" / "swot.json").write_text(json.dumps(data))
     load_templates(directory=tmp_path)
     assert list(swot.blocks.values_list("key", flat=True)) == ["strengths"]
+    # A changed text in the fixture changes the stored template and block on the next load.
+    data["name"] = "SWOT analysis"
+    data["blocks"][0]["guiding_question"] = "What works well?"
+    (tmp_path / "templates" / "swot.json").write_text(json.dumps(data))
+    load_templates(directory=tmp_path)
+    swot.refresh_from_db()
+    assert swot.name == "SWOT analysis"
+    assert swot.blocks.get(key="strengths").guiding_question == "What works well?"
 
 
 def test_shipped_translations_are_loaded_with_english_fallback(db):
