@@ -71,6 +71,9 @@ class MicroProject(models.Model):
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.DRAFT)
     start_date = models.DateField(_("start date"), null=True, blank=True)
     end_date = models.DateField(_("end date"), null=True, blank=True)
+    # The day the project was completed or discontinued in the platform (project_transition), empty
+    # while it runs and again when it is made active: nothing is logged in it dated after that day.
+    closed_on = models.DateField(_("closed on"), null=True, blank=True, editable=False)
     budget_eur = models.DecimalField(
         _("budget (EUR)"),
         max_digits=12,

@@ -188,6 +188,7 @@ def project_transition(*, project: MicroProject, by, status: str, request=None) 
     project.status = status
     if status == MicroProject.Status.ACTIVE and project.start_date is None:
         project.start_date = date.today()
+    project.closed_on = timezone.localdate() if status in MicroProject.FINAL else None
     project.save()
     figures_changed()
     if previous in MicroProject.REOPEN_FROM:
@@ -269,7 +270,27 @@ def _activity_date_errors(activity: Activity) -> dict[str, str]:
             "date": _("The project ended on %(end)s; an activity cannot be dated after that.")
             % {"end": date_format(project.end_date)}
         }
-    return {}
+    return _closed_project_errors(project, activity.date)
+
+
+def _closed_project_errors(project: MicroProject, day: date) -> dict[str, str]:
+    """Nothing is logged in a completed or discontinued project dated after the day it was closed:
+    an entry typed on a phone before the project was closed (and sent later) still arrives, one
+    dated later is refused, naming who can make the project active again."""
+    if project.status not in MicroProject.FINAL or not project.closed_on or day <= project.closed_on:
+        return {}
+    values = {"day": date_format(project.closed_on), "organisation": project.organisation.name}
+    if project.status == MicroProject.Status.COMPLETED:
+        message = _(
+            "The project was completed on %(day)s; nothing can be logged in it dated after that. "
+            "Only an admin of %(organisation)s can make it active again."
+        )
+    else:
+        message = _(
+            "The project was discontinued on %(day)s; nothing can be logged in it dated after that. "
+            "Only an admin of %(organisation)s can make it active again."
+        )
+    return {"date": message % values}
 
 
 def _activity_unusual(activity: Activity) -> dict[str, ValidationError]:
@@ -579,8 +600,8 @@ def indicator_delete(*, indicator: Indicator, by) -> None:
 
 
 def _measurement_check(measurement: Measurement) -> None:
-    """A value that cannot be right is refused, every error at once: a date after today or before
-    the project started, a negative value, and the fields' own rules."""
+    """A value that cannot be right is refused, every error at once: a date after today, before
+    the project started or after it was closed, a negative value, and the fields' own rules."""
     errors: dict[str, list] = {}
     project = measurement.indicator.project
     if isinstance(measurement.date, date):
@@ -591,6 +612,8 @@ def _measurement_check(measurement: Measurement) -> None:
                 _("The project started on %(start)s; a measurement cannot be dated before that.")
                 % {"start": date_format(project.start_date)}
             ]
+        elif closed := _closed_project_errors(project, measurement.date):
+            errors["date"] = [closed["date"]]
     try:
         value = Decimal(str(measurement.value))
     except ArithmeticError:

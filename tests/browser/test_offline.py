@@ -3,10 +3,13 @@ log and the measurement form used offline (context.set_offline), the queue page,
 arriving exactly once when the connection returns, a refused entry corrected on the phone, and
 logging out with entries waiting."""
 
+import datetime as dt
+
 import pytest
+from django.utils import timezone
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
-from microprojects.models import Activity, Measurement
+from microprojects.models import Activity, Measurement, MicroProject
 
 from .conftest import PHONE
 
@@ -196,8 +199,10 @@ def test_a_refused_entry_is_corrected_on_the_phone(open_journey, anna, fruit_bag
     page.wait_for_function(
         "() => document.querySelector('[data-offline-status]').textContent.includes(': 1')"
     )
-    # Meanwhile the project's period is shortened at the office: the activity's date is now after it.
-    fruit_bags.end_date = fruit_bags.start_date
+    # Meanwhile the project was completed at the office, the day before the activity's date (the
+    # issue's example): the phone, offline, still offered it.
+    yesterday = timezone.localdate() - dt.timedelta(days=1)
+    fruit_bags.status, fruit_bags.closed_on = MicroProject.Status.COMPLETED, yesterday
     fruit_bags.save()
 
     journey.goto("/projects/queue/")
@@ -206,16 +211,17 @@ def test_a_refused_entry_is_corrected_on_the_phone(open_journey, anna, fruit_bag
     attention = page.locator("[data-queue-attention]")
     attention.wait_for(state="visible")
     assert "Needs your attention" in journey.text()
-    assert "an activity cannot be dated after that" in attention.inner_text()
+    assert "The project was completed on" in attention.inner_text()
     journey.check("needs attention")
     assert Activity.objects.count() == 0
 
-    page.get_by_label("Date").fill(fruit_bags.start_date.isoformat())
+    # It happened the day before, in fact: the date is corrected and the entry arrives.
+    page.get_by_label("Date").fill(yesterday.isoformat())
     page.get_by_role("button", name="Send again").click()
     attention.wait_for(state="hidden")
     assert "Everything is sent" in journey.text()
     (activity,) = Activity.objects.all()
-    assert (activity.title, activity.date) == ("Sewing", fruit_bags.start_date)
+    assert (activity.title, activity.date) == ("Sewing", yesterday)
     journey.check("corrected")
 
 

@@ -199,3 +199,66 @@ def test_unusual_figures_are_saved_only_when_confirmed_with_every_other_error(pr
     assert [e.code for e in changed.value.error_dict["participants_total"]] == ["unusual"]
     usual = services.activity_log(date=dt.date(2025, 9, 2), participants_total=20, **log)
     assert not usual.unusual_confirmed
+
+
+# A closed project (issue #18: an entry sent from a phone after the project was completed) --------
+
+
+def test_closing_a_project_records_the_day_and_making_it_active_again_clears_it(
+    project, social_worker, org_admin
+):
+    services.project_transition(project=project, by=social_worker, status="active")
+    assert project.closed_on is None
+    services.project_transition(project=project, by=social_worker, status="completed")
+    project.refresh_from_db()
+    assert project.closed_on == dt.date.today()
+    services.project_transition(project=project, by=org_admin, status="active")
+    project.refresh_from_db()
+    assert project.closed_on is None
+
+
+@pytest.mark.parametrize(
+    ("status", "words"), [("completed", "was completed on"), ("discontinued", "was discontinued on")]
+)
+def test_nothing_is_logged_in_a_closed_project_dated_after_it_was_closed(
+    project, social_worker, organisation, status, words
+):
+    services.project_transition(project=project, by=social_worker, status="active")
+    indicator = services.indicator_create(project=project, by=social_worker, name="Members", unit="people")
+    services.project_transition(project=project, by=social_worker, status=status)
+    # Closed yesterday at the office; the phone was offline and still offered it today.
+    yesterday = dt.date.today() - dt.timedelta(days=1)
+    MicroProject.objects.filter(pk=project.pk).update(closed_on=yesterday)
+    project.refresh_from_db()
+    with pytest.raises(ValidationError) as refused:
+        services.activity_log(project=project, by=social_worker, date=dt.date.today(), title="Sewing")
+    (message,) = refused.value.message_dict["date"]
+    assert words in message
+    assert organisation.name in message
+    with pytest.raises(ValidationError) as refused:
+        services.measurement_record(indicator=indicator, by=social_worker, date=dt.date.today(), value=3)
+    assert words in refused.value.message_dict["date"][0]
+    assert not Activity.objects.exists()
+    assert not indicator.measurements.exists()
+    # What happened while the project still ran arrives, however late it is sent.
+    services.activity_log(project=project, by=social_worker, date=yesterday, title="Sewing")
+    services.measurement_record(indicator=indicator, by=social_worker, date=yesterday, value=3)
+    assert Activity.objects.count() == indicator.measurements.count() == 1
+
+
+def test_projects_closed_before_the_day_was_kept_take_it_from_their_history(project, social_worker):
+    from importlib import import_module
+
+    from django.apps import apps
+
+    migration = import_module("microprojects.migrations.0009_project_closed_on")
+    services.project_transition(project=project, by=social_worker, status="active")
+    services.project_transition(project=project, by=social_worker, status="completed")
+    closed = dt.date(2026, 3, 2)
+    # Its history moved back in time: opened on 1 March, completed on 2 March.
+    project.history.exclude(status="completed").update(history_date=dt.datetime(2026, 3, 1, 9, tzinfo=dt.UTC))
+    project.history.filter(status="completed").update(history_date=dt.datetime(2026, 3, 2, 12, tzinfo=dt.UTC))
+    MicroProject.objects.filter(pk=project.pk).update(closed_on=None)
+    migration.closed_on_from_history(apps, None)
+    project.refresh_from_db()
+    assert project.closed_on == closed

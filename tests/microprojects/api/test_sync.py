@@ -2,6 +2,7 @@
 the single endpoints and the batch endpoint POST /api/v1/sync/. The race of two sends at once is
 in tests/microprojects/test_client_uuid_races.py (PostgreSQL)."""
 
+import datetime as dt
 import uuid
 
 import pytest
@@ -198,6 +199,24 @@ def test_sync_refuses_a_negative_measurement_by_the_services_rule(as_user, socia
     entry = a_measurement(indicator, value="-3")
     (result,) = as_user(social_worker).post(SYNC, {"entries": [entry]}, format="json").json()["results"]
     assert (result["status"], list(result["errors"])) == ("refused", ["value"])
+
+
+def test_sync_refuses_entries_dated_after_their_project_was_closed(
+    as_user, social_worker, project, indicator
+):
+    # The example of issue #18: the project was completed at the office while the phone was offline.
+    project.status, project.closed_on = project.Status.COMPLETED, dt.date(2025, 3, 1)
+    project.save()
+    entries = [an_activity(project), a_measurement(indicator), an_activity(project, date="2025-03-01")]
+    results = as_user(social_worker).post(SYNC, {"entries": entries}, format="json").json()["results"]
+    assert [(r["status"], list(r.get("errors") or [])) for r in results] == [
+        ("refused", ["date"]),
+        ("refused", ["date"]),
+        ("stored", []),
+    ]
+    assert "was completed on" in results[0]["errors"]["date"][0]
+    assert Activity.objects.get().date == dt.date(2025, 3, 1)
+    assert not Measurement.objects.exists()
 
 
 def test_sync_asks_to_confirm_unusual_figures_then_stores_them(as_user, social_worker, project):
