@@ -15,6 +15,12 @@ every operation by a postprocessing hook (SPECTACULAR_SETTINGS["POSTPROCESSING_H
 """
 
 import re
+from typing import ClassVar
+
+from django.core.signals import setting_changed
+from django.dispatch import receiver
+from django.utils import translation
+from drf_spectacular import generators
 
 ERROR = {
     "type": "object",
@@ -242,3 +248,23 @@ def _requires_if_match(operation) -> bool:
         p["in"] == "header" and p["name"] == "If-Match" and p.get("required")
         for p in operation.get("parameters", [])
     )
+
+
+class SchemaGenerator(generators.SchemaGenerator):
+    """drf-spectacular's generator, keeping what it made for each language and API version for the
+    life of the process: the schema is public (SERVE_PUBLIC), the same for every person, and changes
+    only with the code, while making it takes about a second of CPU. /api/schema/ answers from the
+    kept copy (config/urls.py); a changed setting (tests) forgets them all."""
+
+    made: ClassVar[dict] = {}
+
+    def get_schema(self, request=None, public=False):
+        key = (translation.get_language(), self.api_version, public, str(self.urlconf), self.patterns is None)
+        if key not in self.made or self.patterns is not None:
+            self.made[key] = super().get_schema(request=request, public=public)
+        return self.made[key]
+
+
+@receiver(setting_changed)
+def _forget_schemas(**kwargs):
+    SchemaGenerator.made.clear()

@@ -1,12 +1,15 @@
 """Token login, authentication round trip, and the OpenAPI schema and Swagger UI."""
 
+import json
 import re
 
 import pytest
 from drf_spectacular.drainage import GENERATOR_STATS
 from drf_spectacular.generators import SchemaGenerator
+from drf_spectacular.renderers import OpenApiJsonRenderer
 from drf_spectacular.validation import validate_schema
 
+from sempre.api_schema import SchemaGenerator as KeptSchemaGenerator
 from sempre.models import ApiToken
 
 from .conftest import anonymous_status
@@ -204,6 +207,24 @@ def test_schema_is_served_as_json(client):
     response = client.get("/api/schema/?format=json")
     assert response.status_code == 200
     assert response.json()["openapi"].startswith("3.")
+
+
+def test_the_served_schema_is_made_once_per_language_and_is_the_same_for_everyone(
+    as_user, coordinator, client
+):
+    """/api/schema/ answers from a kept copy (sempre.api_schema.SchemaGenerator): safe because the
+    schema is public and does not depend on who asks; a language of its own gets a copy of its own."""
+    KeptSchemaGenerator.made.clear()
+    as_anonymous = client.get("/api/schema/?format=json").json()
+    assert len(KeptSchemaGenerator.made) == 1
+    as_coordinator = as_user(coordinator).get("/api/schema/?format=json").json()
+    assert len(KeptSchemaGenerator.made) == 1
+    assert as_coordinator == as_anonymous
+    fresh = json.loads(OpenApiJsonRenderer().render(SchemaGenerator().get_schema(request=None, public=True)))
+    assert fresh == as_anonymous
+    in_latvian = client.get("/api/schema/?format=json&lang=lv").json()
+    assert len(KeptSchemaGenerator.made) == 2
+    assert in_latvian != as_anonymous
 
 
 @pytest.mark.django_db
