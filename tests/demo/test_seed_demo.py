@@ -10,6 +10,7 @@ from django.core.management import CommandError, call_command
 from django.test import RequestFactory
 
 from demo import microprojects
+from demo import reports as demo_reports
 from demo.management.commands import seed_demo
 from demo.people import DEMO_PASSWORD, demo_logins
 from microprojects.models import Activity, Indicator, MicroProject
@@ -20,9 +21,9 @@ from toolkit.models import Entry, ToolInstance
 from .helpers import database_snapshot
 
 
-def run_seed_demo() -> str:
+def run_seed_demo(*args) -> str:
     out = io.StringIO()
-    call_command("seed_demo", stdout=out)
+    call_command("seed_demo", *args, stdout=out)
     return out.getvalue()
 
 
@@ -36,17 +37,18 @@ def only_microprojects(monkeypatch):
 # Idempotency ------------------------------------------------------------------------------------
 
 
-# One test, three runs: the whole demo is the slowest thing the suite seeds (some 10 s, most of it
-# three PDF reports), so the rerun on the demo alone and the rerun around a person's project start
-# from the same first run instead of a first run each.
-@pytest.mark.slow(30)
+# One test, three runs: the whole demo is the slowest thing the suite seeds, so the rerun on the
+# demo alone and the rerun around a person's project start from the same first run instead of a
+# first run each. Without the demo reports (their PDFs were two thirds of the time): that they are
+# made once is tests/demo/test_reports.py's.
+@pytest.mark.slow(15)
 def test_seed_demo_reruns_change_nothing_and_leave_a_person_s_project_alone(db, as_user):
-    run_seed_demo()
+    run_seed_demo("--without-reports")
     before = database_snapshot()
     assert before["microprojects.MicroProject"][0] == 30
 
     # A second run changes nothing.
-    run_seed_demo()
+    run_seed_demo("--without-reports")
     after = database_snapshot()
     changed = {
         label: (before[label][0], after[label][0]) for label in before if before[label] != after[label]
@@ -61,7 +63,7 @@ def test_seed_demo_reruns_change_nothing_and_leave_a_person_s_project_alone(db, 
     own = MicroProject.objects.get(pk=response.json()["id"])
     history = list(own.history.values_list())
 
-    run_seed_demo()
+    run_seed_demo("--without-reports")
 
     assert not ToolInstance.objects.filter(project=own).exists()
     assert not Entry.objects.filter(instance__project=own).exists()
@@ -134,6 +136,16 @@ def test_seed_demo_runs_the_seeders_after_the_micro_projects(db, tmp_path, monke
     assert fake_seeder.calls == [30]
     assert "fake seeder ran" in output
     monkeypatch.delitem(sys.modules, "fake_seeder")
+
+
+def test_seed_demo_without_reports_leaves_out_only_the_reports(db, monkeypatch):
+    ran = []
+    monkeypatch.setattr(demo_reports, "seed", lambda *, stdout: ran.append("reports"))
+    monkeypatch.setattr(seed_demo, "SEEDERS", (microprojects, demo_reports))
+    run_seed_demo("--without-reports")
+    assert (ran, MicroProject.objects.count()) == ([], 30)
+    run_seed_demo()
+    assert ran == ["reports"]
 
 
 def test_seed_demo_refuses_a_production_installation(db, only_microprojects, settings):

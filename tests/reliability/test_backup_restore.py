@@ -94,7 +94,7 @@ print(job.status, job.file.name)
 MAKE_THE_DEMO = f"""
 from django.core.management import call_command
 call_command("migrate", interactive=False, verbosity=0)
-call_command("seed_demo")
+call_command("seed_demo", without_reports=True)  # it makes a report of its own below
 {MAKE_REPORT}
 {COUNT_ROWS}
 """

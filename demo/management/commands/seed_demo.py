@@ -57,6 +57,12 @@ class Command(BaseCommand):
             action="store_true",
             help="Load the demo data although SEMPRE_ENV=production (for a public demo site only).",
         )
+        parser.add_argument(
+            "--without-reports",
+            action="store_true",
+            help="Leave out the finished demo reports (their PDFs take most of the seeding time); "
+            "the Reports page then lists none until someone asks for one.",
+        )
 
     def handle(self, *args, **options):
         if settings.PRODUCTION and not options["allow_production"]:
@@ -66,6 +72,8 @@ class Command(BaseCommand):
                 "--allow-production."
             )
         for seeder in SEEDERS:
+            if seeder is reports and options["without_reports"]:
+                continue
             with transaction.atomic():
                 seeder.seed(stdout=self.stdout)
         # The demo data is partly written in bulk, past the services that keep the precomputed
