@@ -170,7 +170,7 @@ def test_social_worker_fills_in_a_canvas_builds_a_theory_of_change_and_invites_c
     ):
         # htmx swaps the whole board after each entry: type only once the swap has settled, as a
         # person would, not into the board that is being replaced.
-        page.wait_for_function(HTMX_IDLE)
+        page.wait_for_function(HTMX_IDLE, polling=100)
         add_field = page.get_by_label(f"Add to “{block}”")
         add_field.fill(text)
         expect(add_field).to_have_value(text)

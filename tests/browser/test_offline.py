@@ -25,12 +25,16 @@ def controlled(journey):
     # two browsers at once) that took longer than the 15 s default once.
     page.evaluate("() => navigator.serviceWorker.ready")
     try:
-        page.wait_for_function("() => navigator.serviceWorker.controller !== null", timeout=20_000)
+        page.wait_for_function(
+            "() => navigator.serviceWorker.controller !== null", timeout=20_000, polling=100
+        )
     except PlaywrightTimeoutError:
         # Active, but this page was loaded before it and is not claimed yet (twice in CI, after 60 s):
         # a page opened again is controlled, as a person's next visit is.
         journey.goto("/projects/log/")
-        page.wait_for_function("() => navigator.serviceWorker.controller !== null", timeout=40_000)
+        page.wait_for_function(
+            "() => navigator.serviceWorker.controller !== null", timeout=40_000, polling=100
+        )
     # Every page the app keeps is in its cache before the connection goes.
     page.wait_for_function(
         """async () => {
@@ -41,13 +45,14 @@ def controlled(journey):
             return (await cache.keys()).length >= 5;
         }""",
         timeout=60_000,
+        polling=100,
     )
 
 
 def log_activity(page, *, title, total, women=None, men=None):
     # The quick log fetches its queue's scripts after the page has loaded (issue #15): a person who
     # taps at once posts the form, which the service worker keeps; the journeys wait for the queue.
-    page.wait_for_function("() => document.documentElement.dataset.offline === 'ready'")
+    page.wait_for_function("() => document.documentElement.dataset.offline === 'ready'", polling=100)
     page.get_by_label("Project").select_option(label="Fruit bags for Luleå")
     page.get_by_label("Title").fill(title)
     page.get_by_label("Participants", exact=True).fill(str(total))
@@ -81,16 +86,16 @@ def test_a_day_without_signal_arrives_once(open_journey, anna, fruit_bags):
     page.get_by_label("Women", exact=True).fill("7")
     page.get_by_role("button", name="Log the activity").click()
     page.wait_for_function(
-        "() => document.querySelector('[data-offline-status]').textContent.includes(': 1')"
+        "() => document.querySelector('[data-offline-status]').textContent.includes(': 1')", polling=100
     )
     assert "Saved on this phone" in waiting_text(page)
     log_activity(page, title="Jam tasting", total=4)
     page.wait_for_function(
-        "() => document.querySelector('[data-offline-status]').textContent.includes(': 2')"
+        "() => document.querySelector('[data-offline-status]').textContent.includes(': 2')", polling=100
     )
     log_activity(page, title="Market stall", total=6)
     page.wait_for_function(
-        "() => document.querySelector('[data-offline-status]').textContent.includes(': 3')"
+        "() => document.querySelector('[data-offline-status]').textContent.includes(': 3')", polling=100
     )
     journey.check("three waiting")
 
@@ -98,7 +103,7 @@ def test_a_day_without_signal_arrives_once(open_journey, anna, fruit_bags):
     journey.goto("/projects/")
     assert page.get_by_role("heading", name="No connection").is_visible()
     page.wait_for_function(
-        "() => document.querySelector('[data-offline-status]').textContent.includes(': 3')"
+        "() => document.querySelector('[data-offline-status]').textContent.includes(': 3')", polling=100
     )
     assert page.get_by_role("link", name="Record a value").is_visible()
 
@@ -109,11 +114,13 @@ def test_a_day_without_signal_arrives_once(open_journey, anna, fruit_bags):
     page.get_by_label("Value").fill("3")
     page.get_by_role("button", name="Record the value").click()
     page.wait_for_function(
-        "() => document.querySelector('[data-offline-status]').textContent.includes(': 4')"
+        "() => document.querySelector('[data-offline-status]').textContent.includes(': 4')", polling=100
     )
 
     journey.goto("/projects/queue/")
-    page.wait_for_function("() => document.querySelector('[data-queue-waiting]').textContent.includes('4')")
+    page.wait_for_function(
+        "() => document.querySelector('[data-queue-waiting]').textContent.includes('4')", polling=100
+    )
     assert "Waiting to be sent: 4" in journey.text()
     assert "Do not clear this browser's data" in journey.text()
     assert page.locator("[data-queue-list] li").count() == 4
@@ -123,7 +130,8 @@ def test_a_day_without_signal_arrives_once(open_journey, anna, fruit_bags):
     page.context.set_offline(False)
     page.get_by_role("button", name="Send now").click()
     page.wait_for_function(
-        "() => document.querySelector('[data-queue-waiting]').textContent.includes('Everything is sent')"
+        "() => document.querySelector('[data-queue-waiting]').textContent.includes('Everything is sent')",
+        polling=100,
     )
     assert sorted(Activity.objects.filter(project=fruit_bags).values_list("title", flat=True)) == [
         "Jam tasting",
@@ -150,7 +158,8 @@ def test_a_day_without_signal_arrives_once(open_journey, anna, fruit_bags):
     assert Activity.objects.count() == 3
     page.reload()
     page.wait_for_function(
-        "() => document.querySelector('[data-queue-waiting]').textContent.includes('Everything is sent')"
+        "() => document.querySelector('[data-queue-waiting]').textContent.includes('Everything is sent')",
+        polling=100,
     )
     journey.check("replayed")
 
@@ -197,7 +206,7 @@ def test_a_refused_entry_is_corrected_on_the_phone(open_journey, anna, fruit_bag
     page.reload()
     log_activity(page, title="Sewing", total=10)
     page.wait_for_function(
-        "() => document.querySelector('[data-offline-status]').textContent.includes(': 1')"
+        "() => document.querySelector('[data-offline-status]').textContent.includes(': 1')", polling=100
     )
     # Meanwhile the project was completed at the office, the day before the activity's date (the
     # issue's example): the phone, offline, still offered it.
@@ -234,7 +243,7 @@ def test_logout_with_entries_waiting_warns_then_leaves_nothing(open_journey, ann
     page.reload()
     log_activity(page, title="Sewing", total=10)
     page.wait_for_function(
-        "() => document.querySelector('[data-offline-status]').textContent.includes(': 1')"
+        "() => document.querySelector('[data-offline-status]').textContent.includes(': 1')", polling=100
     )
     page.context.set_offline(False)
     page.reload()  # the page sends on open; keep the entry waiting: the server is not reached
@@ -280,7 +289,7 @@ def test_an_ended_session_asks_to_log_in_then_sends(open_journey, anna, fruit_ba
     journey.goto("/projects/log/")
     log_activity(page, title="Sewing", total=10)
     page.wait_for_function(
-        "() => document.querySelector('[data-offline-status]').textContent.includes(': 1')"
+        "() => document.querySelector('[data-offline-status]').textContent.includes(': 1')", polling=100
     )
     journey.goto("/projects/queue/")
     page.context.clear_cookies()  # the session ended meanwhile
@@ -298,7 +307,8 @@ def test_an_ended_session_asks_to_log_in_then_sends(open_journey, anna, fruit_ba
     page.get_by_role("button", name="Log in").click()
     page.wait_for_url("**/projects/queue/")
     page.wait_for_function(
-        "() => document.querySelector('[data-queue-waiting]').textContent.includes('Everything is sent')"
+        "() => document.querySelector('[data-queue-waiting]').textContent.includes('Everything is sent')",
+        polling=100,
     )
     journey.check("back")
     assert Activity.objects.get().title == "Sewing"

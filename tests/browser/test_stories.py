@@ -56,9 +56,13 @@ def test_a_client_tells_her_story_in_arabic_by_voice_on_a_phone(
         # She records: the page counts the seconds; she stops after the first one
         page.locator("[data-record]").click()
         expect(page.locator("[data-stop]")).to_be_visible()
-        page.wait_for_function("() => document.querySelector('[data-status]').textContent.includes('0:01')")
+        page.wait_for_function(
+            "() => document.querySelector('[data-status]').textContent.includes('0:01')", polling=100
+        )
         page.locator("[data-stop]").click()
-        page.wait_for_function("() => document.querySelector('input[name=audio]').files.length === 1")
+        page.wait_for_function(
+            "() => document.querySelector('input[name=audio]').files.length === 1", polling=100
+        )
         expect(page.locator("[data-record]")).to_be_visible()  # "Record again"
         journey.check("recorded")
 

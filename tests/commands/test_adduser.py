@@ -9,6 +9,7 @@ from django.core.management import CommandError, call_command
 from sempre.models import Membership, Organisation, User
 
 from ..factories import MembershipFactory, OrganisationFactory, UserFactory
+from ..workers import worker_database_url
 
 GOOD_PASSWORD = "fruit-bags-from-lulea"
 
@@ -214,33 +215,44 @@ def test_adduser_existing_user_password_changes_only_when_given(db):
     assert user.check_password(GOOD_PASSWORD)
 
 
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _manage(url, *args, stdin=""):
+    """manage.py in a process of its own on the database at `url`."""
+    return subprocess.run(
+        # --skip-checks: this is about the command, not about every URLconf of the project.
+        [sys.executable, "manage.py", *args, "--skip-checks"],
+        cwd=ROOT,
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={"PATH": "/usr/bin:/bin", "DJANGO_SETTINGS_MODULE": "config.settings", "DATABASE_URL": url},
+        check=False,
+    )
+
+
+@pytest.fixture
+def run_manage(request):
+    """manage.py in a real process, as an operator runs it: on this test's PostgreSQL database
+    (committed, emptied after the test), or without one on a SQLite file migrated for the module."""
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        request.getfixturevalue("transactional_db")
+        database_url = worker_database_url()
+    else:
+        database_url = request.getfixturevalue("migrated_sqlite")
+    return lambda *args, stdin="": _manage(database_url, *args, stdin=stdin)
+
+
 @pytest.fixture(scope="module")
-def run_manage(tmp_path_factory):
-    """manage.py in a real process on its own migrated SQLite file, as an operator runs it."""
-    root = Path(__file__).resolve().parents[2]
-    database = tmp_path_factory.mktemp("adduser") / "db.sqlite3"
-    env = {
-        "PATH": "/usr/bin:/bin",
-        "DATABASE_URL": f"sqlite:///{database}",
-        "DJANGO_SETTINGS_MODULE": "config.settings",
-    }
-
-    def run(*args, stdin=""):
-        return subprocess.run(
-            # --skip-checks: this is about the command, not about every URLconf of the project.
-            [sys.executable, "manage.py", *args, "--skip-checks"],
-            cwd=root,
-            input=stdin,
-            capture_output=True,
-            text=True,
-            timeout=120,
-            env=env,
-            check=False,
-        )
-
-    migrated = run("migrate", "--noinput")
+def migrated_sqlite(tmp_path_factory):
+    url = f"sqlite:///{tmp_path_factory.mktemp('adduser') / 'db.sqlite3'}"
+    migrated = _manage(url, "migrate", "--noinput")
     assert migrated.returncode == 0, migrated.stderr
-    return run
+    return url
 
 
 def test_adduser_process_reads_piped_password_and_exits_zero(run_manage):
