@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection
 
 from sempre.models import Membership, Organisation, User
 
@@ -234,13 +235,11 @@ def _manage(url, *args, stdin=""):
 
 
 @pytest.fixture
-def run_manage(request):
+def run_manage(request, transactional_db):
     """manage.py in a real process, as an operator runs it: on this test's PostgreSQL database
-    (committed, emptied after the test), or without one on a SQLite file migrated for the module."""
-    from django.db import connection
-
+    (what it commits is emptied after the test), or without one on a SQLite file migrated for
+    the module."""
     if connection.vendor == "postgresql":
-        request.getfixturevalue("transactional_db")
         database_url = worker_database_url()
     else:
         database_url = request.getfixturevalue("migrated_sqlite")
@@ -261,6 +260,9 @@ def test_adduser_process_reads_piped_password_and_exits_zero(run_manage):
     result = run_manage(*args, stdin=GOOD_PASSWORD + "\n")
     assert result.returncode == 0, result.stderr
     assert "Created user" in result.stdout
+    if connection.vendor == "postgresql":  # the process wrote to this test's database
+        membership = Membership.objects.get(user__username="anna")
+        assert (membership.organisation.name, membership.role) == ("Luleå Social Services", "social_worker")
 
 
 def test_adduser_process_error_exits_non_zero_without_traceback(run_manage):
