@@ -74,32 +74,40 @@ def framework_sheets(subject) -> list[Sheet]:
     ]
     sheets = []
     for framework, rows in _totals(subject):
-        lines = []
-        for row in rows:
-            people = row.indicator.counts_people
-            name, unit = row.indicator.display_name(), row.indicator.text("unit")
-            lines.append([row.indicator.code, name, unit, _figure(row.value, people), *[None] * 7])
-            for item in row.contributions:
-                source = _("activities") if item.source == "activities" else item.indicator.name
-                lines.append(
-                    [
-                        row.indicator.code,
-                        name,
-                        unit,
-                        None,
-                        item.project.pk,
-                        item.project.title,
-                        str(item.project.country),
-                        _figure(item.value, people),
-                        source,
-                        item.relation_label,
-                        plain_number(item.factor),
-                    ]
-                )
+        # The lines are made as the sheet is written, not kept: with every project of a national
+        # programme they were most of the workbook's memory (bench: the XLSX's peak memory).
         sheets.append(
-            Sheet(title=framework.display_name()[:31], headings=headings, rows=lines, count=len(lines))
+            Sheet(
+                title=framework.display_name()[:31],
+                headings=headings,
+                rows=_framework_lines(rows),
+                count=sum(1 + len(row.contributions) for row in rows),
+            )
         )
     return sheets
+
+
+def _framework_lines(rows):
+    """A line per indicator with the programme's figure, then one per contributing project."""
+    for row in rows:
+        people = row.indicator.counts_people
+        name, unit = row.indicator.display_name(), row.indicator.text("unit")
+        yield [row.indicator.code, name, unit, _figure(row.value, people), *[None] * 7]
+        for item in row.contributions:
+            source = _("activities") if item.source == "activities" else item.indicator.name
+            yield [
+                row.indicator.code,
+                name,
+                unit,
+                None,
+                item.project.pk,
+                item.project.title,
+                str(item.project.country),
+                _figure(item.value, people),
+                source,
+                item.relation_label,
+                plain_number(item.factor),
+            ]
 
 
 def register() -> None:
