@@ -23,18 +23,21 @@ def _figure(value, counts_people: bool):
     return small_count(value) if counts_people else value
 
 
-def _totals(subject):
+def _framework_totals(subject, framework):
     params = subject["params"]
+    return framework_totals(
+        subject["user"],
+        framework,
+        date_from=params.get("date_from"),
+        date_to=params.get("date_to"),
+        country=params.get("country") or "",
+        organisation=params.get("organisation"),
+    )
+
+
+def _totals(subject):
     for framework in frameworks_list():
-        rows = framework_totals(
-            subject["user"],
-            framework,
-            date_from=params.get("date_from"),
-            date_to=params.get("date_to"),
-            country=params.get("country") or "",
-            organisation=params.get("organisation"),
-        )
-        yield framework, rows
+        yield framework, _framework_totals(subject, framework)
 
 
 def framework_summary(subject) -> list[Section]:
@@ -73,23 +76,27 @@ def framework_sheets(subject) -> list[Sheet]:
         _("Conversion factor"),
     ]
     sheets = []
-    for framework, rows in _totals(subject):
-        # The lines are made as the sheet is written, not kept: with every project of a national
-        # programme they were most of the workbook's memory (bench: the XLSX's peak memory).
+    for framework in frameworks_list():
+        # One framework's figures in memory at a time: counted now (the workbook announces each
+        # sheet's length and saves progress by it) and made again, line by line, as the sheet is
+        # written. Kept for every framework at once, with every project of a national programme
+        # they were most of the workbook's memory (bench: the XLSX's peak memory, one country
+        # against all).
+        count = sum(1 + len(row.contributions) for row in _framework_totals(subject, framework))
         sheets.append(
             Sheet(
                 title=framework.display_name()[:31],
                 headings=headings,
-                rows=_framework_lines(rows),
-                count=sum(1 + len(row.contributions) for row in rows),
+                rows=_framework_lines(subject, framework),
+                count=count,
             )
         )
     return sheets
 
 
-def _framework_lines(rows):
+def _framework_lines(subject, framework):
     """A line per indicator with the programme's figure, then one per contributing project."""
-    for row in rows:
+    for row in _framework_totals(subject, framework):
         people = row.indicator.counts_people
         name, unit = row.indicator.display_name(), row.indicator.text("unit")
         yield [row.indicator.code, name, unit, _figure(row.value, people), *[None] * 7]
