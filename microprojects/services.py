@@ -270,15 +270,16 @@ def _activity_date_errors(activity: Activity) -> dict[str, str]:
             "date": _("The project ended on %(end)s; an activity cannot be dated after that.")
             % {"end": date_format(project.end_date)}
         }
-    return _closed_project_errors(project, activity.date)
+    closed = _closed_project_error(project, activity.date)
+    return {"date": closed} if closed else {}
 
 
-def _closed_project_errors(project: MicroProject, day: date) -> dict[str, str]:
+def _closed_project_error(project: MicroProject, day: date) -> str | None:
     """Nothing is logged in a completed or discontinued project dated after the day it was closed:
     an entry typed on a phone before the project was closed (and sent later) still arrives, one
     dated later is refused, naming who can make the project active again."""
     if project.status not in MicroProject.FINAL or not project.closed_on or day <= project.closed_on:
-        return {}
+        return None
     values = {"day": date_format(project.closed_on), "organisation": project.organisation.name}
     if project.status == MicroProject.Status.COMPLETED:
         message = _(
@@ -290,7 +291,7 @@ def _closed_project_errors(project: MicroProject, day: date) -> dict[str, str]:
             "The project was discontinued on %(day)s; nothing can be logged in it dated after that. "
             "Only an admin of %(organisation)s can make it active again."
         )
-    return {"date": message % values}
+    return message % values
 
 
 def _activity_unusual(activity: Activity) -> dict[str, ValidationError]:
@@ -612,8 +613,8 @@ def _measurement_check(measurement: Measurement) -> None:
                 _("The project started on %(start)s; a measurement cannot be dated before that.")
                 % {"start": date_format(project.start_date)}
             ]
-        elif closed := _closed_project_errors(project, measurement.date):
-            errors["date"] = [closed["date"]]
+        elif closed := _closed_project_error(project, measurement.date):
+            errors["date"] = [closed]
     try:
         value = Decimal(str(measurement.value))
     except ArithmeticError:
