@@ -137,8 +137,22 @@ def cited_as_published() -> list[str]:
     ]
 
 
+def typed_names() -> list[str]:
+    """Names people and organisations were given by the factories (Faker can name a coordinator
+    "Yolanda English"): typed, as the titles are, so allowed in every language."""
+    from django.contrib.auth import get_user_model
+
+    from sempre.models import Organisation
+
+    people = get_user_model().objects.values_list("first_name", "last_name")
+    return [
+        *(name for pair in people for name in pair if name),
+        *Organisation.objects.values_list("name", flat=True),
+    ]
+
+
 def english_in(text: str, language: str) -> list[str]:
-    for typed in (*TYPED, *cited_as_published()):
+    for typed in sorted((*TYPED, *cited_as_published(), *typed_names()), key=len, reverse=True):
         text = text.replace(typed, "")
     for term in kept_in_english(language):  # at the start of a sentence too ("Print ...")
         text = re.sub(re.escape(term), "", text, flags=re.IGNORECASE)
