@@ -24,6 +24,8 @@ coordinator's page, the API and the programme reports:
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from functools import lru_cache
+from typing import NamedTuple
 
 from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, Sum
 from django.utils.translation import pgettext_lazy
@@ -50,6 +52,9 @@ BREAKDOWNS = {
     "gender": Activity.GENDER_FIELDS,
     "age": Activity.AGE_FIELDS,
 }
+BREAKDOWN_FIELDS = sorted({field_name for fields in BREAKDOWNS.values() for field_name in fields})
+# Rows fetched at a time when the totals read activities' figures and mappings as a stream.
+STREAM_CHUNK = 500
 BREAKDOWN_NAMES = {
     "gender": pgettext_lazy("breakdown", "By gender"),
     "age": pgettext_lazy("breakdown", "By age"),
@@ -115,11 +120,20 @@ def project_indicators_with_mappings(project: MicroProject) -> list[MappedIndica
 # Totals ------------------------------------------------------------------------------------------
 
 
-@dataclass
+class ProjectRef(NamedTuple):
+    """What the totals show of a contributing project: a fifth of a model instance's memory."""
+
+    pk: int
+    title: str
+    country: str  # the code
+    setting: str
+
+
+@dataclass(slots=True)
 class Contribution:
     """One project's counted figure for one framework indicator, and where it came from."""
 
-    project: MicroProject
+    project: MicroProject | ProjectRef
     value: Decimal
     source: str  # "activities" or "indicator"
     relation: str = IndicatorMapping.Relation.EQUIVALENT
@@ -183,9 +197,9 @@ def totals_projects(user, *, country: str = "", organisation=None) -> QuerySet[M
     return projects
 
 
-def _activity_figures(projects, date_from, date_to) -> dict[int, dict]:
-    """Per project: for each activity field, (sum, number of activities where it is filled), over every
-    activity and over the activities where everybody was new (one query)."""
+def _activity_figure_rows(projects, date_from, date_to) -> QuerySet:
+    """A row per project: for each activity field, its sum and the number of activities where it is
+    filled, over every activity and over the activities where everybody was new (one query)."""
     activities = _period(Activity.objects.filter(project__in=projects), date_from, date_to)
     people = Q(participants_new=F("participants_total"))
     fields = {"participants_new", *Activity.GENDER_FIELDS, *Activity.AGE_FIELDS}
@@ -195,20 +209,26 @@ def _activity_figures(projects, date_from, date_to) -> dict[int, dict]:
         aggregates[f"all__{name}__n"] = Count(name)
         aggregates[f"people__{name}"] = Sum(name, filter=people)
         aggregates[f"people__{name}__n"] = Count(name, filter=people)
-    rows = activities.order_by().values("project_id").annotate(**aggregates)
-    return {row["project_id"]: row for row in rows}
+    return activities.order_by().values("project_id").annotate(**aggregates)
 
 
-def _mapped(framework, projects, date_from, date_to) -> list[IndicatorMapping]:
-    """The framework's mappings in `projects`, each with the latest measurement in the period (one query)."""
+def _activity_figures(projects, date_from, date_to) -> dict[int, dict]:
+    """_activity_figure_rows by project id."""
+    return {row["project_id"]: row for row in _activity_figure_rows(projects, date_from, date_to)}
+
+
+def _mapped(framework, projects, date_from, date_to) -> QuerySet[IndicatorMapping]:
+    """The framework's mappings in `projects`, each with the latest measurement in the period and the
+    mapped indicator's name (one query)."""
     latest = _period(
         Measurement.objects.filter(indicator=OuterRef("indicator_id")), date_from, date_to
     ).order_by("-date", "-id")
-    return list(
+    return (
         IndicatorMapping.objects.filter(
             framework_indicator__framework=framework, indicator__project__in=projects
         )
         .select_related("indicator")
+        .only("framework_indicator_id", "relation", "factor", "indicator__name", "indicator__project_id")
         .annotate(
             latest_value=Subquery(latest.values("value")[:1]), latest_date=Subquery(latest.values("date")[:1])
         )
@@ -227,8 +247,15 @@ def _activity_candidate(indicator, project, figures) -> Contribution | None:
     if not figures[f"{prefix}__{field_name}__n"]:
         return None  # left empty on every activity: not collected
     return Contribution(
-        project=project, value=Decimal(figures[f"{prefix}__{field_name}"]), source="activities"
+        project=project, value=_decimal(figures[f"{prefix}__{field_name}"]), source="activities"
     )
+
+
+@lru_cache(maxsize=4096)
+def _decimal(whole: int) -> Decimal:
+    """One Decimal per sum of people: tens of thousands of projects' figures share a few hundred
+    values (a Decimal is immutable)."""
+    return Decimal(whole)
 
 
 def _best(candidates: list[Contribution]) -> Contribution | None:
@@ -240,21 +267,16 @@ def _best(candidates: list[Contribution]) -> Contribution | None:
     return None
 
 
-def _breakdowns(indicator, projects, figures_by_project) -> dict[str, dict[str, int | None]]:
-    """The framework's breakdowns from the activities where everybody was new; None: not collected."""
-    result = {}
+def _breakdowns(indicator, people_sums: dict[str, int]) -> dict[str, dict[str, int | None]]:
+    """The framework's breakdowns from the activities where everybody was new (`people_sums`: each
+    field's sum over the projects where it was filled at least once); None: not collected."""
     if not indicator.activity_source or ACTIVITY_SOURCES[indicator.activity_source][1] != ALL:
         return {name: dict.fromkeys(BREAKDOWNS[name]) for name in indicator.breakdowns if name in BREAKDOWNS}
-    for name in indicator.breakdowns:
-        if name not in BREAKDOWNS:
-            continue
-        values = {}
-        for field_name in BREAKDOWNS[name]:
-            rows = [figures_by_project.get(p.pk) for p in projects]
-            rows = [r for r in rows if r and r[f"people__{field_name}__n"]]
-            values[field_name] = sum(r[f"people__{field_name}"] for r in rows) if rows else None
-        result[name] = values
-    return result
+    return {
+        name: {field_name: people_sums.get(field_name) for field_name in BREAKDOWNS[name]}
+        for name in indicator.breakdowns
+        if name in BREAKDOWNS
+    }
 
 
 def framework_totals(
@@ -268,47 +290,63 @@ def framework_totals(
 ) -> list[TotalRow]:
     """The programme's figure for every current indicator of `framework`, from the projects `user` may
     see (coordinators: all), in the period and country; each contributing project listed (4 queries,
-    whatever the programme's size)."""
-    projects = list(
-        totals_projects(user, country=country, organisation=organisation)
-        .only("id", "title", "country", "setting")
-        .order_by("title", "id")
-    )
-    by_id = {p.pk: p for p in projects}
-    figures = _activity_figures([p.pk for p in projects], date_from, date_to) if projects else {}
-    mappings = _mapped(framework, list(by_id), date_from, date_to) if projects else []
+    whatever the programme's size).
+
+    A national programme's totals are read with the memory of what they count: the projects as
+    plain rows, the activities' figures and the mappings as a stream (a chunk of rows at a time,
+    each reduced at once to what it contributes), one slot per indicator and project for the
+    activities' candidates (bench: the programme XLSX's peak memory, one country against all)."""
+    rows = totals_projects(user, country=country, organisation=organisation).order_by("title", "id")
+    projects = [ProjectRef(*row) for row in rows.values_list("id", "title", "country", "setting")]
+    position = {project.pk: index for index, project in enumerate(projects)}
     indicators = list(framework_indicators(framework))
-
-    candidates: dict[tuple[int, int], list[Contribution]] = {}
-    for mapping in mappings:
-        if mapping.latest_value is None:
-            continue  # not measured in the period
-        project = by_id[mapping.indicator.project_id]
-        candidates.setdefault((mapping.framework_indicator_id, project.pk), []).append(
-            Contribution(
-                project=project,
-                value=mapping.latest_value * mapping.factor,
-                source="indicator",
-                relation=mapping.relation,
-                indicator=mapping.indicator,
-                factor=mapping.factor,
-                measured_on=mapping.latest_date,
+    # The mappings' candidates, by (framework indicator, project's position): few, next to the
+    # activities' candidates, one per indicator and project at most (`from_activities`).
+    mapped: dict[tuple[int, int], list[Contribution]] = {}
+    from_activities = [[None] * len(projects) for _indicator in indicators]
+    people_sums: dict[str, int] = {}
+    if projects:
+        for mapping in _mapped(framework, list(position), date_from, date_to).iterator(
+            chunk_size=STREAM_CHUNK
+        ):
+            if mapping.latest_value is None:
+                continue  # not measured in the period
+            at = position[mapping.indicator.project_id]
+            mapped.setdefault((mapping.framework_indicator_id, at), []).append(
+                Contribution(
+                    project=projects[at],
+                    value=mapping.latest_value * mapping.factor,
+                    source="indicator",
+                    relation=mapping.relation,
+                    indicator=mapping.indicator,
+                    factor=mapping.factor,
+                    measured_on=mapping.latest_date,
+                )
             )
-        )
+        figure_rows = _activity_figure_rows(list(position), date_from, date_to)
+        for figures in figure_rows.iterator(chunk_size=STREAM_CHUNK):
+            at = position[figures["project_id"]]
+            for column, indicator in zip(from_activities, indicators, strict=True):
+                column[at] = _activity_candidate(indicator, projects[at], figures)
+            for field_name in BREAKDOWN_FIELDS:
+                if figures[f"people__{field_name}__n"]:
+                    people_sums[field_name] = (
+                        people_sums.get(field_name, 0) + figures[f"people__{field_name}"]
+                    )
 
-    rows = []
-    for indicator in indicators:
+    totals = []
+    for index, indicator in enumerate(indicators):
         row = TotalRow(indicator=indicator)
-        for project in projects:
-            found = list(candidates.get((indicator.pk, project.pk), ()))
-            from_activities = _activity_candidate(indicator, project, figures.get(project.pk))
-            if from_activities is not None:
-                found.insert(0, from_activities)
+        column, from_activities[index] = from_activities[index], None  # freed as the rows are made
+        for at, activities in enumerate(column):
+            found = mapped.pop((indicator.pk, at), [])
+            if activities is not None:  # counted as an equivalent measurement, first in line
+                found.insert(0, activities)
             best = _best(found)
             if best is not None:
                 row.contributions.append(best)
         if row.contributions:
             row.value = sum((c.value for c in row.contributions), Decimal(0))
-        row.breakdowns = _breakdowns(indicator, projects, figures)
-        rows.append(row)
-    return rows
+        row.breakdowns = _breakdowns(indicator, people_sums)
+        totals.append(row)
+    return totals

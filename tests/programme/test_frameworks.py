@@ -190,6 +190,23 @@ def test_iris_takes_the_larger_of_activities_and_an_equivalent_indicator(world, 
     assert rows["OI8869"].value is None
 
 
+def test_a_tie_between_activities_and_an_equivalent_indicator_goes_to_the_activities(
+    world, coordinator, monkeypatch
+):
+    """P1's activities give 12 new participants; its equivalent indicator, measured 12 too, is not
+    counted instead (ties to the first candidate, and the activities come first). Read a row at a
+    time, as a national programme is (the tie must not depend on how the rows are streamed)."""
+    monkeypatch.setattr("programme.selectors.STREAM_CHUNK", 1)
+    equivalent = IndicatorMapping.objects.get(framework_indicator__code="PI4060").indicator
+    equivalent.measurements.update(value=12)
+    contributions = totals(coordinator, "iris-plus")["PI4060"].contributions
+    assert [(c.project.title, c.value, c.source) for c in contributions] == [
+        ("P1", 12, "activities"),
+        ("P2", 6, "activities"),
+        ("P3", 3, "activities"),
+    ]
+
+
 def test_the_period_decides_which_measurement_and_activities_count(world, coordinator):
     rows = totals(coordinator, "interreg", date_from=dt.date(2026, 1, 1), date_to=dt.date(2026, 12, 31))
     assert {c.project.title: c.value for c in rows["RCO 84"].contributions}["P1"] == 9
