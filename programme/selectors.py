@@ -236,6 +236,19 @@ def _mapped(framework, projects, date_from, date_to) -> QuerySet[IndicatorMappin
     )
 
 
+def _mapping_candidate(mapping: IndicatorMapping, project) -> Contribution:
+    """A mapped indicator's latest measurement in the period (`_mapped`), times the mapping's factor."""
+    return Contribution(
+        project=project,
+        value=mapping.latest_value * mapping.factor,
+        source="indicator",
+        relation=mapping.relation,
+        indicator=mapping.indicator,
+        factor=mapping.factor,
+        measured_on=mapping.latest_date,
+    )
+
+
 def _activity_candidate(indicator, project, figures) -> Contribution | None:
     source = ACTIVITY_SOURCES.get(indicator.activity_source)
     if source is None or figures is None:
@@ -313,15 +326,7 @@ def framework_totals(
                 continue  # not measured in the period
             at = position[mapping.indicator.project_id]
             mapped.setdefault((mapping.framework_indicator_id, at), []).append(
-                Contribution(
-                    project=projects[at],
-                    value=mapping.latest_value * mapping.factor,
-                    source="indicator",
-                    relation=mapping.relation,
-                    indicator=mapping.indicator,
-                    factor=mapping.factor,
-                    measured_on=mapping.latest_date,
-                )
+                _mapping_candidate(mapping, projects[at])
             )
         figure_rows = _activity_figure_rows(list(position), date_from, date_to)
         for figures in figure_rows.iterator(chunk_size=STREAM_CHUNK):

@@ -246,15 +246,7 @@ def framework_contributions(project: MicroProject, start: date, end: date) -> li
             if mapping.latest_value is None:
                 continue  # not measured in the period
             mapped.setdefault(mapping.framework_indicator_id, []).append(
-                frameworks.Contribution(
-                    project=project,
-                    value=mapping.latest_value * mapping.factor,
-                    source="indicator",
-                    relation=mapping.relation,
-                    indicator=mapping.indicator,
-                    factor=mapping.factor,
-                    measured_on=mapping.latest_date,
-                )
+                frameworks._mapping_candidate(mapping, project)
             )
         for indicator in frameworks.framework_indicators(framework):
             found = list(mapped.get(indicator.pk, ()))
