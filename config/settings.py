@@ -11,7 +11,7 @@ from pathlib import Path
 import environ
 import orjson
 from celery.schedules import crontab
-from csp.constants import NONE, SELF, UNSAFE_INLINE
+from csp.constants import NONCE, NONE, SELF, UNSAFE_INLINE
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -407,14 +407,17 @@ if PRODUCTION:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
 
-# Content Security Policy (django-csp): no inline or third-party scripts anywhere (JS lives in
-# static/js, the API docs load their initialiser from a URL). Styles allow 'unsafe-inline' only
+# Content Security Policy (django-csp): no inline or third-party scripts (JS lives in static/js,
+# the API docs load their initialiser from a URL). The one exception is a script file written into
+# the page that must not wait for a request ({% inline_script %}, sempre/templatetags/
+# first_paint.py: the light pages on a weak link, issue #15): it carries this response's nonce,
+# which NONCE adds to script-src only on the pages that use one. Styles allow 'unsafe-inline' only
 # because the inline SVG charts (pygal) and htmx's indicator carry <style> elements; templates
 # themselves hold no inline CSS.
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
-        "script-src": [SELF],
+        "script-src": [SELF, NONCE],
         "style-src": [SELF, UNSAFE_INLINE],
         "img-src": [SELF, "data:"],
         "font-src": [SELF, "data:"],

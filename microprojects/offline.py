@@ -120,7 +120,7 @@ def service_worker(request):
             reverse("microprojects:field_measurement"): "measurement",
         },
         # Besides the files the kept pages name (found in them at install).
-        # The quick log names its queue's scripts in a <meta> (fetched after load, issue #15), where
+        # The quick log names its scripts in a <meta> (fetched once it is shown, issue #15), where
         # the install's scan of src= and href= does not look: kept by name. So is its stylesheet,
         # which a kept copy of the page may link instead of carrying (inline_css_until_kept).
         "static": [
@@ -128,6 +128,7 @@ def service_worker(request):
             for path in (
                 "favicon.svg",
                 "icons/icon-192.png",
+                "js/sempre.js",
                 "js/offline-queue.js",
                 "js/offline.js",
                 "css/quick-log.min.css",

@@ -248,6 +248,8 @@ def test_logout_with_entries_waiting_warns_then_leaves_nothing(open_journey, ann
     page.context.set_offline(False)
     page.reload()  # the page sends on open; keep the entry waiting: the server is not reached
     page.route("**/api/v1/sync/", lambda route: route.abort())
+    # The queue's scripts come once the page is shown (issue #15), after the load event reload() waits for.
+    page.wait_for_function("() => document.documentElement.dataset.offline === 'ready'", polling=100)
     page.evaluate(
         """() => SempreQueue.put({client_uuid: crypto.randomUUID(), state: "waiting",
             data: {type: "activity", project: 1, date: "2025-05-01", title: "Kept"}})
