@@ -59,6 +59,28 @@ width => {
   return found.slice(0, 5).join(", ");
 }
 """
+# In every document, before the page's own scripts: what the page's Content-Security-Policy refused.
+CSP_RECORDER = """
+addEventListener("securitypolicyviolation", (event) => {
+  const what = event.blockedURI || "inline";
+  const where = `${event.sourceFile || "page"}:${event.lineNumber}`;
+  (window.__sempreRefused ||= []).push(`${event.effectiveDirective} refused ${what} (${where})`);
+});
+"""
+
+
+def checked_context(browser, **options):
+    """A browser context for a journey: the pages keep their Content-Security-Policy (what it refuses
+    is recorded and fails the journey), and axe-core is in every document the tab loads, before the
+    page's own scripts: sent to the browser once per context rather than with each check (~500 KB a
+    time, 40 % of the axe time). Both are init scripts, which the page's policy does not govern."""
+    context = browser.new_context(**options)
+    context.set_default_timeout(15_000)
+    context.add_init_script(script=CSP_RECORDER)
+    context.add_init_script(path=str(AXE_JS))
+    return context
+
+
 # Run axe with the WCAG 2.x A/AA rules and the best practices it reports by default.
 AXE_RUN = """
 async () => {
@@ -100,6 +122,7 @@ class Journey:
     loaded: list = field(default_factory=list)
     violations: list = field(default_factory=list)
     too_wide: list = field(default_factory=list)
+    refused: list = field(default_factory=list)
 
     def url(self, path: str) -> str:
         return self.base_url + path
@@ -138,11 +161,11 @@ class Journey:
         """Run axe-core on the page as it is now and remember serious/critical violations."""
         page = self.page
         page.wait_for_load_state()
-        if not page.evaluate("() => typeof window.axe !== 'undefined'"):
-            page.add_script_tag(path=str(AXE_JS))
-        found = page.evaluate(AXE_RUN)
+        found = page.evaluate(AXE_RUN)  # axe-core is an init script of the context (checked_context)
         path = urlsplit(page.url).path
         self.checked.add(path)
+        refused = page.evaluate("() => window.__sempreRefused || []")
+        self.refused.extend(f"{path}: {what_was_refused}" for what_was_refused in refused)
         for violation in found:
             self.violations.append((path + (f" ({what})" if what else ""), violation))
         # On a phone the page must fit its width: no sideways scrolling of the whole page.
@@ -181,13 +204,7 @@ def open_journey(request, browser, live_server):
     journeys = []
 
     def open_(viewport=LAPTOP, locale="en-GB"):
-        # bypass_csp: axe is injected as a script; the pages themselves keep their policy.
-        context = browser.new_context(viewport=viewport, locale=locale, bypass_csp=True)
-        context.set_default_timeout(15_000)
-        # axe-core in every document the tab loads, before the page's own scripts: sent to the
-        # browser once per context rather than with each check (~500 KB a time, 40 % of the axe
-        # time). `check` still injects it where it is missing.
-        context.add_init_script(path=str(AXE_JS))
+        context = checked_context(browser, viewport=viewport, locale=locale)
         page = context.new_page()
         journey = Journey(page=page, base_url=live_server.url)
         page.on(
@@ -213,6 +230,9 @@ def open_journey(request, browser, live_server):
             problems.append("pages wider than the phone:\n" + "\n".join(journey.too_wide))
         if journey.violations:
             problems.append("serious or critical accessibility violations:\n" + journey.report())
+        if journey.refused:
+            refused = "\n".join(sorted(set(journey.refused)))
+            problems.append("refused by the page's Content-Security-Policy:\n" + refused)
         journey.page.context.close()
     if problems:
         pytest.fail("\n".join(problems), pytrace=False)

@@ -67,7 +67,7 @@ def test_a_moderation_round_on_a_small_phone(open_journey, anna, canvas, tmp_pat
     page.add_init_script("window.print = () => { window.printed = (window.printed || 0) + 1; };")
     page.get_by_role("button", name="Print an A4 sheet with the QR code").click()
     worker.check("A4 sheet")
-    page.wait_for_function("window.printed === 1", polling=100)
+    page.wait_for_function("() => window.printed === 1", polling=100)
     sheet = page.locator("main.invite-sheet")
     expect(sheet).to_have_attribute("lang", "sv")  # no language chosen: the organisation's country's
     expect(sheet).to_contain_text(link)

@@ -17,7 +17,7 @@ from playwright.sync_api import expect
 from tests.stories.factories import story_invite_with_token
 from toolkit.stories.models import Story
 
-from .conftest import AXE_JS, CHROMIUM_ARGS, Journey
+from .conftest import CHROMIUM_ARGS, Journey, checked_context
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 SMALL_PHONE = {"width": 360, "height": 740}
@@ -40,9 +40,7 @@ def test_a_client_tells_her_story_in_arabic_by_voice_on_a_phone(
     voice_browser, live_server, fruit_bags, settings
 ):
     invite, token = story_invite_with_token(project=fruit_bags)
-    context = voice_browser.new_context(viewport=SMALL_PHONE, locale="ar", bypass_csp=True)
-    context.set_default_timeout(15_000)
-    context.add_init_script(path=str(AXE_JS))
+    context = checked_context(voice_browser, viewport=SMALL_PHONE, locale="ar")
     page = context.new_page()
     journey = Journey(page=page, base_url=live_server.url)
     page.on("load", lambda loaded: journey.loaded.append(urlsplit(loaded.url).path))
@@ -86,7 +84,7 @@ def test_a_client_tells_her_story_in_arabic_by_voice_on_a_phone(
         page.set_viewport_size({"width": 1280, "height": 800})
         journey.goto(f"/c/story/{token}/")
         page.screenshot(path="/tmp/stories-tell-1280.png", full_page=True)
-        problems = [*journey.too_wide, journey.report()] if journey.violations or journey.too_wide else []
+        problems = [*journey.too_wide, *journey.refused] + ([journey.report()] if journey.violations else [])
         assert not problems, "\n".join(problems)
     finally:
         context.close()
