@@ -410,7 +410,7 @@ if PRODUCTION:
 # Content Security Policy (django-csp): no inline or third-party scripts (JS lives in static/js,
 # the API docs load their initialiser from a URL). The one exception is a script file written into
 # the page that must not wait for a request ({% inline_script %}, sempre/templatetags/
-# first_paint.py: the light pages on a weak link, issue #15): it carries this response's nonce,
+# inline_static.py: the light pages on a weak link, issue #15): it carries this response's nonce,
 # which NONCE adds to script-src only on the pages that use one. Styles allow 'unsafe-inline' only
 # because the inline SVG charts (pygal) and htmx's indicator carry <style> elements; templates
 # themselves hold no inline CSS.

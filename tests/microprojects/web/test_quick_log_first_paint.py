@@ -16,7 +16,7 @@ import pytest
 from django.templatetags.static import static
 from django.urls import reverse
 
-from sempre.templatetags.first_paint import data_url, script_text
+from sempre.templatetags.inline_static import data_url, script_text
 from tests.factories import ActivityFactory, MicroProjectFactory
 from tests.sempre.web.test_first_paint import FETCHED_BY_THE_BROWSER, inline_scripts, meta
 

@@ -1,5 +1,5 @@
 """What a light page carries so that its first paint needs no request (issue #15, the village link):
-sempre/templatetags/first_paint.py's {% inline_script %} (a script file written into the page with
+sempre/templatetags/inline_static.py's {% inline_script %} (a script file written into the page with
 the response's CSP nonce) and {% data_url %} (the favicon), and the client pages that use them.
 The quick log's own: tests/microprojects/web/test_quick_log_first_paint.py."""
 
@@ -9,7 +9,7 @@ import pytest
 from django.contrib.staticfiles import finders
 from django.template import Context, Template, TemplateSyntaxError
 
-from sempre.templatetags.first_paint import data_url, script_text
+from sempre.templatetags.inline_static import _read, data_url, script_text
 
 # Files the browser fetches by itself while it reads a page or at its load event.
 FETCHED_BY_THE_BROWSER = re.compile(
@@ -69,18 +69,18 @@ def test_inline_script_refuses_what_would_change_or_end_its_element(content, ref
     (tmp_path / "js").mkdir()
     (tmp_path / "js" / "odd.js").write_text(content)
     settings.STATICFILES_DIRS = [tmp_path]
-    script_text.cache_clear()
+    _read.cache_clear(), script_text.cache_clear()
     try:
         with pytest.raises(TemplateSyntaxError, match=re.escape(refused)):
             script_text("js/odd.js")
     finally:
-        script_text.cache_clear()
+        _read.cache_clear(), script_text.cache_clear()
 
 
 def test_inline_script_refuses_a_missing_file_and_has_no_nonce_without_a_request():
     with pytest.raises(TemplateSyntaxError):
-        Template('{% load first_paint %}{% inline_script "js/no-such-file.js" %}').render(Context())
-    rendered = Template('{% load first_paint %}{% inline_script "js/after-paint.js" %}').render(Context())
+        Template('{% load inline_static %}{% inline_script "js/no-such-file.js" %}').render(Context())
+    rendered = Template('{% load inline_static %}{% inline_script "js/after-paint.js" %}').render(Context())
     assert rendered.startswith("<script>(() => {")
 
 
