@@ -50,8 +50,11 @@ serve: install
 # Tests handed out one at a time, the ones marked `slow` first and longest first (tests/conftest.py):
 # neither process is left with a long test at the end while the other has nothing to do. The 25
 # slowest are listed at the end (docs/testing.md, "The slowest tests"): the suite should stay under 5 minutes.
+# Compiled modules are kept in __pycache__ (ignored by git) even where the environment asks Python
+# not to (PYTHONDONTWRITEBYTECODE): each test process, Celery worker and manage.py the tests start
+# would otherwise compile the same modules again (docs/testing.md, "Compiled once").
 test: install-dev
-	$(BIN)/python -m pytest -n 2 --dist load --maxschedchunk 1 --durations=25 $(PYTEST_ARGS)
+	PYTHONDONTWRITEBYTECODE= $(BIN)/python -m pytest -n 2 --dist load --maxschedchunk 1 --durations=25 $(PYTEST_ARGS)
 
 test-fast: install-dev
 	$(BIN)/python -m pytest -x -q $(PYTEST_ARGS)

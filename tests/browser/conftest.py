@@ -27,6 +27,30 @@ AXE_JS = HERE / "vendor" / "axe.min.js"
 PASSWORD = "secret-pass-123"  # tests/factories.UserFactory's password
 PHONE = {"width": 375, "height": 812}
 LAPTOP = {"width": 1280, "height": 800}
+PLAYWRIGHT_DISABLED_FEATURES = [
+    "AvoidUnnecessaryBeforeUnloadCheckSync",
+    "DestroyProfileOnBrowserClose",
+    "HttpsUpgrades",
+    "HttpsFirstBalancedModeAutoEnable",
+    "LensOverlay",
+    "MediaRouter",
+    "PaintHolding",
+    "ThirdPartyStoragePartitioning",
+    "AvoidCorsURLLoaderRestartOnRedirect",
+    "TcpPortRandomizationWin",
+    "OptimizationHints",
+    "NetworkTimeServiceQuerying",
+    "AimEnabled",
+    "PreconnectToSearch",
+    "msForceBrowserSignIn",
+    "msEdgeUpdateLaunchServicesPreferredVersion",
+]
+OUR_DISABLED_FEATURES = [
+    # A new RenderFrameHost for every cross-document navigation (Chromium's RenderDocument) is how
+    # Chromium isolates documents internally; a page behaves the same without it, and each of the
+    # suite's some 600 page loads costs less CPU without it (docs/testing.md).
+    "RenderDocument",
+]
 CHROMIUM_ARGS = [
     "--headless",
     "--no-sandbox",
@@ -36,11 +60,11 @@ CHROMIUM_ARGS = [
     "--disable-background-networking",
     "--disable-component-update",
     "--disable-sync",
-    # A new RenderFrameHost for every cross-document navigation (Chromium's RenderDocument) is how
-    # Chromium isolates documents internally; a page behaves the same without it. Without it every
-    # navigation costs about a fifth less CPU (10 loads of the dashboard: 2.5 -> 2.0 CPU-s of
-    # Chromium), which the suite spends on some 600 page loads (docs/testing.md).
-    "--disable-features=RenderDocument",
+    # Chromium keeps only the last --disable-features it is given, and ours comes after Playwright's:
+    # so ours repeats Playwright's list (playwright-core's chromiumSwitches.ts, 1.65), or its
+    # choices (PaintHolding off, no HTTPS upgrades, ...) would silently be undone.
+    # test_browser_setup.py reads the command line Chromium ran with and names any one lost.
+    "--disable-features=" + ",".join([*PLAYWRIGHT_DISABLED_FEATURES, *OUR_DISABLED_FEATURES]),
 ]
 BLOCKING_IMPACTS = ("serious", "critical")
 # Elements reaching past the right edge of a phone's viewport (or past the left edge, where a
