@@ -57,9 +57,9 @@ def _flush_by_delete(truncate):
     of them. A transactional test (live server, workers, races) ends with a flush; TRUNCATE makes new
     files for every table and index (~0.25 s on the CI machine, each time), while deleting the few
     rows such a test leaves takes ~0.03 s (the whole demo: ~0.08 s). The result is the same: every
-    table empty (but KEPT_BY_THE_FLUSH), sequences left as they are (Django's flush resets them only when asked, and then
-    this hands over to TRUNCATE). Every foreign key Django makes is deferrable, so the order of the
-    tables does not matter inside the flush's transaction."""
+    table empty (but KEPT_BY_THE_FLUSH), sequences left as they are (Django's flush resets them only
+    when asked, and then this hands over to TRUNCATE). Every foreign key Django makes is deferrable,
+    so the order of the tables does not matter inside the flush's transaction."""
 
     def sql_flush(self, style, tables, *, reset_sequences=False, allow_cascade=False):
         if reset_sequences or not tables:
