@@ -125,7 +125,7 @@ def _negatable(operation) -> bool:
     (schemathesis.specs.openapi._hypothesis._draw_negated_locations): a parameter it can break, or
     a body. A path value is sent as text, so a path parameter of any integer, or of any string a path
     can carry (a slug), cannot be made invalid; an operation with nothing else has nothing to break,
-    and Hypothesis would try some 1,400 times (~3 s of CPU) before it says so (Unsatisfiable)."""
+    and Hypothesis would try some 460 test cases (~0.9 s of CPU) before it says so (Unsatisfiable)."""
     for location in (
         ParameterLocation.PATH,
         ParameterLocation.HEADER,
