@@ -62,6 +62,7 @@ def _flush_by_delete(truncate):
     so the order of the tables does not matter inside the flush's transaction."""
 
     def sql_flush(self, style, tables, *, reset_sequences=False, allow_cascade=False):
+        tables = [table for table in tables if table not in KEPT_BY_THE_FLUSH]
         if reset_sequences or not tables:
             return truncate(self, style, tables, reset_sequences=reset_sequences, allow_cascade=allow_cascade)
         return [
@@ -69,7 +70,6 @@ def _flush_by_delete(truncate):
             *(
                 f"{style.SQL_KEYWORD('DELETE FROM')} {style.SQL_FIELD(self.quote_name(table))};"
                 for table in tables
-                if table not in KEPT_BY_THE_FLUSH
             ),
         ]
 
@@ -90,10 +90,15 @@ def _flushes_delete_rows():
 def django_db_setup(django_db_setup):
     """The test database as pytest-django makes (or reuses) it, content types and permissions
     included; from then on the flushes keep those (KEPT_BY_THE_FLUSH), so the receivers that make
-    them after a flush have nothing to do and are left out until the run ends."""
+    them after a flush have nothing to do and are left out until the run ends. PostgreSQL's only:
+    elsewhere the flush is Django's own, which empties them too."""
     from django.contrib.auth.management import create_permissions
     from django.contrib.contenttypes.management import create_contenttypes
+    from django.db import connection
 
+    if connection.vendor != "postgresql":
+        yield
+        return
     permissions_uid = "django.contrib.auth.management.create_permissions"
     post_migrate.disconnect(create_contenttypes)
     post_migrate.disconnect(dispatch_uid=permissions_uid)

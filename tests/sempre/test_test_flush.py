@@ -37,7 +37,10 @@ def test_the_flush_empties_every_table_in_any_order_and_keeps_the_sequences(soci
 def test_a_flush_that_resets_the_sequences_is_still_a_truncate():
     tables = connection.introspection.django_table_names(only_existing=True, include_views=False)
     statements = connection.ops.sql_flush(no_style(), tables, reset_sequences=True)
-    assert any("TRUNCATE" in statement for statement in statements) or connection.vendor != "postgresql"
+    if connection.vendor == "postgresql":
+        assert any("TRUNCATE" in statement for statement in statements)
+        # and it too leaves what migrate made: its receivers are not there to make it again
+        assert not any(table in statement for statement in statements for table in KEPT_BY_THE_FLUSH)
 
 
 def _count(table: str) -> int:
