@@ -89,6 +89,9 @@ def test_social_worker_on_a_phone_registers_a_project_logs_an_activity_and_recor
     journey.check()
     page.get_by_role("button", name="Log an activity").first.click()
     journey.check()
+    # The two participant boxes side by side are level, though only the first has a help line.
+    tops = [page.get_by_label(field(name)).bounding_box()["y"] for name in ("Participants", "Of which new")]
+    assert tops[0] == tops[1], tops
     page.get_by_label(field("Date")).fill("2026-02-03")
     page.get_by_label(field("Title")).fill("Packing workshop")
     page.get_by_label(field("Participants")).fill("12")
