@@ -1,9 +1,9 @@
 from django.contrib import admin
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
+from drf_spectacular.views import SpectacularRedocView, SpectacularSwaggerSplitView
 
 import microprojects.offline
-from sempre.api_schema import SchemaGenerator
+from sempre.api_schema import SchemaView
 from sempre.forms import PasswordResetForm
 from sempre.views import LogoutView, PasswordResetView, language_set
 
@@ -21,8 +21,8 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     # Django's language menu view, which also saves a logged-in person's choice on their account.
     path("i18n/setlang/", language_set, name="set_language"),
-    # Made once per language and version and kept (sempre.api_schema.SchemaGenerator).
-    path("api/schema/", SpectacularAPIView.as_view(generator_class=SchemaGenerator), name="schema"),
+    # Made and rendered once per language, version and format, and kept (sempre.api_schema).
+    path("api/schema/", SchemaView.as_view(), name="schema"),
     # The split view serves its initialiser as a script file: no inline script (CSP).
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"),
     path("api/redoc/", SpectacularRedocView.as_view(url_name="schema"), name="api-redoc"),

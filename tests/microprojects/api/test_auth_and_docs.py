@@ -6,7 +6,7 @@ import re
 import pytest
 from drf_spectacular.drainage import GENERATOR_STATS
 from drf_spectacular.generators import SchemaGenerator
-from drf_spectacular.renderers import OpenApiJsonRenderer
+from drf_spectacular.renderers import OpenApiJsonRenderer, OpenApiYamlRenderer
 from drf_spectacular.validation import validate_schema
 
 from sempre.api_schema import SchemaGenerator as KeptSchemaGenerator
@@ -225,6 +225,28 @@ def test_the_served_schema_is_made_once_per_language_and_is_the_same_for_everyon
     in_latvian = client.get("/api/schema/?format=json&lang=lv").json()
     assert len(KeptSchemaGenerator.made) == 2
     assert in_latvian != as_anonymous
+
+
+@pytest.mark.django_db
+def test_the_served_schema_is_rendered_once_per_format_and_language(client):
+    """YAML, the default answer, takes a tenth of a second or more to render: each kept schema is
+    rendered once per format, and those bytes are what every later request gets."""
+    KeptSchemaGenerator.made.clear()
+    KeptSchemaGenerator.rendered.clear()
+    fresh = SchemaGenerator().get_schema(request=None, public=True)
+    in_yaml = client.get("/api/schema/")
+    assert in_yaml["Content-Type"].startswith("application/vnd.oai.openapi")
+    assert in_yaml.content == OpenApiYamlRenderer().render(fresh, "application/vnd.oai.openapi")
+    in_json = client.get("/api/schema/?format=json")
+    assert json.loads(in_json.content) == fresh
+    ((_schema, renderings),) = KeptSchemaGenerator.rendered.values()
+    assert len(renderings) == 2
+    assert client.get("/api/schema/").content == in_yaml.content
+    assert client.get("/api/schema/?format=json").content == in_json.content
+    assert len(renderings) == 2
+    in_latvian = client.get("/api/schema/?lang=lv")
+    assert in_latvian.content != in_yaml.content
+    assert len(KeptSchemaGenerator.rendered) == 2
 
 
 @pytest.mark.django_db
