@@ -51,6 +51,7 @@ OUR_DISABLED_FEATURES = [
     # suite's some 600 page loads costs less CPU without it (docs/testing.md).
     "RenderDocument",
 ]
+JS_FLAGS = "--js-flags=--no-opt --no-maglev"
 CHROMIUM_ARGS = [
     "--headless",
     "--no-sandbox",
@@ -65,6 +66,11 @@ CHROMIUM_ARGS = [
     # choices (PaintHolding off, no HTTPS upgrades, ...) would silently be undone.
     # test_browser_setup.py reads the command line Chromium ran with and names any one lost.
     "--disable-features=" + ",".join([*PLAYWRIGHT_DISABLED_FEATURES, *OUR_DISABLED_FEATURES]),
+    # V8 without its optimising compilers (Maglev, TurboFan): a journey's document lives a second or
+    # two, too short for what they compile to pay back, and on two cores their work is taken from
+    # the tests. Scripts behave the same; Chromium used about a tenth less CPU on the same page
+    # loads and axe checks (docs/testing.md).
+    JS_FLAGS,
 ]
 BLOCKING_IMPACTS = ("serious", "critical")
 # Elements reaching past the right edge of a phone's viewport (or past the left edge, where a

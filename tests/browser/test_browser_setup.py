@@ -2,6 +2,8 @@
 
 import pytest
 
+from .conftest import JS_FLAGS
+
 pytestmark = pytest.mark.browser
 
 
@@ -27,6 +29,10 @@ def test_no_feature_switch_undoes_an_earlier_one(browser):
         lost = set().union(*earlier) - last
         assert not lost, f"--{switch}: {', '.join(sorted(lost))} given, then dropped by a later --{switch}"
     assert "RenderDocument" in feature_lists(command_line, "disable-features")[-1]
+    # Chromium passes V8 the last --js-flags only: ours must be the one.
+    js_flags = command_line.split("--js-flags=")[1:]
+    assert len(js_flags) == 1, command_line
+    assert js_flags[0].startswith(JS_FLAGS.removeprefix("--js-flags=")), command_line
 
 
 def test_the_check_sees_a_dropped_feature():
