@@ -2,11 +2,15 @@
 database plus a tar of the media folder, restored with pg_restore into an empty database and
 an empty folder. Every table keeps every row (counted per table) and every file its bytes.
 
+The demo installation is made by `migrate`, as an operator makes one: its schema must be the test
+database's, which the suite makes from the models (tests/conftest.py).
+
 Needs PostgreSQL and its client tools; it makes databases of its own (unique names) and drops them.
 """
 
 import hashlib
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -14,6 +18,7 @@ import tarfile
 import uuid
 from pathlib import Path
 
+import psycopg
 import pytest
 from django.conf import settings
 from django.db import connection
@@ -107,6 +112,45 @@ call_command("migrate", check_unapplied=True, verbosity=0)
 """
 
 
+# The schema of a database, one line per column, constraint, index, trigger, view, function and
+# extension: what the test database (made from the models) must share with a migrated one.
+SCHEMA = """
+select 'column ' || c.relname || '.' || a.attname || ' ' || format_type(a.atttypid, a.atttypmod)
+       || case when a.attnotnull then ' not null' else '' end
+       || coalesce(' default ' || pg_get_expr(d.adbin, d.adrelid), '')
+       || case when a.attidentity <> '' then ' identity' else '' end
+  from pg_attribute a join pg_class c on c.oid = a.attrelid
+  left join pg_attrdef d on d.adrelid = a.attrelid and d.adnum = a.attnum
+ where c.relnamespace = 'public'::regnamespace and c.relkind in ('r', 'p') and a.attnum > 0
+   and not a.attisdropped
+union all
+select 'constraint ' || c.relname || ' ' || con.conname || ' ' || pg_get_constraintdef(con.oid)
+  from pg_constraint con join pg_class c on c.oid = con.conrelid
+ where c.relnamespace = 'public'::regnamespace
+union all
+select 'index ' || pg_get_indexdef(i.indexrelid)
+  from pg_index i join pg_class c on c.oid = i.indrelid where c.relnamespace = 'public'::regnamespace
+union all
+select 'trigger ' || pg_get_triggerdef(t.oid)
+  from pg_trigger t join pg_class c on c.oid = t.tgrelid
+ where not t.tgisinternal and c.relnamespace = 'public'::regnamespace
+union all
+select 'view ' || relname from pg_class where relnamespace = 'public'::regnamespace and relkind in ('v', 'm')
+union all
+select 'function ' || oid::regprocedure::text from pg_proc where pronamespace = 'public'::regnamespace
+union all
+select 'extension ' || extname from pg_extension
+"""
+# Where the two may differ: `migrate`'s own table, and Django's auth, whose group-permission table
+# `migrate` gives a bigint id and the model an integer one.
+ONLY_MIGRATE_MAKES = re.compile(r"django_migrations|^column auth_group_permissions\.id ")
+
+
+def _schema(cursor) -> set[str]:
+    cursor.execute(SCHEMA)
+    return {line for (line,) in cursor.fetchall() if not ONLY_MIGRATE_MAKES.search(line)}
+
+
 def _files(folder: Path) -> dict[str, str]:
     return {
         str(path.relative_to(folder)): hashlib.sha256(path.read_bytes()).hexdigest()
@@ -134,6 +178,7 @@ def drop_in_the_background():
         assert process.returncode == 0, f"{process.args}: {output.decode()}"
 
 
+@pytest.mark.django_db
 def test_the_demo_database_and_media_survive_dump_and_restore(tmp_path, drop_in_the_background):
     import json
 
@@ -149,6 +194,16 @@ def test_the_demo_database_and_media_survive_dump_and_restore(tmp_path, drop_in_
         made, counted = output.splitlines()[-2:]
         assert made.startswith("succeeded"), output[-2000:]
         before = json.loads(counted)
+
+        # the installation `migrate` made has the schema the tests run on: the test database is made
+        # from the models (tests/conftest.py, django_db_modify_db_settings)
+        with psycopg.connect(_url(server, source)) as migrated, migrated.cursor() as cursor:
+            by_migrations = _schema(cursor)
+        with connection.cursor() as cursor:
+            by_models = _schema(cursor)
+        assert len(by_models) > 1000, "the catalogue query found the tables"
+        assert sorted(by_migrations - by_models) == [], "made by the migrations, not by the models"
+        assert sorted(by_models - by_migrations) == [], "made by the models, not by the migrations"
 
         # the backup
         _pg(server, "pg_dump", "--format=custom", "--no-owner", f"--file={dump}", source)
