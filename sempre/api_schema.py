@@ -295,7 +295,16 @@ class SchemaView(SpectacularAPIView):
     renderer_classes = [_kept(renderer) for renderer in SpectacularAPIView.renderer_classes]
 
 
+# Settings a test changes that no schema depends on: the tests' own set of every test (tests/conftest.py)
+# would otherwise have each test that reads /api/schema/ make it anew (a second of CPU).
+NOT_IN_THE_SCHEMA = frozenset(
+    {"PASSWORD_HASHERS", "MEDIA_ROOT", "CELERY_TASK_ALWAYS_EAGER", "SESSION_ENGINE", "CACHES"}
+)
+
+
 @receiver(setting_changed)
-def _forget_schemas(**kwargs):
+def _forget_schemas(setting, **kwargs):
+    if setting in NOT_IN_THE_SCHEMA:
+        return
     SchemaGenerator.made.clear()
     SchemaGenerator.rendered.clear()
