@@ -255,7 +255,7 @@ class SchemaGenerator(generators.SchemaGenerator):
     """drf-spectacular's generator, keeping what it made for each language and API version for the
     life of the process: the schema is public (SERVE_PUBLIC), the same for every person, and changes
     only with the code, while making it takes about a second of CPU. /api/schema/ answers from the
-    kept copy (config/urls.py); a changed setting (tests) forgets them all."""
+    kept copy (config/urls.py); a changed setting a schema may depend on (tests) forgets them all."""
 
     made: ClassVar[dict] = {}
     # {id(schema): (schema, {(renderer, accepted media type): bytes})}: a kept schema as /api/schema/
@@ -295,8 +295,8 @@ class SchemaView(SpectacularAPIView):
     renderer_classes = [_kept(renderer) for renderer in SpectacularAPIView.renderer_classes]
 
 
-# Settings a test changes that no schema depends on: the tests' own set of every test (tests/conftest.py)
-# would otherwise have each test that reads /api/schema/ make it anew (a second of CPU).
+# Settings no schema depends on, which tests/conftest.py sets for every test: were they to count, each
+# test that reads /api/schema/ would make it anew (a second of CPU).
 NOT_IN_THE_SCHEMA = frozenset(
     {"PASSWORD_HASHERS", "MEDIA_ROOT", "CELERY_TASK_ALWAYS_EAGER", "SESSION_ENGINE", "CACHES"}
 )
