@@ -17,6 +17,7 @@ every operation by a postprocessing hook (SPECTACULAR_SETTINGS["POSTPROCESSING_H
 import re
 from typing import ClassVar
 
+from django.conf import settings
 from django.core.signals import setting_changed
 from django.dispatch import receiver
 from django.utils import translation
@@ -263,10 +264,22 @@ class SchemaGenerator(generators.SchemaGenerator):
     rendered: ClassVar[dict] = {}
 
     def get_schema(self, request=None, public=False):
-        key = (translation.get_language(), self.api_version, public, str(self.urlconf), self.patterns is None)
+        # Kept per language the site speaks, not per ?lang= a client sends: "zz1", "zz2", ... each made
+        # (a second of CPU) and kept a schema of its own, the English one.
+        language = _spoken(translation.get_language())
+        key = (language, self.api_version, public, str(self.urlconf), self.patterns is None)
         if key not in self.made or self.patterns is not None:
-            self.made[key] = super().get_schema(request=request, public=public)
+            with translation.override(language):
+                self.made[key] = super().get_schema(request=request, public=public)
         return self.made[key]
+
+
+def _spoken(language: str | None) -> str:
+    """The language of settings.LANGUAGES a request for `language` gets ("lv-LV": "lv"), else the default."""
+    try:
+        return translation.get_supported_language_variant(language or settings.LANGUAGE_CODE)
+    except LookupError:
+        return settings.LANGUAGE_CODE
 
 
 def _kept(renderer_class):
@@ -293,6 +306,11 @@ class SchemaView(SpectacularAPIView):
 
     generator_class = SchemaGenerator
     renderer_classes = [_kept(renderer) for renderer in SpectacularAPIView.renderer_classes]
+
+    def _get_version_parameter(self, request):
+        """None: the API has one version (/api/v1/, no versioning class). drf-spectacular would take
+        any ?version= as the schema's version, and each one would make and keep a schema of its own."""
+        return None
 
 
 # Settings no schema depends on, which tests/conftest.py sets for every test: were they to count, each

@@ -271,3 +271,18 @@ def test_a_kept_schema_is_forgotten_when_a_setting_it_may_depend_on_changes(clie
     settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "PAGE_SIZE": 7}
     assert KeptSchemaGenerator.made == {}
     assert KeptSchemaGenerator.rendered == {}
+
+
+@pytest.mark.django_db
+def test_made_up_languages_and_versions_get_the_kept_schema_and_keep_nothing_new(client):
+    """/api/schema/ is public: a ?lang= or ?version= a client makes up must not make (a second of
+    CPU) and keep (for the life of the process) a schema of its own."""
+    english = client.get("/api/schema/?format=json").json()
+    latvian = client.get("/api/schema/?format=json&lang=lv").json()
+    kept = dict(KeptSchemaGenerator.made)
+    for query in ("lang=zz1", "lang=%3Cscript%3E", "version=x1", "version=2&lang=zz2"):
+        response = client.get(f"/api/schema/?format=json&{query}")
+        assert response.status_code == 200, query
+        assert response.json() == english, query
+    assert client.get("/api/schema/?format=json&lang=lv-LV").json() == latvian
+    assert KeptSchemaGenerator.made == kept
