@@ -15,6 +15,7 @@ What the suite shares with others, and how it keeps to itself (docs/testing.md):
 """
 
 import contextlib
+import gc
 import importlib
 import os
 import uuid
@@ -138,6 +139,21 @@ def pytest_collection_modifyitems(config, items):
         return -(slow.args[0] if slow and slow.args else 0)
 
     items.sort(key=key)
+
+
+# Python's cyclic garbage collector, as a test process needs it. What is in memory once the tests
+# are collected (Django, the apps, every test module: some 265,000 objects) lives until the process
+# ends, yet each full collection walked all of it again, several times a second: 3 to 8 % of a test
+# process's CPU went to the collector (docs/testing.md, "The garbage collector"). gc.freeze() sets
+# those objects aside, and a full collection comes after 1,000 collections of the middle generation
+# instead of 10. Every cycle is still collected, only the oldest less often.
+GC_THRESHOLDS = (2_000, 10, 1_000)
+
+
+def pytest_collection_finish(session):
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(*GC_THRESHOLDS)
 
 
 def require_service(available: bool, what: str):
