@@ -1,7 +1,9 @@
 """Browser journeys: Debian's chromium driven by Playwright against pytest-django's live server.
 
-- The browser is the binary Debian's `chromium` package installs (found on PATH); nothing is
-  downloaded. Without it the tests skip, except under SEMPRE_REQUIRE_SERVICES=1, where they fail.
+- The browser is Debian's Chromium, found on PATH; nothing is downloaded. Its headless shell
+  (package chromium-headless-shell, built from Debian's chromium source at the same version: the
+  same Blink and V8) when installed, as in CI; else the `chromium` package's binary. Without either
+  the tests skip, except under SEMPRE_REQUIRE_SERVICES=1, where they fail.
 - Playwright's sync API runs an asyncio loop in this thread, so Django's "async unsafe" guard
   would refuse the ORM calls the tests make to arrange data; DJANGO_ALLOW_ASYNC_UNSAFE lifts it
   for the test process only.
@@ -52,6 +54,19 @@ OUR_DISABLED_FEATURES = [
     "RenderDocument",
 ]
 JS_FLAGS = "--js-flags=--no-opt --no-maglev"
+# Debian's Chromium, first choice first. The headless shell is Chromium without the browser around
+# the page: no window, tab strip or omnibox to keep up to date at every navigation, and no WebUI
+# renderer for the omnibox's popup. Pages, scripts and axe-core run in the same Blink and V8 as in
+# `chromium`; the journeys cost it about half the CPU (docs/testing.md, "The browser's own work").
+BROWSERS = ("chromium-headless-shell", "chromium")
+
+
+def browser_executable() -> str | None:
+    """The path of the first of BROWSERS on PATH (SEMPRE_BROWSER=chromium: that one), or None."""
+    chosen = os.environ.get("SEMPRE_BROWSER")
+    return next(filter(None, map(shutil.which, [chosen] if chosen else BROWSERS)), None)
+
+
 CHROMIUM_ARGS = [
     "--headless",
     "--no-sandbox",
@@ -127,8 +142,8 @@ async () => {
 
 @pytest.fixture(scope="session")
 def browser():
-    executable = shutil.which("chromium")
-    require_service(executable is not None, "Debian's chromium (apt-get install chromium)")
+    executable = browser_executable()
+    require_service(executable is not None, "Debian's chromium (apt-get install chromium-headless-shell)")
     from playwright.sync_api import sync_playwright
 
     # Set only once a browser test runs, and for this test process only (see the module docstring).
