@@ -1,6 +1,9 @@
 """The browser the journeys run in is the one they mean to run in."""
 
 import os
+import re
+import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -52,7 +55,7 @@ def test_no_feature_switch_undoes_an_earlier_one(browser):
     come after Playwright's defaults and Debian's, so each must repeat theirs: a name in an earlier
     one and not in the last is silently not applied."""
     command_line = browser_command_line()
-    assert feature_lists(command_line, "disable-features"), command_line  # the page shows the switches
+    assert feature_lists(command_line, "disable-features"), command_line  # the switches are there to read
     for switch in ("disable-features", "enable-features"):
         *earlier, last = feature_lists(command_line, switch) or [set()]
         lost = set().union(*earlier) - last
@@ -74,8 +77,8 @@ def test_the_check_sees_a_dropped_feature():
 
 @pytest.mark.skipif(not REQUIRE_SERVICES, reason="CI's browser; elsewhere either of conftest.BROWSERS")
 def test_ci_runs_the_journeys_in_debians_headless_shell(browser):
-    """The suite's time in CI assumes the headless shell (docs/testing.md); `.ci/run` installs it.
-    Same engine as `chromium`: the same revision of Chromium and of V8."""
+    """The suite's time in CI assumes the headless shell (docs/testing.md); `.ci/run` installs it
+    beside `chromium` (the bench's Lighthouse), and the two must be the same Chromium version."""
     session = browser.new_browser_cdp_session()
     try:
         version = session.send("Browser.getVersion")
@@ -83,3 +86,7 @@ def test_ci_runs_the_journeys_in_debians_headless_shell(browser):
         session.detach()
     assert version["product"].startswith("HeadlessChrome/"), version
     assert "/usr/lib/chromium/chromium-headless-shell" in browser_command_line()
+    full = subprocess.run([shutil.which("chromium"), "--version"], capture_output=True, text=True, check=True)
+    assert version["product"].removeprefix("HeadlessChrome/") in re.findall(r"[\d.]+", full.stdout), (
+        full.stdout
+    )
