@@ -143,8 +143,8 @@ def pytest_collection_modifyitems(config, items):
 
 # Python's cyclic garbage collector, as a test process needs it. What is in memory once the tests
 # are collected (Django, the apps, every test module: some 265,000 objects) lives until the process
-# ends, yet each full collection walked all of it again, several times a second: 3 to 8 % of a test
-# process's CPU went to the collector (docs/testing.md, "The garbage collector"). gc.freeze() sets
+# ends, yet each full collection walked all of it again: 4 to 8 % of a test process's CPU went to
+# the collector (docs/testing.md, "The browser's own work, and the garbage collector"). gc.freeze() sets
 # those objects aside, and a full collection comes after 1,000 collections of the middle generation
 # instead of 10. Every cycle is still collected, only the oldest less often.
 GC_THRESHOLDS = (2_000, 10, 1_000)

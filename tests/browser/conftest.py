@@ -57,7 +57,8 @@ JS_FLAGS = "--js-flags=--no-opt --no-maglev"
 # Debian's Chromium, first choice first. The headless shell is Chromium without the browser around
 # the page: no window, tab strip or omnibox to keep up to date at every navigation, and no WebUI
 # renderer for the omnibox's popup. Pages, scripts and axe-core run in the same Blink and V8 as in
-# `chromium`; the journeys cost it about half the CPU (docs/testing.md, "The browser's own work").
+# `chromium`; the journeys cost it about half the CPU (docs/testing.md, "The browser's own work, and
+# the garbage collector").
 BROWSERS = ("chromium-headless-shell", "chromium")
 
 

@@ -86,7 +86,9 @@ def test_ci_runs_the_journeys_in_debians_headless_shell(browser):
         session.detach()
     assert version["product"].startswith("HeadlessChrome/"), version
     assert "/usr/lib/chromium/chromium-headless-shell" in browser_command_line()
-    full = subprocess.run([shutil.which("chromium"), "--version"], capture_output=True, text=True, check=True)
+    chromium = shutil.which("chromium")
+    assert chromium, "`chromium` is not installed (the bench's Lighthouse needs it; .ci/run installs it)"
+    full = subprocess.run([chromium, "--version"], capture_output=True, text=True, check=True)
     assert version["product"].removeprefix("HeadlessChrome/") in re.findall(r"[\d.]+", full.stdout), (
         full.stdout
     )
