@@ -63,9 +63,15 @@ BROWSERS = ("chromium-headless-shell", "chromium")
 
 
 def browser_executable() -> str | None:
-    """The path of the first of BROWSERS on PATH (SEMPRE_BROWSER=chromium: that one), or None."""
-    chosen = os.environ.get("SEMPRE_BROWSER")
-    return next(filter(None, map(shutil.which, [chosen] if chosen else BROWSERS)), None)
+    """The path of the first of BROWSERS on PATH, or None. SEMPRE_BROWSER=chromium chooses one; a
+    name that is not there (a typo) fails every journey rather than skipping them unseen."""
+    chosen = os.environ.get("SEMPRE_BROWSER", "").strip()
+    if chosen:
+        path = shutil.which(chosen)
+        if path is None:
+            pytest.fail(f"SEMPRE_BROWSER={chosen}: no such browser on PATH (one of {', '.join(BROWSERS)})")
+        return path
+    return next(filter(None, map(shutil.which, BROWSERS)), None)
 
 
 CHROMIUM_ARGS = [

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from ..conftest import REQUIRE_SERVICES
-from .conftest import JS_FLAGS
+from .conftest import JS_FLAGS, browser_executable
 
 pytestmark = pytest.mark.browser
 
@@ -92,3 +92,12 @@ def test_ci_runs_the_journeys_in_debians_headless_shell(browser):
     assert version["product"].removeprefix("HeadlessChrome/") in re.findall(r"[\d.]+", full.stdout), (
         full.stdout
     )
+
+
+def test_a_browser_chosen_by_name_must_be_there(monkeypatch):
+    """SEMPRE_BROWSER=chromum (a typo) fails, naming the variable, instead of skipping every journey."""
+    monkeypatch.setenv("SEMPRE_BROWSER", "chromum")
+    with pytest.raises(pytest.fail.Exception, match="SEMPRE_BROWSER=chromum: no such browser"):
+        browser_executable()
+    monkeypatch.setenv("SEMPRE_BROWSER", "sh")  # any program on PATH is taken as named
+    assert browser_executable() == shutil.which("sh")
